@@ -185,15 +185,27 @@ interface ICredentialRegistry {
         uint24 indexed institutionId, address indexed account, address indexed actor, uint40 compromisedFrom
     );
 
-    /// @notice A batch root was anchored.
+    /// @notice A batch root was anchored with {anchor}.
     event BatchAnchored(
         bytes32 indexed batchId,
         uint24 indexed institutionId,
-        address indexed anchorer,
+        address anchorer,
         bytes32 merkleRoot,
         uint32 leafCount,
         uint16 formatVersion,
         bytes32 manifestHash
+    );
+
+    /// @notice Several batch roots were anchored with {anchorMany}; batch i has id
+    /// `batchIdOf(institutionId, merkleRoots[i])` and its leaf count is in {getBatch}. One
+    /// event for the call, carrying only what storage does not hold (the roots), keeps a
+    /// root's marginal cost near the single storage write it needs.
+    event BatchesAnchored(
+        uint24 indexed institutionId,
+        address indexed anchorer,
+        uint16 formatVersion,
+        bytes32 manifestHash,
+        bytes32[] merkleRoots
     );
 
     /// @notice A whole batch was revoked.
@@ -253,8 +265,10 @@ interface ICredentialRegistry {
     error CredentialRegistryZeroLeafCount(uint24 institutionId, bytes32 merkleRoot);
     /// @notice This institution already anchored this root.
     error CredentialRegistryBatchAlreadyAnchored(bytes32 batchId, bytes32 merkleRoot);
-    /// @notice An anchorMany call needs at least one request.
+    /// @notice An anchorMany call needs at least one root.
     error CredentialRegistryEmptyAnchorList(uint24 institutionId);
+    /// @notice anchorMany got `rootCount` roots but `leafCountCount` leaf counts.
+    error CredentialRegistryAnchorLengthMismatch(uint256 rootCount, uint256 leafCountCount);
     /// @notice No batch has this id.
     error CredentialRegistryUnknownBatch(bytes32 batchId);
     /// @notice The batch was already revoked as a whole.
@@ -340,10 +354,21 @@ interface ICredentialRegistry {
     function anchor(uint24 institutionId, AnchorRequest calldata request) external returns (bytes32 batchId);
 
     /// @notice Anchors several batch roots in one transaction (all or nothing).
-    /// @return batchIds One id per request, in order.
-    function anchorMany(uint24 institutionId, AnchorRequest[] calldata requests)
-        external
-        returns (bytes32[] memory batchIds);
+    /// @dev Parallel arrays rather than AnchorRequest[]: half the calldata per root, and the
+    /// format version and manifest hash (covering all the call's batches) are given once.
+    /// Emits one {BatchesAnchored}.
+    /// @param formatVersion Off-chain format version of every batch in the call.
+    /// @param manifestHash Hash of a manifest covering all the call's batches, or 0.
+    /// @param merkleRoots One non-zero root per batch.
+    /// @param leafCounts The leaf count of each batch, same length as `merkleRoots`.
+    /// @return batchIds One id per root, in order.
+    function anchorMany(
+        uint24 institutionId,
+        uint16 formatVersion,
+        bytes32 manifestHash,
+        bytes32[] calldata merkleRoots,
+        uint32[] calldata leafCounts
+    ) external returns (bytes32[] memory batchIds);
 
     // ---------------------------------------------------------------------
     // Status changes (admins or revokers of the batch's institution, or governance)
