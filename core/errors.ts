@@ -135,13 +135,18 @@ export class CredanchorError extends Error {
 /** A credential failed VC 2.0 / Open Badges 3.0 validation; `details` lists every field issue. */
 export class CredentialInvalidError extends CredanchorError {
   override name = "CredentialInvalidError";
-  constructor(parameters: { readonly issues: readonly FieldIssue[]; readonly cause?: unknown }) {
+  constructor(parameters: {
+    readonly issues: readonly FieldIssue[];
+    readonly hints?: readonly string[] | undefined;
+    readonly cause?: unknown;
+  }) {
     const first = parameters.issues[0];
     const more = parameters.issues.length > 1 ? ` (and ${parameters.issues.length - 1} more)` : "";
     super({
       code: "CA_CREDENTIAL_INVALID",
       message:
         first === undefined ? "Credential is invalid." : `Credential is invalid: ${first.path}: ${first.message}${more}`,
+      hints: parameters.hints,
       details: parameters.issues,
       cause: parameters.cause,
     });

@@ -1,0 +1,169 @@
+/**
+ * `credanchor verify <file...>`: checks portable credentials against the chain, with
+ * nothing but the files and an RPC endpoint (no service). Many credentials are verified
+ * in groups of whole batches, so the registry is asked once per batch for statuses.
+ */
+import type { Command } from "commander";
+import { getAddress } from "viem";
+
+import { readChainId } from "../../core/registry.ts";
+import { verifyCredentials } from "../../core/verify/verifyCredentials.ts";
+import { createClient, deploymentsFor } from "../lib/chain.ts";
+import { type Runtime, action, withHelp } from "../lib/command.ts";
+import { chainConfig, verifyConfig } from "../lib/config.ts";
+import { type InputDocument, readDocuments } from "../lib/inputs.ts";
+import type { Output } from "../lib/output.ts";
+import { startProgress } from "../lib/progress.ts";
+import { type VerifyResult, exitCodeOf, printCompact, printDetailed, printSummary, summarize } from "../lib/report.ts";
+import { parseTime } from "../lib/time.ts";
+
+/** Credentials per verifyCredentials call (whole batches are never split). */
+const GROUP_SIZE = 500;
+/** Up to this many credentials every check is printed; beyond, one line each. */
+const DETAILED_UP_TO = 3;
+
+type VerifyFlags = {
+  readonly rpc?: string;
+  readonly chain?: string[];
+  readonly registry?: string[];
+  readonly confirmations?: string;
+  readonly at?: string;
+  readonly now?: string;
+  readonly verbose?: boolean;
+  readonly quiet?: boolean;
+};
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+export function registerVerifyCommand(program: Command, runtime: Runtime): void {
+  const command = program
+    .command("verify <files...>")
+    .description("verify portable credentials (files, directories, or - for stdin) against the chain")
+    .option("--rpc <url>", "JSON-RPC endpoint of the chain the credentials name (env CREDANCHOR_RPC_URL)")
+    .option("--chain <caip2>", "accept only these chains, e.g. eip155:1 (repeatable or comma-separated)", collect)
+    .option("--registry <address>", "trust only these registries (repeatable; default: deployments/*.json of the chain)", collect)
+    .option("--confirmations <n>", "confirmations the anchoring needs, else pending (default 1)")
+    .option("--at <time>", "the status as of this past moment (ISO 8601 or unix seconds), rebuilt from events")
+    .option("--now <time>", "judge validFrom / validUntil at this moment instead of now")
+    .option("--verbose", "print every check of every credential")
+    .option("--quiet", "print only credentials that are not valid, and the summary");
+  withHelp(command, {
+    examples: [
+      "credanchor verify alice.json",
+      "credanchor verify issued/ --chain eip155:31337           # a folder, with a chain allow-list",
+      "cat alice.json | credanchor verify - --json",
+      "credanchor verify alice.json --at 2026-01-15T00:00:00Z   # was it valid then?",
+      "credanchor verify alice.json --rpc https://rpc.example --registry 0x5FbD… --confirmations 12",
+    ],
+    env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_CHAINS", "CREDANCHOR_REGISTRY", "CREDANCHOR_CONFIRMATIONS", "CREDANCHOR_DEPLOYMENTS_DIR", "NO_COLOR"],
+  });
+  command.action(action(runtime, async (out, files: string[], flags: VerifyFlags) => verify(out, runtime, files, flags)));
+}
+
+/** The batch a document names, read loosely (only to group work; core does the real parsing). */
+function batchKey(value: unknown): string {
+  const proof = (value as { proof?: unknown } | null)?.proof;
+  const own = Array.isArray(proof) ? proof.find((entry) => (entry as { type?: unknown })?.type === "CredanchorMerkleProof") : proof;
+  const { registry, batchId } = (own ?? {}) as { registry?: unknown; batchId?: unknown };
+  return `${String(registry).toLowerCase()}:${String(batchId).toLowerCase()}`;
+}
+
+/** Positions of `documents`, in groups of about `size` that never split a batch. */
+function groupsOfWholeBatches(documents: readonly InputDocument[], size: number): number[][] {
+  const byBatch = new Map<string, number[]>();
+  documents.forEach((document, position) => {
+    const key = batchKey(document.value);
+    const list = byBatch.get(key) ?? [];
+    list.push(position);
+    byBatch.set(key, list);
+  });
+  const groups: number[][] = [];
+  let current: number[] = [];
+  for (const positions of byBatch.values()) {
+    current.push(...positions);
+    if (current.length >= size) {
+      groups.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+async function verify(out: Output, runtime: Runtime, files: readonly string[], flags: VerifyFlags): Promise<number> {
+  const chain = chainConfig({ rpc: flags.rpc });
+  const options = verifyConfig(flags);
+  const at = flags.at === undefined ? undefined : parseTime(flags.at, "--at");
+  const now = flags.now === undefined ? undefined : parseTime(flags.now, "--now");
+  const { documents, problems } = await readDocuments(files, runtime.io);
+  const client = createClient(chain.rpcUrl);
+
+  // Default trust: the registries deployed on the RPC's chain, as recorded in deployments/.
+  // If the RPC does not answer, verification reports that per credential (as an error).
+  let trustedRegistries = options.trustedRegistries as readonly string[] | undefined;
+  if (trustedRegistries === undefined) {
+    const caip2 = await readChainId({ client }).catch(() => undefined);
+    if (caip2 !== undefined) {
+      const records = await deploymentsFor({ chainId: Number(caip2.slice("eip155:".length)) }, chain.deploymentsDir);
+      if (records.length > 0) trustedRegistries = records.map((record) => getAddress(record.address));
+    }
+  }
+
+  const results: (VerifyResult | undefined)[] = new Array(documents.length);
+  const progress = startProgress(out, { total: documents.length, label: "Verifying" });
+  try {
+    for (const group of groupsOfWholeBatches(documents, GROUP_SIZE)) {
+      const reports = await verifyCredentials({
+        credentials: group.map((position) => documents[position]!.value),
+        client,
+        allowedChains: options.allowedChains,
+        trustedRegistries,
+        requiredConfirmations: options.confirmations,
+        now,
+        at,
+      });
+      reports.forEach((report, i) => {
+        const position = group[i]!;
+        results[position] = { source: documents[position]!.source, status: report.status, report };
+      });
+      progress.increment(group.length);
+    }
+  } finally {
+    progress.stop();
+  }
+  const all: VerifyResult[] = [
+    ...results.filter((result): result is VerifyResult => result !== undefined),
+    ...problems.map((problem) => ({
+      source: problem.source,
+      status: "error" as const,
+      error: { code: problem.code, message: problem.message },
+    })),
+  ];
+
+  out.result({
+    summary: summarize(all),
+    options: {
+      rpc: chain.rpcUrl,
+      allowedChains: options.allowedChains ?? null,
+      trustedRegistries: trustedRegistries ?? null,
+      requiredConfirmations: options.confirmations,
+      at: at?.toISOString() ?? null,
+    },
+    results: all,
+  });
+  const detailed = flags.verbose === true || (all.length <= DETAILED_UP_TO && flags.quiet !== true);
+  for (const result of all) {
+    if (flags.quiet === true && result.status === "valid") continue;
+    if (detailed) {
+      printDetailed(out, result);
+      if (all.length > 1) out.line();
+    } else {
+      printCompact(out, result);
+    }
+  }
+  if (all.length > 1 || flags.quiet === true) printSummary(out, all);
+  if (trustedRegistries === undefined && !out.json && all.some((result) => result.status === "valid")) {
+    out.note("note: no trusted registry given and none recorded in deployments/ for this chain: the registry each credential names was trusted (use --registry).");
+  }
+  return exitCodeOf(all);
+}

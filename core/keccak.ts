@@ -1,0 +1,62 @@
+/**
+ * The keccak-256 backend every other core file hashes with.
+ *
+ * Chosen by measurement (scripts/bench/core-keccak.ts, 2-core AMD EPYC, Node 24):
+ * hash-wasm ~0.9 µs per 65-byte tree preimage and ~7 µs per 1.5 KB credential,
+ * against ~9.7 µs and ~66 µs for @noble/hashes. The WASM hasher is created once, at
+ * module load, with top-level await (fine in browsers and Node ESM). Where
+ * WebAssembly is unavailable (e.g. a Content-Security-Policy without
+ * 'wasm-unsafe-eval') core falls back to @noble/hashes: same digests, slower.
+ *
+ * Calls are synchronous init/update/digest sequences on one shared hasher; JavaScript
+ * never interleaves them, so sharing is safe (worker threads each load their own copy).
+ */
+import { keccak_256 as nobleKeccak256 } from "@noble/hashes/sha3.js";
+import { createKeccak, type IHasher } from "hash-wasm";
+
+/** Which implementation is hashing: `"hash-wasm"` normally, `"noble"` without WebAssembly. */
+export type KeccakBackend = "hash-wasm" | "noble";
+
+async function loadWasmHasher(): Promise<IHasher | undefined> {
+  try {
+    return await createKeccak(256);
+  } catch {
+    return undefined;
+  }
+}
+
+const wasmHasher: IHasher | undefined = await loadWasmHasher();
+const utf8 = new TextEncoder();
+
+/** The backend in use in this realm. */
+export const keccakBackend: KeccakBackend = wasmHasher === undefined ? "noble" : "hash-wasm";
+
+/** keccak-256 of `data` (a fresh 32-byte array). */
+export function keccak256(data: Uint8Array): Uint8Array {
+  if (wasmHasher === undefined) return nobleKeccak256(data);
+  wasmHasher.init();
+  wasmHasher.update(data);
+  return wasmHasher.digest("binary");
+}
+
+/**
+ * keccak-256 of `prefix ‖ utf8(text)`, without building the concatenation.
+ * `text` must be well-formed UTF-16 (JCS output always is).
+ */
+export function keccak256PrefixedText(prefix: Uint8Array, text: string): Uint8Array {
+  if (wasmHasher === undefined) return nobleKeccak256.create().update(prefix).update(utf8.encode(text)).digest();
+  wasmHasher.init();
+  wasmHasher.update(prefix);
+  wasmHasher.update(text);
+  return wasmHasher.digest("binary");
+}
+
+/** keccak-256 of `data`, written to `out` at `outOffset` (tree building). */
+export function keccak256Into(data: Uint8Array, out: Uint8Array, outOffset: number): void {
+  out.set(keccak256(data), outOffset);
+}
+
+/** keccak-256 by @noble/hashes whatever the backend: tests check the two backends agree. */
+export function keccak256Noble(data: Uint8Array): Uint8Array {
+  return nobleKeccak256(data);
+}

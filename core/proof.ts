@@ -1,0 +1,457 @@
+/**
+ * The portable proof format, `credanchor-proof-v1`, in the VC 2.0 `proof` shape.
+ *
+ * An anchored credential carries everything a verifier needs, offline and on chain:
+ * the salt and credential hash (integrity), the leaf index, leaf count and sibling
+ * path (inclusion, recomputed exactly as CredentialMerkle.computeRoot does), the
+ * institution id and root (which give the batch id), and the chain (CAIP-2), registry
+ * address, anchoring transaction and block (where to look). `credentialStatus` names
+ * the (registry, batch, leaf) whose revocation and suspension bits apply.
+ *
+ * Formats are versioned: a released format never changes, and its fixtures under
+ * test/fixtures/<format>/ are never edited, only added to.
+ */
+import { z } from "zod";
+
+import { toChecksumAddress } from "./address.ts";
+import { CredanchorError, ProofFormatUnknownError, ProofMalformedError, type FieldIssue } from "./errors.ts";
+import { batchIdOf, credentialHash, MAX_INSTITUTION_ID } from "./hash.ts";
+import type { Hex } from "./hex.ts";
+import { toFieldIssues } from "./issues.ts";
+import { computeRootFromProof, getProofLength, MAX_LEAF_COUNT } from "./merkle.ts";
+import { isDateTimeStamp } from "./schema.ts";
+
+/** Formats this version of core reads, newest last. */
+export const proofFormats = { v1: "credanchor-proof-v1" } as const;
+/** A known proof format name. */
+export type ProofFormat = (typeof proofFormats)[keyof typeof proofFormats];
+const KNOWN_FORMATS: readonly string[] = Object.values(proofFormats);
+
+/** `proof.type` of a credanchor proof. */
+export const PROOF_TYPE = "CredanchorMerkleProof";
+/** `credentialStatus.type` of a credanchor status entry. */
+export const STATUS_TYPE = "CredanchorRegistryStatus";
+/** `credentialStatus.statusPurpose`: the registry holds both bits. */
+export const STATUS_PURPOSES = ["revocation", "suspension"] as const;
+
+/** A CAIP-2 EVM chain id, e.g. `eip155:31337`. */
+export type Caip2ChainId = `eip155:${number}`;
+
+const bytes32 = (what: string) =>
+  z
+    .string({ error: "expected 0x-prefixed hex of 32 bytes" })
+    .refine((value) => /^0x[0-9a-fA-F]{64}$/.test(value), {
+      error: `is not a 32-byte hex ${what}`,
+      params: { expected: "0x-prefixed hex of 32 bytes" },
+    });
+const uint = (min: number, max: number, expected: string) =>
+  z
+    .number({ error: `expected ${expected}` })
+    .refine((value) => Number.isInteger(value) && value >= min && value <= max, {
+      error: "is out of range or not an integer",
+      params: { expected },
+    });
+const chain = z
+  .string({ error: "expected a CAIP-2 EVM chain id, e.g. eip155:31337" })
+  .refine((value) => /^eip155:[1-9][0-9]{0,15}$/.test(value), {
+    error: "is not a CAIP-2 EVM chain id",
+    params: { expected: "eip155:<chain id>" },
+  });
+const registry = z
+  .string({ error: "expected a 20-byte 0x address" })
+  .refine((value) => toChecksumAddress({ address: value }) !== null, {
+    error: "is not a 20-byte hex address",
+    params: { expected: "a 20-byte 0x address" },
+  })
+  .refine((value) => value === value.toLowerCase() || toChecksumAddress({ address: value }) === value, {
+    error: "has a wrong EIP-55 checksum (mixed case that is not the checksummed form)",
+    params: { expected: "an EIP-55 checksummed or all-lowercase address" },
+  });
+
+const proofV1Schema = z
+  .object({
+    type: z.literal(PROOF_TYPE, { error: `expected "${PROOF_TYPE}"` }),
+    format: z.literal(proofFormats.v1),
+    proofPurpose: z.literal("assertionMethod", { error: 'expected "assertionMethod"' }),
+    created: z.string({ error: "expected an ISO 8601 date-time" }).refine(isDateTimeStamp, {
+      error: "is not an ISO 8601 date-time with time zone",
+      params: { expected: "an ISO 8601 date-time with time zone, e.g. 2025-06-30T12:00:00Z" },
+    }),
+    chain,
+    registry,
+    institutionId: uint(1, MAX_INSTITUTION_ID, `an integer in 1..${MAX_INSTITUTION_ID}`),
+    batchId: bytes32("batch id"),
+    merkleRoot: bytes32("root"),
+    leafIndex: uint(0, MAX_LEAF_COUNT - 1, "an integer below leafCount"),
+    leafCount: uint(1, MAX_LEAF_COUNT, `an integer in 1..${MAX_LEAF_COUNT}`),
+    salt: bytes32("salt"),
+    credentialHash: bytes32("hash"),
+    proofPath: z.array(bytes32("sibling hash"), { error: "expected an array of 0x-prefixed 32-byte hashes" }),
+    anchorTransaction: bytes32("transaction hash"),
+    anchorBlock: uint(0, Number.MAX_SAFE_INTEGER, "a block number (non-negative integer)"),
+  })
+  .superRefine((proof, context) => {
+    if (proof.leafIndex >= proof.leafCount) {
+      context.addIssue({
+        code: "custom",
+        path: ["leafIndex"],
+        message: `is not below leafCount (${proof.leafCount})`,
+        params: { expected: `an integer in 0..${proof.leafCount - 1}` },
+      });
+      return;
+    }
+    const length = getProofLength({ leafIndex: proof.leafIndex, leafCount: proof.leafCount });
+    if (proof.proofPath.length !== length) {
+      context.addIssue({
+        code: "custom",
+        path: ["proofPath"],
+        message: `has ${proof.proofPath.length} hashes; leaf ${proof.leafIndex} of ${proof.leafCount} needs ${length}`,
+        params: { expected: `${length} sibling hashes` },
+      });
+    }
+  });
+
+/** A parsed `credanchor-proof-v1` proof. */
+export type CredanchorProofV1 = {
+  readonly type: typeof PROOF_TYPE;
+  readonly format: typeof proofFormats.v1;
+  readonly proofPurpose: "assertionMethod";
+  /** ISO time of the anchoring block. */
+  readonly created: string;
+  readonly chain: Caip2ChainId;
+  readonly registry: Hex;
+  readonly institutionId: number;
+  readonly batchId: Hex;
+  readonly merkleRoot: Hex;
+  readonly leafIndex: number;
+  readonly leafCount: number;
+  readonly salt: Hex;
+  readonly credentialHash: Hex;
+  readonly proofPath: readonly Hex[];
+  readonly anchorTransaction: Hex;
+  readonly anchorBlock: number;
+};
+/** Any proof this version of core reads. */
+export type CredanchorProof = CredanchorProofV1;
+
+/** A parsed `credentialStatus` entry. */
+export type CredanchorStatus = {
+  /** `<chain>:<registry>/<batchId>/<leafIndex>`, e.g. `eip155:31337:0x5FbD…/0xab…/5`. */
+  readonly id: string;
+  readonly type: typeof STATUS_TYPE;
+  readonly statusPurpose: readonly ["revocation", "suspension"];
+  readonly chain: Caip2ChainId;
+  readonly registry: Hex;
+  readonly batchId: Hex;
+  readonly leafIndex: number;
+};
+
+const statusSchema = z.object({
+  id: z.string({ error: "expected a string" }),
+  type: z.literal(STATUS_TYPE, { error: `expected "${STATUS_TYPE}"` }),
+  statusPurpose: z.tuple([z.literal("revocation"), z.literal("suspension")], {
+    error: 'expected ["revocation", "suspension"]',
+  }),
+  chain,
+  registry,
+  batchId: bytes32("batch id"),
+  leafIndex: uint(0, MAX_LEAF_COUNT - 1, "a leaf index (non-negative integer)"),
+});
+
+function statusId(parts: { chain: string; registry: string; batchId: string; leafIndex: number }): string {
+  return `${parts.chain}:${parts.registry}/${parts.batchId}/${parts.leafIndex}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Parameters of {@link parseProof}. */
+export type ParseProofParameters = {
+  readonly proof: unknown;
+  /** JSON path of the proof in its document, for error messages. Default `$.proof`. */
+  readonly path?: string | undefined;
+};
+/** Return type of {@link parseProof}. */
+export type ParseProofReturnType = CredanchorProof;
+
+/**
+ * Validates a proof object. Unknown `format` names throw `CA_PROOF_FORMAT_UNKNOWN`
+ * (naming the format and listing the known ones); a wrong shape, bad hex, a wrong
+ * length or a proof path of the wrong length for (leafIndex, leafCount) throws
+ * `CA_PROOF_MALFORMED` with one issue per field, by JSON path. Unknown extra members
+ * are dropped from the result.
+ *
+ * @example
+ * ```ts
+ * const proof = parseProof({ proof: portable.proof });
+ * proof.merkleRoot; // "0x…"
+ * ```
+ */
+export function parseProof(parameters: ParseProofParameters): ParseProofReturnType {
+  const base = parameters.path ?? "$.proof";
+  const { proof } = parameters;
+  if (!isRecord(proof)) {
+    throw new ProofMalformedError({ issues: [{ path: base, message: "is not an object", expected: "a proof object" }] });
+  }
+  const format = proof["format"];
+  if (typeof format !== "string") {
+    throw new ProofMalformedError({
+      issues: [
+        {
+          path: `${base}.format`,
+          message: format === undefined ? "is required but missing" : "is not a string",
+          expected: KNOWN_FORMATS.map((name) => `"${name}"`).join(" or "),
+        },
+      ],
+    });
+  }
+  if (!KNOWN_FORMATS.includes(format)) {
+    throw new ProofFormatUnknownError({ format, knownFormats: KNOWN_FORMATS, path: `${base}.format` });
+  }
+  const result = proofV1Schema.safeParse(proof);
+  if (!result.success) throw new ProofMalformedError({ issues: toFieldIssues({ issues: result.error.issues, input: proof, base }) });
+  return result.data as CredanchorProofV1;
+}
+
+/** Parameters of {@link parseCredentialStatus}. */
+export type ParseCredentialStatusParameters = {
+  readonly credentialStatus: unknown;
+  /** JSON path for error messages. Default `$.credentialStatus`. */
+  readonly path?: string | undefined;
+};
+/** Return type of {@link parseCredentialStatus}. */
+export type ParseCredentialStatusReturnType = CredanchorStatus;
+
+/**
+ * Validates a `CredanchorRegistryStatus` entry, including that its `id` is
+ * `<chain>:<registry>/<batchId>/<leafIndex>` of its own fields. Throws `CA_PROOF_MALFORMED`.
+ *
+ * @example
+ * ```ts
+ * const status = parseCredentialStatus({ credentialStatus: portable.credentialStatus });
+ * ```
+ */
+export function parseCredentialStatus(parameters: ParseCredentialStatusParameters): ParseCredentialStatusReturnType {
+  const base = parameters.path ?? "$.credentialStatus";
+  const input = parameters.credentialStatus;
+  const result = statusSchema.safeParse(input);
+  if (!result.success) throw new ProofMalformedError({ issues: toFieldIssues({ issues: result.error.issues, input, base }) });
+  const status = result.data as CredanchorStatus;
+  const id = statusId(status);
+  if (status.id !== id) {
+    throw new ProofMalformedError({ issues: [{ path: `${base}.id`, message: "does not match the status fields", expected: id }] });
+  }
+  return status;
+}
+
+/** One entry of `proof` / `credentialStatus` (VC 2.0 allows a single object or an array). */
+function findOwn(value: unknown, type: string, base: string): { entry: unknown; path: string } | undefined {
+  if (!Array.isArray(value)) return value === undefined ? undefined : { entry: value, path: base };
+  const index = value.findIndex((entry) => isRecord(entry) && entry["type"] === type);
+  return index < 0 ? undefined : { entry: value[index], path: `${base}[${index}]` };
+}
+
+function isOwnProof(value: unknown): boolean {
+  const entries = Array.isArray(value) ? value : [value];
+  return entries.some((entry) => isRecord(entry) && entry["type"] === PROOF_TYPE);
+}
+
+/** A portable credential taken apart. */
+export type PortableCredentialParts = {
+  /** The credential without `proof` and `credentialStatus`: exactly what was hashed. */
+  readonly credential: Record<string, unknown>;
+  readonly proof: CredanchorProof;
+  readonly status: CredanchorStatus;
+};
+
+/** Parameters of {@link splitPortableCredential}. */
+export type SplitPortableCredentialParameters = { readonly portableCredential: unknown };
+/** Return type of {@link splitPortableCredential}. */
+export type SplitPortableCredentialReturnType = PortableCredentialParts;
+
+/**
+ * Takes an anchored credential apart into the hashed credential, its parsed proof and
+ * its parsed status entry, and checks that proof and status name the same chain,
+ * registry, batch and leaf. Throws `CA_PROOF_MISSING`, `CA_PROOF_FORMAT_UNKNOWN` or
+ * `CA_PROOF_MALFORMED`. Does not check hashes (the verifier does, and reports it).
+ *
+ * @example
+ * ```ts
+ * const { credential, proof, status } = splitPortableCredential({ portableCredential: JSON.parse(text) });
+ * credentialHash({ credential, salt: proof.salt }) === proof.credentialHash;
+ * ```
+ */
+export function splitPortableCredential(parameters: SplitPortableCredentialParameters): SplitPortableCredentialReturnType {
+  const input = parameters.portableCredential;
+  if (!isRecord(input)) {
+    throw new ProofMalformedError({ issues: [{ path: "$", message: "is not a JSON object", expected: "a credential object" }] });
+  }
+  const { proof: rawProof, credentialStatus: rawStatus, ...credential } = input;
+  const ownProof = findOwn(rawProof, PROOF_TYPE, "$.proof");
+  if (ownProof === undefined) {
+    throw new CredanchorError({
+      code: "CA_PROOF_MISSING",
+      message: `The credential carries no ${PROOF_TYPE} proof.`,
+      details: [{ path: "$.proof", message: "is missing", expected: `a proof of type "${PROOF_TYPE}"` }],
+    });
+  }
+  const proof = parseProof({ proof: ownProof.entry, path: ownProof.path });
+  const ownStatus = findOwn(rawStatus, STATUS_TYPE, "$.credentialStatus");
+  if (ownStatus === undefined) {
+    throw new ProofMalformedError({
+      issues: [{ path: "$.credentialStatus", message: "is missing", expected: `a status entry of type "${STATUS_TYPE}"` }],
+    });
+  }
+  const status = parseCredentialStatus({ credentialStatus: ownStatus.entry, path: ownStatus.path });
+  const issues: FieldIssue[] = [];
+  for (const key of ["chain", "registry", "batchId", "leafIndex"] as const) {
+    const same = typeof proof[key] === "string" ? String(status[key]).toLowerCase() === String(proof[key]).toLowerCase() : status[key] === proof[key];
+    if (!same) {
+      issues.push({ path: `${ownStatus.path}.${key}`, message: "differs from the proof", expected: String(proof[key]) });
+    }
+  }
+  if (issues.length > 0) throw new ProofMalformedError({ issues });
+  return { credential, proof, status };
+}
+
+/** Where and how a credential was anchored: what {@link attachProof} writes. */
+export type AnchorRecord = {
+  /** EVM chain id, e.g. 31337, or its CAIP-2 form `eip155:31337`. */
+  readonly chain: number | Caip2ChainId;
+  /** Registry contract address (any case; written EIP-55 checksummed). */
+  readonly registry: string;
+  readonly institutionId: number;
+  /** Checked against `batchIdOf(institutionId, merkleRoot)`; computed if omitted. */
+  readonly batchId?: Hex | undefined;
+  readonly merkleRoot: Hex;
+  readonly leafIndex: number;
+  readonly leafCount: number;
+  readonly salt: Hex;
+  readonly credentialHash: Hex;
+  readonly proofPath: readonly Hex[];
+  readonly anchorTransaction: Hex;
+  readonly anchorBlock: number;
+  /** Time of the anchoring block. */
+  readonly created: Date | string;
+};
+
+/** Parameters of {@link attachProof}. */
+export type AttachProofParameters = {
+  /** The credential as it was hashed (existing `proof` / `credentialStatus` entries are kept). */
+  readonly credential: Readonly<Record<string, unknown>>;
+  readonly anchor: AnchorRecord;
+  /**
+   * Recompute the credential hash, the root and the batch id before writing (default
+   * true; ~40 µs per credential). Bulk callers that built the batch themselves may skip it.
+   */
+  readonly check?: boolean | undefined;
+};
+/** Return type of {@link attachProof}: the portable credential. */
+export type AttachProofReturnType = Record<string, unknown> & {
+  readonly proof: CredanchorProof | readonly unknown[];
+  readonly credentialStatus: CredanchorStatus | readonly unknown[];
+};
+
+function appendTo(existing: unknown, entry: unknown): unknown {
+  if (existing === undefined) return entry;
+  return Array.isArray(existing) ? [...existing, entry] : [existing, entry];
+}
+
+/**
+ * Makes the portable credential: adds a `credanchor-proof-v1` proof and a
+ * `CredanchorRegistryStatus` entry (appended to existing `proof` / `credentialStatus`
+ * entries, VC 2.0 allowing several). Throws `CA_INVALID_ARGUMENT` if the anchor does
+ * not fit the credential (with `check`), `CA_PROOF_MALFORMED` if a field is malformed.
+ *
+ * @example
+ * ```ts
+ * const portable = attachProof({ credential, anchor: {
+ *   chain: 31337, registry, institutionId: 1, merkleRoot, leafIndex: 5, leafCount: 100,
+ *   salt, credentialHash, proofPath, anchorTransaction, anchorBlock: 123, created: blockTime } });
+ * ```
+ */
+export function attachProof(parameters: AttachProofParameters): AttachProofReturnType {
+  const { credential, anchor } = parameters;
+  if (isOwnProof(credential["proof"])) {
+    throw new CredanchorError({
+      code: "CA_INVALID_ARGUMENT",
+      message: `The credential already carries a ${PROOF_TYPE} proof; attach proofs to the credential as it was hashed.`,
+    });
+  }
+  const chainId = typeof anchor.chain === "number" ? (`eip155:${anchor.chain}` as Caip2ChainId) : anchor.chain;
+  const registryAddress = toChecksumAddress({ address: anchor.registry }) ?? anchor.registry;
+  const expectedBatchId = batchIdOf({ institutionId: anchor.institutionId, merkleRoot: anchor.merkleRoot });
+  const draft = {
+    type: PROOF_TYPE,
+    format: proofFormats.v1,
+    proofPurpose: "assertionMethod",
+    created: anchor.created instanceof Date ? anchor.created.toISOString() : anchor.created,
+    chain: chainId,
+    registry: registryAddress,
+    institutionId: anchor.institutionId,
+    batchId: anchor.batchId ?? expectedBatchId,
+    merkleRoot: anchor.merkleRoot,
+    leafIndex: anchor.leafIndex,
+    leafCount: anchor.leafCount,
+    salt: anchor.salt,
+    credentialHash: anchor.credentialHash,
+    proofPath: [...anchor.proofPath],
+    anchorTransaction: anchor.anchorTransaction,
+    anchorBlock: anchor.anchorBlock,
+  };
+  const proof = parseProof({ proof: draft, path: "$.anchor" });
+  if (parameters.check ?? true) {
+    const issues: FieldIssue[] = [];
+    const hash = credentialHash({ credential, salt: proof.salt });
+    if (hash !== proof.credentialHash.toLowerCase()) {
+      issues.push({ path: "$.anchor.credentialHash", message: "is not the hash of this credential with this salt", expected: hash });
+    }
+    const root = computeRootFromProof({ ...proof, proof: proof.proofPath });
+    if (root !== proof.merkleRoot.toLowerCase()) {
+      issues.push({ path: "$.anchor.proofPath", message: "does not lead to merkleRoot", expected: `a path to ${proof.merkleRoot}` });
+    }
+    if (proof.batchId.toLowerCase() !== expectedBatchId) {
+      issues.push({ path: "$.anchor.batchId", message: "is not batchIdOf(institutionId, merkleRoot)", expected: expectedBatchId });
+    }
+    if (issues.length > 0) {
+      throw new CredanchorError({ code: "CA_INVALID_ARGUMENT", message: "The anchor does not fit the credential.", details: issues });
+    }
+  }
+  const status: CredanchorStatus = {
+    id: statusId(proof),
+    type: STATUS_TYPE,
+    statusPurpose: STATUS_PURPOSES,
+    chain: proof.chain,
+    registry: proof.registry,
+    batchId: proof.batchId,
+    leafIndex: proof.leafIndex,
+  };
+  return {
+    ...credential,
+    proof: appendTo(credential["proof"], proof) as CredanchorProof,
+    credentialStatus: appendTo(credential["credentialStatus"], { ...status, statusPurpose: [...STATUS_PURPOSES] }) as CredanchorStatus,
+  };
+}
+
+/** Parameters of {@link chainIdOf}. */
+export type ChainIdOfParameters = { readonly chain: Caip2ChainId | string };
+/** Return type of {@link chainIdOf}: the numeric EVM chain id. */
+export type ChainIdOfReturnType = number;
+
+/**
+ * The numeric chain id of a CAIP-2 `eip155:<id>` chain.
+ *
+ * @example
+ * ```ts
+ * chainIdOf({ chain: "eip155:31337" }); // 31337
+ * ```
+ */
+export function chainIdOf(parameters: ChainIdOfParameters): ChainIdOfReturnType {
+  const match = /^eip155:([1-9][0-9]{0,15})$/.exec(parameters.chain);
+  const id = match === null ? Number.NaN : Number(match[1]);
+  if (!Number.isSafeInteger(id)) {
+    throw new CredanchorError({ code: "CA_INVALID_ARGUMENT", message: `Not a CAIP-2 EVM chain id: "${parameters.chain}".` });
+  }
+  return id;
+}

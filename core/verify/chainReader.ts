@@ -1,0 +1,103 @@
+/**
+ * Memoised chain reads for one verification run, so that verifying many credentials costs
+ * one read per registry, batch, institution and key, and ONE status call per batch (the
+ * registry's bulk `credentialStatuses`), never one per credential.
+ */
+import type { Address, Hex } from "viem";
+
+import {
+  type AnchoringRecord,
+  type BatchRecord,
+  type CredentialStatusName,
+  type InstitutionRecord,
+  type KeyRecord,
+  type RegistryClient,
+  findAnchoring,
+  hasRegistryCode,
+  readBatch,
+  readChainId,
+  readCredentialStatuses,
+  readInstitution,
+  readKeyRecord,
+  rpcRead,
+} from "../registry.ts";
+
+/** A credential whose status is wanted, grouped by batch before any call is made. */
+export type StatusRequest = { readonly registry: Address; readonly batchId: Hex; readonly leafIndex: number };
+
+/** Creates the reader; every method caches its promise (so concurrent callers share one call). */
+export function createChainReader({ client }: { readonly client: RegistryClient }) {
+  const cache = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    let pending = cache.get(key) as Promise<T> | undefined;
+    if (pending === undefined) {
+      pending = read();
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+  const statuses = new Map<string, Map<number, CredentialStatusName>>();
+
+  return {
+    chainId: (): Promise<string> => once("chainId", () => readChainId({ client })),
+    latestBlock: (): Promise<bigint> => once("latest", () => rpcRead(client, () => client.getBlockNumber({ cacheTime: 0 }))),
+    hasCode: (registry: Address): Promise<boolean> =>
+      once(`code:${registry}`, () => hasRegistryCode({ client, registry })),
+    batch: (registry: Address, batchId: Hex): Promise<BatchRecord> =>
+      once(`batch:${registry}:${batchId}`, () => readBatch({ client, registry, batchId })),
+    institution: (registry: Address, institutionId: number): Promise<InstitutionRecord | undefined> =>
+      once(`inst:${registry}:${institutionId}`, () => readInstitution({ client, registry, institutionId })),
+    keyRecord: (registry: Address, institutionId: number, account: Address): Promise<KeyRecord> =>
+      once(`key:${registry}:${institutionId}:${account}`, () =>
+        readKeyRecord({ client, registry, institutionId, account }),
+      ),
+    anchoring: (
+      registry: Address,
+      batchId: Hex,
+      merkleRoot: Hex,
+      transactionHash: Hex | undefined,
+    ): Promise<AnchoringRecord | undefined> =>
+      once(`anchoring:${registry}:${batchId}`, () =>
+        findAnchoring({ client, registry, batchId, merkleRoot, transactionHash }),
+      ),
+
+    /**
+     * Loads the statuses of all `requests` with one `credentialStatuses` call per batch.
+     * Call it once with every credential before asking {@link status}.
+     */
+    async loadStatuses(requests: readonly StatusRequest[]): Promise<void> {
+      const byBatch = new Map<string, { registry: Address; batchId: Hex; indices: Set<number> }>();
+      for (const request of requests) {
+        const key = `${request.registry}:${request.batchId}`;
+        let group = byBatch.get(key);
+        if (group === undefined) {
+          group = { registry: request.registry, batchId: request.batchId, indices: new Set() };
+          byBatch.set(key, group);
+        }
+        group.indices.add(request.leafIndex);
+      }
+      await Promise.all(
+        [...byBatch.entries()].map(async ([key, group]) => {
+          const indices = [...group.indices];
+          const result = await readCredentialStatuses({
+            client,
+            registry: group.registry,
+            batchId: group.batchId,
+            leafIndices: indices,
+          });
+          const map = statuses.get(key) ?? new Map<number, CredentialStatusName>();
+          indices.forEach((index, position) => map.set(index, result[position] ?? "unknownBatch"));
+          statuses.set(key, map);
+        }),
+      );
+    },
+
+    /** A status loaded by {@link loadStatuses}. */
+    status(request: StatusRequest): CredentialStatusName | undefined {
+      return statuses.get(`${request.registry}:${request.batchId}`)?.get(request.leafIndex);
+    },
+  };
+}
+
+/** The reader's type. */
+export type ChainReader = ReturnType<typeof createChainReader>;

@@ -1,0 +1,95 @@
+/**
+ * The verification report: named checks, each with an outcome and a reason a person can
+ * read. Verification returns a report rather than a boolean (Blockcerts' steps,
+ * OpenAttestation's fragments) so a verifier can show *why*.
+ */
+import type { Address, Hex } from "viem";
+
+import type { CredentialStatusName, RegistryClient } from "../registry.ts";
+
+/** The checks, in the order they run. */
+export const checkIds = [
+  "format",
+  "integrity",
+  "inclusion",
+  "validityPeriod",
+  "anchored",
+  "issuer",
+  "status",
+  "confirmations",
+] as const;
+
+/** One check's name. */
+export type CheckId = (typeof checkIds)[number];
+
+/**
+ * - valid: the check passed.
+ * - invalid: the credential fails it (tampered, revoked, expired, untrusted...).
+ * - pending: not yet decidable in the credential's favour (too few confirmations).
+ * - skipped: not run, because an earlier check failed or the option that enables it is off.
+ * - error: the check could not run (RPC unreachable, wrong chain): says nothing about the credential.
+ */
+export type CheckOutcome = "valid" | "invalid" | "pending" | "skipped" | "error";
+
+/** The result of one check. */
+export type VerificationCheck = {
+  readonly id: CheckId;
+  readonly outcome: CheckOutcome;
+  /** One sentence for people, e.g. "revoked on 2026-11-02: superseded by a newer credential (reason 2)". */
+  readonly reason: string;
+  /** Machine-readable evidence (values compared, block numbers, reason codes). */
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+};
+
+/** Overall verdict: invalid if any check is invalid, else error, else pending, else valid. */
+export type VerificationStatus = "valid" | "invalid" | "pending" | "error";
+
+/** What a verification found. */
+export type VerificationReport = {
+  readonly status: VerificationStatus;
+  readonly checks: readonly VerificationCheck[];
+  /** What the credential claims, for display (absent when unreadable). */
+  readonly credential?:
+    | {
+        readonly id?: string | undefined;
+        readonly issuer?: string | undefined;
+        readonly name?: string | undefined;
+        readonly subject?: string | undefined;
+      }
+    | undefined;
+  /** Where the proof says it is anchored. */
+  readonly anchor?:
+    | {
+        readonly chain: string;
+        readonly registry: Address;
+        readonly institutionId: number;
+        readonly batchId: Hex;
+        readonly leafIndex: number;
+      }
+    | undefined;
+  /** The registry's status for the credential, when it was read. */
+  readonly registryStatus?: CredentialStatusName | undefined;
+};
+
+/** Options shared by single and bulk verification. */
+export type VerifyOptions = {
+  /** A viem public client for the chain the credentials are anchored on. */
+  readonly client: RegistryClient;
+  /**
+   * CAIP-2 chains to accept (e.g. ["eip155:1"]); a credential anchored elsewhere is invalid.
+   * Undefined accepts any chain (the report still names it).
+   */
+  readonly allowedChains?: readonly string[] | undefined;
+  /**
+   * Registry addresses to trust. A credential naming another registry is invalid: anyone can
+   * deploy a copy of the registry and register a look-alike institution in it. Undefined
+   * trusts the registry the credential names, and the anchored check says so.
+   */
+  readonly trustedRegistries?: readonly string[] | undefined;
+  /** Confirmations needed before the anchoring counts (default 1). Fewer report "pending". */
+  readonly requiredConfirmations?: number | undefined;
+  /** The moment validity periods are judged at (default: now). */
+  readonly now?: Date | undefined;
+  /** Report the registry status as of this past moment, rebuilt from events. */
+  readonly at?: Date | undefined;
+};

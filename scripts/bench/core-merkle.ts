@@ -1,0 +1,91 @@
+/**
+ * Merkle tree benchmark: prints figures, asserts nothing (not a timed test).
+ *
+ *   node scripts/bench/core-merkle.ts [leafCount=1000000]
+ *
+ * Targets (single thread): tree + every proof for 1,000,000 leaves <= 2.5 s;
+ * one proof served (0x hex, from a built tree) <= 10 µs; one proof verified <= 50 µs.
+ */
+import {
+  buildTreeFromCredentialHashes,
+  computeRootFromProof,
+  getProof,
+  getProofBytes,
+  getRoot,
+  keccakBackend,
+} from "../../core/index.ts";
+
+const leafCount = Number(process.argv[2] ?? 1_000_000);
+
+function ms(start: number): number {
+  return performance.now() - start;
+}
+
+function report(label: string, value: string, target?: string): void {
+  console.log(`${label.padEnd(44)} ${value.padStart(14)}${target === undefined ? "" : `   (target ${target})`}`);
+}
+
+// Deterministic pseudo-random credential hashes (xorshift): no hashing cost in setup.
+const credentialHashes = new Uint8Array(leafCount * 32);
+const words = new Uint32Array(credentialHashes.buffer);
+let seed = 0x9e3779b9;
+for (let i = 0; i < words.length; i++) {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  words[i] = seed >>> 0;
+}
+
+console.log(`keccak backend: ${keccakBackend}; leaves: ${leafCount.toLocaleString("en")}; node ${process.version}`);
+
+// Warm up the JIT on a small tree first so the big run measures steady state.
+{
+  const warm = buildTreeFromCredentialHashes({ credentialHashes: credentialHashes.subarray(0, 4096 * 32) });
+  const out = new Uint8Array(32 * 32);
+  for (let i = 0; i < warm.leafCount; i++) getProofBytes({ tree: warm, leafIndex: i, out });
+}
+
+let start = performance.now();
+const tree = buildTreeFromCredentialHashes({ credentialHashes });
+const buildMs = ms(start);
+
+start = performance.now();
+const scratch = new Uint8Array(32 * 32);
+let siblings = 0;
+for (let i = 0; i < leafCount; i++) siblings += getProofBytes({ tree, leafIndex: i, out: scratch }).length / 32;
+const proofsIntoMs = ms(start);
+
+start = performance.now();
+for (let i = 0; i < leafCount; i++) getProofBytes({ tree, leafIndex: i });
+const proofsAllocMs = ms(start);
+
+report("build tree (leaves + nodes)", `${buildMs.toFixed(0)} ms`);
+report("every proof, bytes into a reused buffer", `${proofsIntoMs.toFixed(0)} ms`);
+report("every proof, bytes, one array each", `${proofsAllocMs.toFixed(0)} ms`);
+report("tree + every proof (reused buffer)", `${(buildMs + proofsIntoMs).toFixed(0)} ms`, "<= 2500 ms");
+report("tree + every proof (array each)", `${(buildMs + proofsAllocMs).toFixed(0)} ms`, "<= 2500 ms");
+report("mean proof length", `${(siblings / leafCount).toFixed(2)} siblings`);
+
+// One proof served as 0x hex (the portable `proofPath`), random leaves; a few kept to verify.
+const samples = 200_000;
+const verifySamples = 20_000;
+const picks = Array.from({ length: samples }, (_, i) => (i * 2654435761) % leafCount);
+const served: string[][] = [];
+start = performance.now();
+for (let s = 0; s < samples; s++) {
+  const proof = getProof({ tree, leafIndex: picks[s]! });
+  if (s < verifySamples) served.push(proof);
+}
+report("one proof served (0x hex)", `${((ms(start) * 1000) / samples).toFixed(2)} µs`, "<= 10 µs");
+
+const root = getRoot({ tree });
+start = performance.now();
+let ok = 0;
+for (let s = 0; s < verifySamples; s++) {
+  const leafIndex = picks[s]!;
+  const credentialHash = credentialHashes.subarray(leafIndex * 32, leafIndex * 32 + 32);
+  if (computeRootFromProof({ leafIndex, leafCount, credentialHash, proof: served[s]! as `0x${string}`[] }) === root) ok++;
+}
+report("one proof verified (0x hex proof)", `${((ms(start) * 1000) / verifySamples).toFixed(2)} µs`, "<= 50 µs");
+if (ok !== verifySamples) throw new Error(`only ${ok} of ${verifySamples} proofs verified`);
+report("root", root);

@@ -1,0 +1,117 @@
+/**
+ * A small worker_threads pool for the CPU-heavy part of intake (validation, RFC 8785,
+ * keccak: prepare.ts). Bulk submissions are cut into chunks spread over the workers;
+ * the main thread keeps the database writes. Small submissions run inline: a message
+ * round trip costs more than hashing a few credentials.
+ */
+import { Worker } from "node:worker_threads";
+
+import { prepareCredentials, type PrepareCredentialsParameters, type PrepareCredentialsReturnType } from "./prepare.ts";
+
+/** Parameters of {@link createHashPool}. */
+export type CreateHashPoolParameters = {
+  /** Worker threads; 0 runs everything inline. */
+  readonly size: number;
+  /** Submissions smaller than this run inline (default 128). */
+  readonly inlineBelow?: number | undefined;
+};
+
+/** The pool. */
+export type HashPool = {
+  /** Validates and hashes, in input order. */
+  prepare(parameters: PrepareCredentialsParameters): Promise<PrepareCredentialsReturnType>;
+  readonly size: number;
+  close(): Promise<void>;
+};
+
+type Pending = {
+  resolve: (result: PrepareCredentialsReturnType) => void;
+  reject: (error: Error) => void;
+};
+
+type Slot = { worker: Worker; busy: number; pending: Map<number, Pending> };
+
+/**
+ * Starts `size` workers.
+ *
+ * @example
+ * ```ts
+ * const pool = createHashPool({ size: 2 });
+ * const { invalid, bodies, hashes, salts } = await pool.prepare({ credentials, issuerIdentifier });
+ * await pool.close();
+ * ```
+ */
+export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
+  const inlineBelow = parameters.inlineBelow ?? 128;
+  const slots: Slot[] = [];
+  let nextJob = 1;
+  let closed = false;
+
+  const spawn = (): Slot => {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url));
+    worker.unref();
+    const slot: Slot = { worker, busy: 0, pending: new Map() };
+    worker.on("message", (message: { id: number; result?: PrepareCredentialsReturnType; error?: string }) => {
+      const job = slot.pending.get(message.id);
+      if (job === undefined) return;
+      slot.pending.delete(message.id);
+      slot.busy--;
+      if (message.error !== undefined) job.reject(new Error(`hash worker: ${message.error}`));
+      else job.resolve(message.result!);
+    });
+    const fail = (error: Error) => {
+      for (const job of slot.pending.values()) job.reject(error);
+      slot.pending.clear();
+      slot.busy = 0;
+      if (!closed) slots[slots.indexOf(slot)] = spawn();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (!closed) fail(new Error(`hash worker exited with code ${code}`));
+    });
+    return slot;
+  };
+  for (let i = 0; i < parameters.size; i++) slots.push(spawn());
+
+  const run = (slot: Slot, credentials: readonly unknown[], issuerIdentifier: string) =>
+    new Promise<PrepareCredentialsReturnType>((resolve, reject) => {
+      const id = nextJob++;
+      slot.pending.set(id, { resolve, reject });
+      slot.busy++;
+      slot.worker.postMessage({ id, credentials, issuerIdentifier });
+    });
+
+  return {
+    size: parameters.size,
+    async prepare({ credentials, issuerIdentifier }) {
+      if (slots.length === 0 || credentials.length < inlineBelow) {
+        return prepareCredentials({ credentials, issuerIdentifier });
+      }
+      // Chunks small enough to balance the workers, large enough to amortise messaging.
+      const chunkSize = Math.max(256, Math.min(4096, Math.ceil(credentials.length / (slots.length * 4))));
+      const jobs: Promise<PrepareCredentialsReturnType>[] = [];
+      for (let start = 0; start < credentials.length; start += chunkSize) {
+        const slot = slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
+        jobs.push(run(slot, credentials.slice(start, start + chunkSize), issuerIdentifier));
+      }
+      const results = await Promise.all(jobs);
+      const invalid = results.flatMap((result, chunk) =>
+        result.invalid.map((entry) => ({ index: entry.index + chunk * chunkSize, issues: entry.issues })),
+      );
+      if (invalid.length > 0) return { invalid, bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
+      const salts = new Uint8Array(credentials.length * 32);
+      const hashes = new Uint8Array(credentials.length * 32);
+      const bodies: string[] = [];
+      results.forEach((result, chunk) => {
+        salts.set(result.salts, chunk * chunkSize * 32);
+        hashes.set(result.hashes, chunk * chunkSize * 32);
+        for (const body of result.bodies) bodies.push(body);
+      });
+      return { invalid, bodies, salts, hashes };
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * SQLite schema of the service (version 1). Plain SQL that maps one to one onto
+ * PostgreSQL (BLOB → bytea, INTEGER PRIMARY KEY AUTOINCREMENT → identity); the partial
+ * unique indexes are what keep intake exactly-once under concurrency.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const schemaSql = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS institutions (
+  id INTEGER PRIMARY KEY,                 -- the registry's institution id
+  name TEXT NOT NULL,
+  identifier TEXT NOT NULL,
+  metadata_uri TEXT NOT NULL,
+  admin_address TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY,
+  institution_id INTEGER NOT NULL REFERENCES institutions(id),
+  name TEXT NOT NULL,
+  scopes TEXT NOT NULL,                   -- comma separated
+  secret_hash BLOB NOT NULL UNIQUE,       -- sha256 of the token; the token itself is never stored
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS tokens_institution ON tokens(institution_id);
+
+CREATE TABLE IF NOT EXISTS batches (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  institution_id INTEGER NOT NULL REFERENCES institutions(id),
+  state TEXT NOT NULL CHECK (state IN ('open','full','closed','sending','sent','mined','anchored')),
+  size INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  first_at INTEGER,
+  closed_at INTEGER,
+  merkle_root TEXT,
+  chain_batch_id TEXT,
+  nonce INTEGER,
+  from_address TEXT,
+  raw_tx TEXT,
+  tx_hash TEXT,
+  sent_at INTEGER,
+  block_number INTEGER,
+  block_hash TEXT,
+  tx_index INTEGER,
+  mined_at INTEGER,
+  anchored_at INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  next_attempt_at INTEGER
+);
+-- At most one open batch per institution: intake appends to it.
+CREATE UNIQUE INDEX IF NOT EXISTS batches_one_open ON batches(institution_id) WHERE state = 'open';
+CREATE INDEX IF NOT EXISTS batches_state ON batches(state);
+CREATE INDEX IF NOT EXISTS batches_institution ON batches(institution_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS batches_chain_id ON batches(chain_batch_id) WHERE chain_batch_id IS NOT NULL;
+
+-- One flat tree per batch (every node, 32 bytes each, leaves first, root last):
+-- every proof of the batch is read from it in O(log n).
+CREATE TABLE IF NOT EXISTS batch_trees (
+  batch_id INTEGER PRIMARY KEY REFERENCES batches(id),
+  leaf_count INTEGER NOT NULL,
+  tree BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS credentials (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,                -- public id (UUIDv7: time-ordered, cheap to index)
+  institution_id INTEGER NOT NULL,
+  batch_id INTEGER NOT NULL REFERENCES batches(id),
+  leaf_index INTEGER NOT NULL,
+  client_id TEXT,                         -- idempotency key
+  credential_hash BLOB NOT NULL,
+  leaf_hash BLOB NOT NULL,
+  salt BLOB NOT NULL,
+  body TEXT NOT NULL,                     -- the credential, RFC 8785 (JCS) text
+  created_at INTEGER NOT NULL,
+  ch_prefix INTEGER NOT NULL,             -- first 6 bytes of credential_hash: a small index key
+  lh_prefix INTEGER NOT NULL,             -- first 6 bytes of leaf_hash
+  UNIQUE (batch_id, leaf_index)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS credentials_client ON credentials(institution_id, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS credentials_ch ON credentials(ch_prefix);
+CREATE INDEX IF NOT EXISTS credentials_lh ON credentials(lh_prefix);
+
+-- On-chain actions the service performed besides anchoring, in order: replayed onto a
+-- fresh development chain.
+CREATE TABLE IF NOT EXISTS chain_ops (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  institution_id INTEGER NOT NULL,
+  batch_id INTEGER,
+  payload TEXT NOT NULL,
+  tx_hash TEXT,
+  block_number INTEGER,
+  created_at INTEGER NOT NULL
+);
+`;

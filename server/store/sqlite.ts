@@ -1,0 +1,548 @@
+/**
+ * {@link Store} on SQLite through Node's built-in `node:sqlite` (no native addon): WAL
+ * mode, synchronous=FULL (a 202 means the credential is on disk), prepared statements,
+ * explicit `BEGIN IMMEDIATE` transactions.
+ *
+ * The API is synchronous underneath; every method runs to completion before it returns
+ * its promise, so one connection never interleaves two transactions.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+import { encodeHex, hexToBytes } from "../../core/hex.ts";
+import { SCHEMA_VERSION, schemaSql } from "./schema.ts";
+import type {
+  BatchPatch,
+  BatchRow,
+  BatchState,
+  ChainIdentity,
+  ChainOpRow,
+  CredentialWithBatch,
+  InstitutionRow,
+  IntakeRecord,
+  Store,
+  SubmitCredentialsParameters,
+  SubmitResult,
+  TokenRow,
+  TokenScope,
+} from "./types.ts";
+
+/** Parameters of {@link createSqliteStore}. */
+export type CreateSqliteStoreParameters = {
+  /** Database file; its directory is created if missing. `:memory:` works for experiments. */
+  readonly path: string;
+};
+
+type Row = Record<string, unknown>;
+
+const BATCH_COLUMNS = `b.id AS b_id, b.institution_id AS b_institution_id, b.state AS b_state, b.size AS b_size,
+  b.created_at AS b_created_at, b.first_at AS b_first_at, b.closed_at AS b_closed_at, b.merkle_root AS b_merkle_root,
+  b.chain_batch_id AS b_chain_batch_id, b.nonce AS b_nonce, b.from_address AS b_from_address, b.raw_tx AS b_raw_tx,
+  b.tx_hash AS b_tx_hash, b.sent_at AS b_sent_at, b.block_number AS b_block_number, b.block_hash AS b_block_hash,
+  b.tx_index AS b_tx_index, b.mined_at AS b_mined_at, b.anchored_at AS b_anchored_at, b.attempts AS b_attempts,
+  b.last_error AS b_last_error, b.next_attempt_at AS b_next_attempt_at`;
+
+const CREDENTIAL_COLUMNS = `c.seq, c.id, c.institution_id, c.batch_id, c.leaf_index, c.client_id, c.credential_hash,
+  c.leaf_hash, c.salt, c.body, c.created_at`;
+
+/** Patch field → column. */
+const PATCH_COLUMNS: Record<keyof BatchPatch, string> = {
+  nonce: "nonce",
+  fromAddress: "from_address",
+  rawTx: "raw_tx",
+  txHash: "tx_hash",
+  sentAt: "sent_at",
+  blockNumber: "block_number",
+  blockHash: "block_hash",
+  txIndex: "tx_index",
+  minedAt: "mined_at",
+  anchoredAt: "anchored_at",
+  attempts: "attempts",
+  lastError: "last_error",
+  nextAttemptAt: "next_attempt_at",
+};
+
+function toBatch(row: Row): BatchRow {
+  return {
+    id: row.b_id as number,
+    institutionId: row.b_institution_id as number,
+    state: row.b_state as BatchState,
+    size: row.b_size as number,
+    createdAt: row.b_created_at as number,
+    firstAt: row.b_first_at as number | null,
+    closedAt: row.b_closed_at as number | null,
+    merkleRoot: row.b_merkle_root as `0x${string}` | null,
+    chainBatchId: row.b_chain_batch_id as `0x${string}` | null,
+    nonce: row.b_nonce as number | null,
+    fromAddress: row.b_from_address as string | null,
+    rawTx: row.b_raw_tx as `0x${string}` | null,
+    txHash: row.b_tx_hash as `0x${string}` | null,
+    sentAt: row.b_sent_at as number | null,
+    blockNumber: row.b_block_number as number | null,
+    blockHash: row.b_block_hash as `0x${string}` | null,
+    txIndex: row.b_tx_index as number | null,
+    minedAt: row.b_mined_at as number | null,
+    anchoredAt: row.b_anchored_at as number | null,
+    attempts: row.b_attempts as number,
+    lastError: row.b_last_error as string | null,
+    nextAttemptAt: row.b_next_attempt_at as number | null,
+  };
+}
+
+function toCredential(row: Row): CredentialWithBatch {
+  return {
+    seq: row.seq as number,
+    id: row.id as string,
+    institutionId: row.institution_id as number,
+    batchId: row.batch_id as number,
+    leafIndex: row.leaf_index as number,
+    clientId: row.client_id as string | null,
+    credentialHash: encodeHex(row.credential_hash as Uint8Array),
+    leafHash: encodeHex(row.leaf_hash as Uint8Array),
+    salt: encodeHex(row.salt as Uint8Array),
+    body: row.body as string,
+    createdAt: row.created_at as number,
+    batch: toBatch(row),
+  };
+}
+
+function toToken(row: Row): TokenRow {
+  return {
+    id: row.id as string,
+    institutionId: row.institution_id as number,
+    name: row.name as string,
+    scopes: String(row.scopes).split(",").filter(Boolean) as TokenScope[],
+    createdAt: row.created_at as number,
+    revokedAt: row.revoked_at as number | null,
+  };
+}
+
+function toInstitution(row: Row): InstitutionRow {
+  return {
+    id: row.id as number,
+    name: row.name as string,
+    identifier: row.identifier as string,
+    metadataUri: row.metadata_uri as string,
+    adminAddress: row.admin_address as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+/** First 6 bytes of a hash as a safe integer: the key of the hash indexes. */
+export function hashPrefix(hash: Uint8Array): number {
+  return hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + ((hash[2]! << 24) >>> 0) + (hash[3]! << 16) + (hash[4]! << 8) + hash[5]!;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Opens (and creates or migrates) the SQLite database at `path`.
+ *
+ * @example
+ * ```ts
+ * const store = createSqliteStore({ path: "./data/credanchor.db" });
+ * ```
+ */
+export function createSqliteStore(parameters: CreateSqliteStoreParameters): Store {
+  if (parameters.path !== ":memory:") mkdirSync(dirname(parameters.path), { recursive: true });
+  const db = new DatabaseSync(parameters.path, { timeout: 10_000 });
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA cache_size = -262144"); // 256 MiB page cache: hash indexes stay in memory
+  db.exec("PRAGMA temp_store = MEMORY");
+  db.exec(schemaSql);
+  const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
+  if (version === undefined) {
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  }
+
+  const cache = new Map<string, StatementSync>();
+  const statement = (sql: string): StatementSync => {
+    let prepared = cache.get(sql);
+    if (prepared === undefined) {
+      prepared = db.prepare(sql);
+      cache.set(sql, prepared);
+    }
+    return prepared;
+  };
+
+  let depth = 0;
+  function transaction<T>(body: () => T): T {
+    if (depth > 0) return body();
+    db.exec("BEGIN IMMEDIATE");
+    depth++;
+    try {
+      const result = body();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    } finally {
+      depth--;
+    }
+  }
+
+  const getMeta = (key: string): string | undefined =>
+    (statement("SELECT value FROM meta WHERE key = ?").get(key) as Row | undefined)?.value as string | undefined;
+  const setMeta = (key: string, value: string): void => {
+    statement("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+      key,
+      value,
+    );
+  };
+
+  const selectBatch = `SELECT ${BATCH_COLUMNS} FROM batches b`;
+
+  function openBatchFor(institutionId: number, now: number): BatchRow {
+    const row = statement(`${selectBatch} WHERE b.institution_id = ? AND b.state = 'open'`).get(institutionId) as
+      | Row
+      | undefined;
+    if (row !== undefined) return toBatch(row);
+    const { lastInsertRowid } = statement(
+      "INSERT INTO batches (institution_id, state, size, created_at) VALUES (?, 'open', 0, ?)",
+    ).run(institutionId, now);
+    return toBatch(statement(`${selectBatch} WHERE b.id = ?`).get(Number(lastInsertRowid)) as Row);
+  }
+
+  function submit(parameters: SubmitCredentialsParameters): SubmitResult {
+    const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
+    return transaction((): SubmitResult => {
+      const records: (IntakeRecord | undefined)[] = new Array(items.length);
+      const conflicts: { position: number; clientId: string }[] = [];
+      const fresh: number[] = [];
+      const firstByKey = new Map<string, number>();
+      const aliases: [number, number][] = []; // [position, position of the first with that key]
+      const byClient = statement(
+        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+         WHERE c.institution_id = ? AND c.client_id = ?`,
+      );
+      for (let position = 0; position < items.length; position++) {
+        const item = items[position]!;
+        if (item.clientId === null) {
+          fresh.push(position);
+          continue;
+        }
+        const first = firstByKey.get(item.clientId);
+        if (first !== undefined) {
+          if (items[first]!.body === item.body) aliases.push([position, first]);
+          else conflicts.push({ position, clientId: item.clientId });
+          continue;
+        }
+        firstByKey.set(item.clientId, position);
+        const existing = byClient.get(institutionId, item.clientId) as Row | undefined;
+        if (existing === undefined) {
+          fresh.push(position);
+        } else if (existing.body !== item.body) {
+          conflicts.push({ position, clientId: item.clientId });
+        } else {
+          const credential = toCredential(existing);
+          records[position] = {
+            id: credential.id,
+            clientId: credential.clientId,
+            credentialHash: existing.credential_hash as Uint8Array,
+            batchId: credential.batchId,
+            leafIndex: credential.leafIndex,
+            leafHash: existing.leaf_hash as Uint8Array,
+            batchState: credential.batch.state,
+            existing: true,
+          };
+        }
+      }
+      if (conflicts.length > 0) return { ok: false, conflicts };
+
+      const filledBatches: number[] = [];
+      const grow = statement(
+        "UPDATE batches SET size = size + ?, first_at = COALESCE(first_at, ?) WHERE id = ? AND state = 'open' RETURNING size",
+      );
+      const markFull = statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open'");
+      const insert = statement(
+        `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt,
+           body, created_at, ch_prefix, lh_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      let cursor = 0;
+      while (cursor < fresh.length) {
+        const batch = openBatchFor(institutionId, now);
+        const take = Math.min(fresh.length - cursor, maxSize - batch.size);
+        if (take <= 0) {
+          // Capacity lowered since the batch opened: seal it and open the next.
+          markFull.run(batch.id);
+          filledBatches.push(batch.id);
+          continue;
+        }
+        const grown = grow.get(take, now, batch.id) as Row;
+        const end = grown.size as number;
+        let leafIndex = end - take;
+        const state: BatchState = end >= maxSize ? "full" : "open";
+        for (let k = 0; k < take; k++, leafIndex++) {
+          const position = fresh[cursor + k]!;
+          const item = items[position]!;
+          const leaf = leafHash(leafIndex, item.credentialHash);
+          const id = newId();
+          insert.run(
+            id,
+            institutionId,
+            batch.id,
+            leafIndex,
+            item.clientId,
+            item.credentialHash,
+            leaf,
+            item.salt,
+            item.body,
+            now,
+            hashPrefix(item.credentialHash),
+            hashPrefix(leaf),
+          );
+          records[position] = {
+            id,
+            clientId: item.clientId,
+            credentialHash: item.credentialHash,
+            batchId: batch.id,
+            leafIndex,
+            leafHash: leaf,
+            batchState: state,
+            existing: false,
+          };
+        }
+        cursor += take;
+        if (state === "full") {
+          markFull.run(batch.id);
+          filledBatches.push(batch.id);
+        }
+      }
+      for (const [position, first] of aliases) records[position] = { ...records[first]!, existing: true };
+      return { ok: true, records: records as IntakeRecord[], filledBatches };
+    });
+  }
+
+  function findByHash(institutionId: number, hash: Uint8Array): CredentialWithBatch[] {
+    const prefix = hashPrefix(hash);
+    const rows = [
+      ...(statement(
+        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+         WHERE c.ch_prefix = ? AND c.institution_id = ?`,
+      ).all(prefix, institutionId) as Row[]),
+      ...(statement(
+        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+         WHERE c.lh_prefix = ? AND c.institution_id = ?`,
+      ).all(prefix, institutionId) as Row[]),
+    ];
+    const seen = new Set<number>();
+    const out: CredentialWithBatch[] = [];
+    for (const row of rows) {
+      if (seen.has(row.seq as number)) continue;
+      if (!equalBytes(row.credential_hash as Uint8Array, hash) && !equalBytes(row.leaf_hash as Uint8Array, hash)) continue;
+      seen.add(row.seq as number);
+      out.push(toCredential(row));
+    }
+    return out;
+  }
+
+  const store: Store = {
+    async ping() {
+      statement("SELECT 1").get();
+    },
+    async close() {
+      if (db.isOpen) db.close();
+    },
+
+    async getChainIdentity() {
+      const text = getMeta("chain_identity");
+      return text === undefined ? undefined : (JSON.parse(text) as ChainIdentity);
+    },
+    async setChainIdentity(identity) {
+      setMeta("chain_identity", JSON.stringify(identity));
+    },
+
+    async createInstitution(row) {
+      statement(
+        "INSERT INTO institutions (id, name, identifier, metadata_uri, admin_address, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(row.id, row.name, row.identifier, row.metadataUri, row.adminAddress, row.createdAt);
+    },
+    async getInstitution(id) {
+      const row = statement("SELECT * FROM institutions WHERE id = ?").get(id) as Row | undefined;
+      return row === undefined ? undefined : toInstitution(row);
+    },
+    async listInstitutions() {
+      return (statement("SELECT * FROM institutions ORDER BY id").all() as Row[]).map(toInstitution);
+    },
+
+    async createToken({ row, secretHash }) {
+      statement(
+        "INSERT INTO tokens (id, institution_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(row.id, row.institutionId, row.name, row.scopes.join(","), secretHash, row.createdAt);
+    },
+    async findTokenBySecretHash(secretHash) {
+      const row = statement("SELECT * FROM tokens WHERE secret_hash = ?").get(secretHash) as Row | undefined;
+      return row === undefined ? undefined : toToken(row);
+    },
+    async listTokens(institutionId) {
+      return (statement("SELECT * FROM tokens WHERE institution_id = ? ORDER BY created_at, id").all(institutionId) as Row[]).map(
+        toToken,
+      );
+    },
+    async revokeToken({ institutionId, id, now }) {
+      const exists = statement("SELECT 1 FROM tokens WHERE id = ? AND institution_id = ?").get(id, institutionId);
+      if (exists === undefined) return false;
+      statement("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND institution_id = ?").run(
+        now,
+        id,
+        institutionId,
+      );
+      return true;
+    },
+
+    async submitCredentials(parameters) {
+      return submit(parameters);
+    },
+    async getCredential({ institutionId, id }) {
+      const row = statement(
+        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+         WHERE c.id = ? AND c.institution_id = ?`,
+      ).get(id, institutionId) as Row | undefined;
+      return row === undefined ? undefined : toCredential(row);
+    },
+    async findCredentialsByHash({ institutionId, hash }) {
+      return findByHash(institutionId, hash);
+    },
+    async getCredentialsByIds({ institutionId, ids }) {
+      const query = statement(
+        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+         WHERE c.id = ? AND c.institution_id = ?`,
+      );
+      const out: CredentialWithBatch[] = [];
+      for (const id of ids) {
+        const row = query.get(id, institutionId) as Row | undefined;
+        if (row !== undefined) out.push(toCredential(row));
+      }
+      return out;
+    },
+    async countPendingCredentials() {
+      const row = statement("SELECT COALESCE(SUM(size), 0) AS n FROM batches WHERE state != 'anchored'").get() as Row;
+      return row.n as number;
+    },
+
+    async getBatch({ institutionId, id }) {
+      const row = statement(`${selectBatch} WHERE b.id = ? AND b.institution_id = ?`).get(id, institutionId) as Row | undefined;
+      return row === undefined ? undefined : toBatch(row);
+    },
+    async getBatchById(id) {
+      const row = statement(`${selectBatch} WHERE b.id = ?`).get(id) as Row | undefined;
+      return row === undefined ? undefined : toBatch(row);
+    },
+    async listBatches({ institutionId, limit, beforeId }) {
+      return (
+        statement(`${selectBatch} WHERE b.institution_id = ? AND b.id < ? ORDER BY b.id DESC LIMIT ?`).all(
+          institutionId,
+          beforeId ?? Number.MAX_SAFE_INTEGER,
+          limit,
+        ) as Row[]
+      ).map(toBatch);
+    },
+    async listBatchesInStates(states) {
+      const placeholders = states.map(() => "?").join(", ");
+      return (statement(`${selectBatch} WHERE b.state IN (${placeholders}) ORDER BY b.id`).all(...states) as Row[]).map(
+        toBatch,
+      );
+    },
+    async listBatchesDue({ firstAtOrBefore }) {
+      return (
+        statement(
+          `${selectBatch} WHERE b.state = 'full' OR (b.state = 'open' AND b.size > 0 AND b.first_at <= ?) ORDER BY b.id`,
+        ).all(firstAtOrBefore) as Row[]
+      ).map(toBatch);
+    },
+    async getOpenBatch(institutionId) {
+      const row = statement(`${selectBatch} WHERE b.institution_id = ? AND b.state = 'open'`).get(institutionId) as
+        | Row
+        | undefined;
+      return row === undefined ? undefined : toBatch(row);
+    },
+    async sealBatch({ id }) {
+      return statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open' AND size > 0").run(id).changes === 1;
+    },
+    async getLeafHashes(batchId) {
+      const rows = statement("SELECT leaf_index, leaf_hash FROM credentials WHERE batch_id = ? ORDER BY leaf_index")
+        .setReturnArrays(true)
+        .all(batchId) as unknown as [number, Uint8Array][];
+      const out = new Uint8Array(rows.length * 32);
+      for (let i = 0; i < rows.length; i++) {
+        const [leafIndex, hash] = rows[i]!;
+        if (leafIndex !== i) throw new Error(`batch ${batchId}: leaf ${i} missing`);
+        out.set(hash, i * 32);
+      }
+      return out;
+    },
+    async saveClosedBatch({ id, merkleRoot, chainBatchId, tree, now }) {
+      return transaction(() => {
+        const changed = statement(
+          "UPDATE batches SET state = 'closed', merkle_root = ?, chain_batch_id = ?, closed_at = ? WHERE id = ? AND state = 'full'",
+        ).run(merkleRoot, chainBatchId, now, id).changes;
+        if (changed !== 1) return false;
+        const size = (statement("SELECT size FROM batches WHERE id = ?").get(id) as Row).size as number;
+        statement("INSERT INTO batch_trees (batch_id, leaf_count, tree) VALUES (?, ?, ?)").run(id, size, tree);
+        return true;
+      });
+    },
+    async getBatchTree(batchId) {
+      const row = statement("SELECT tree FROM batch_trees WHERE batch_id = ?").get(batchId) as Row | undefined;
+      return row === undefined ? undefined : (row.tree as Uint8Array);
+    },
+    async transitionBatch({ id, from, to, patch }) {
+      const sets = ["state = ?"];
+      const values: (string | number | null)[] = [to];
+      for (const [key, value] of Object.entries(patch ?? {})) {
+        sets.push(`${PATCH_COLUMNS[key as keyof BatchPatch]} = ?`);
+        values.push(value as string | number | null);
+      }
+      const placeholders = from.map(() => "?").join(", ");
+      return (
+        statement(`UPDATE batches SET ${sets.join(", ")} WHERE id = ? AND state IN (${placeholders})`).run(
+          ...values,
+          id,
+          ...from,
+        ).changes === 1
+      );
+    },
+    async maxInFlightNonce(fromAddress) {
+      const row = statement(
+        "SELECT MAX(nonce) AS n FROM batches WHERE state IN ('sending', 'sent') AND from_address = ?",
+      ).get(fromAddress) as Row;
+      return row.n === null ? undefined : (row.n as number);
+    },
+
+    async recordChainOp(op) {
+      const { lastInsertRowid } = statement(
+        "INSERT INTO chain_ops (kind, institution_id, batch_id, payload, tx_hash, block_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).run(op.kind, op.institutionId, op.batchId, JSON.stringify(op.payload), op.txHash, op.blockNumber, op.createdAt);
+      return Number(lastInsertRowid);
+    },
+    async listChainOps() {
+      return (statement("SELECT * FROM chain_ops ORDER BY seq").all() as Row[]).map((row) => ({
+        seq: row.seq as number,
+        kind: row.kind as ChainOpRow["kind"],
+        institutionId: row.institution_id as number,
+        batchId: row.batch_id as number | null,
+        payload: JSON.parse(row.payload as string) as Record<string, unknown>,
+        txHash: row.tx_hash as string | null,
+        blockNumber: row.block_number as number | null,
+        createdAt: row.created_at as number,
+      }));
+    },
+    async updateChainOpTx({ seq, txHash, blockNumber }) {
+      statement("UPDATE chain_ops SET tx_hash = ?, block_number = ? WHERE seq = ?").run(txHash, blockNumber, seq);
+    },
+  };
+  return store;
+}
+
+/** Decodes a stored `0x` hash for comparisons. @internal */
+export function storedHashBytes(hex: string): Uint8Array {
+  return hexToBytes({ hex, size: 32 });
+}

@@ -1,0 +1,280 @@
+/**
+ * Verification scenarios on a real chain (Hardhat's in-process EDR network, reached by
+ * viem through its EIP-1193 provider): each scenario issues through the real registry
+ * and checks the report's verdict and the check that decided it.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { type PublicClient, createPublicClient, custom, http } from "viem";
+
+import { attachProof } from "../../core/proof.ts";
+import { buildBatch } from "../../core/batch.ts";
+import { createOpenBadgeCredential } from "../../core/openbadge.ts";
+import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
+import type { VerificationReport } from "../../core/verify/types.ts";
+
+const ISSUER = { id: "did:web:uni.example", name: "Example University" };
+const ACHIEVEMENT = {
+  id: "https://uni.example/badges/solidity-101",
+  name: "Solidity 101",
+  description: "Wrote and tested a smart contract.",
+  criteria: { narrative: "Passed the final project." },
+};
+
+const { ethers, networkHelpers, provider } = await network.create();
+const [governor, admin, anchorer, revoker] = await ethers.getSigners();
+const client = createPublicClient({ transport: custom(provider) }) as PublicClient;
+
+async function deployFixture() {
+  const registry = await (await ethers.getContractFactory("CredentialRegistry")).deploy(governor!.address, 0);
+  await registry.registerInstitution("Example University", ISSUER.id, "", ethers.ZeroHash, admin!.address);
+  await registry.connect(admin).grantRoles(1, anchorer!.address, 2);
+  await registry.connect(admin).grantRoles(1, revoker!.address, 4);
+  return { registry, address: (await registry.getAddress()) as `0x${string}` };
+}
+
+type Fixture = Awaited<ReturnType<typeof deployFixture>>;
+
+/** Builds, anchors and attaches proofs: the path the service and `issue --local` take. */
+async function issue(fixture: Fixture, count: number, overrides: { validFrom?: string; validUntil?: string } = {}) {
+  const credentials = Array.from({ length: count }, (_, i) =>
+    createOpenBadgeCredential({
+      issuer: ISSUER,
+      achievement: ACHIEVEMENT,
+      recipient: { email: `student${i}@uni.example` },
+      validFrom: overrides.validFrom ?? "2020-01-01T00:00:00Z",
+      validUntil: overrides.validUntil,
+    }),
+  );
+  const batch = buildBatch({ credentials });
+  const tx = await fixture.registry
+    .connect(anchorer)
+    .anchor(1, { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: 1, manifestHash: ethers.ZeroHash });
+  const receipt = (await tx.wait())!;
+  const block = (await ethers.provider.getBlock(receipt.blockNumber))!;
+  const portable = batch.entries.map((entry, i) =>
+    attachProof({
+      credential: credentials[i]!,
+      anchor: {
+        chain: 31337,
+        registry: fixture.address,
+        institutionId: 1,
+        merkleRoot: batch.merkleRoot,
+        leafCount: batch.leafCount,
+        ...entry,
+        anchorTransaction: receipt.hash as `0x${string}`,
+        anchorBlock: receipt.blockNumber,
+        created: new Date(block.timestamp * 1000),
+      },
+    }),
+  );
+  const batchId = await fixture.registry.batchIdOf(1, batch.merkleRoot);
+  return { portable, batchId };
+}
+
+function check(report: VerificationReport, id: string) {
+  const found = report.checks.find((entry) => entry.id === id);
+  expect(found, `check ${id}`).to.not.equal(undefined);
+  return found!;
+}
+
+describe("verifyCredential on a real chain", () => {
+  it("verify-valid: reports every check valid for a freshly anchored credential", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 3);
+    const report = await verifyCredential({ credential: portable[1], client, trustedRegistries: [fixture.address] });
+    expect(report.status).to.equal("valid");
+    expect(report.checks.map((entry) => [entry.id, entry.outcome])).to.deep.equal([
+      ["format", "valid"],
+      ["integrity", "valid"],
+      ["inclusion", "valid"],
+      ["validityPeriod", "valid"],
+      ["anchored", "valid"],
+      ["issuer", "valid"],
+      ["status", "valid"],
+      ["confirmations", "valid"],
+    ]);
+    expect(check(report, "issuer").reason).to.include("Example University");
+  });
+
+  it("verify-tampered: one changed field fails integrity and skips the chain", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 2);
+    const tampered = structuredClone(portable[0]) as Record<string, any>;
+    tampered.credentialSubject.achievement.name = "Solidity 999";
+    const report = await verifyCredential({ credential: tampered, client });
+    expect(report.status).to.equal("invalid");
+    expect(check(report, "integrity").outcome).to.equal("invalid");
+    expect(check(report, "anchored").outcome).to.equal("skipped");
+  });
+
+  it("verify-revoked: reports the revocation with its reason code", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 4);
+    await fixture.registry.connect(revoker).revokeCredentials(batchId, [2], 2);
+    const [kept, revoked] = await verifyCredentials({ credentials: [portable[1], portable[2]], client });
+    expect(kept!.status).to.equal("valid");
+    expect(revoked!.status).to.equal("invalid");
+    expect(check(revoked!, "status").reason).to.equal("revoked by the issuer: superseded by a newer credential (reason 2)");
+    expect(check(revoked!, "status").details).to.include({ registryStatus: "revoked", reasonCode: 2 });
+  });
+
+  it("verify-suspended: invalid while suspended, valid again once reinstated", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 2);
+    await fixture.registry.connect(revoker).suspendCredentials(batchId, [0], 8);
+    const suspended = await verifyCredential({ credential: portable[0], client });
+    expect(suspended.status).to.equal("invalid");
+    expect(check(suspended, "status").reason).to.include("suspended by the issuer: under investigation (reason 8)");
+    await fixture.registry.connect(revoker).reinstateCredentials(batchId, [0], 10);
+    expect((await verifyCredential({ credential: portable[0], client })).status).to.equal("valid");
+  });
+
+  it("verify-batch-revoked: every credential of the batch is invalid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 3);
+    await fixture.registry.connect(admin).revokeBatch(batchId, 1);
+    const reports = await verifyCredentials({ credentials: portable, client });
+    for (const report of reports) {
+      expect(report.status).to.equal("invalid");
+      expect(check(report, "status").reason).to.equal("the whole batch was revoked: issued in error (reason 1)");
+    }
+  });
+
+  it("verify-institution-suspended: the issuer check fails while governance suspends it", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1);
+    await fixture.registry.connect(governor).suspendInstitution(1, 5);
+    const report = await verifyCredential({ credential: portable[0], client });
+    expect(report.status).to.equal("invalid");
+    expect(check(report, "issuer").reason).to.include("is suspended by registry governance");
+    expect(check(report, "status").details).to.include({ registryStatus: "institutionSuspended" });
+  });
+
+  it("verify-key-compromised: batches before the cut-off stay valid, later ones fail", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const before = await issue(fixture, 1);
+    await networkHelpers.time.increase(3600);
+    const cutoff = (await networkHelpers.time.latest()) + 1;
+    await networkHelpers.time.setNextBlockTimestamp(cutoff);
+    const after = await issue(fixture, 1);
+    await fixture.registry.connect(admin).markKeyCompromised(1, anchorer!.address, cutoff);
+    const [early, late] = await verifyCredentials({ credentials: [before.portable[0], after.portable[0]], client });
+    expect(early!.status).to.equal("valid");
+    expect(check(early!, "issuer").details).to.include({ anchorerCompromisedLater: true });
+    expect(late!.status).to.equal("invalid");
+    expect(check(late!, "issuer").reason).to.include("was reported compromised");
+    expect(check(late!, "status").details).to.include({ registryStatus: "anchoringKeyCompromised" });
+  });
+
+  it("verify-expired and verify-not-yet-valid: judged against `now`", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1, { validFrom: "2026-01-01T00:00:00Z", validUntil: "2027-01-01T00:00:00Z" });
+    const expired = await verifyCredential({ credential: portable[0], client, now: new Date("2027-06-01T00:00:00Z") });
+    expect(expired.status).to.equal("invalid");
+    expect(check(expired, "validityPeriod").reason).to.equal("expired on 2027-01-01T00:00:00Z");
+    const early = await verifyCredential({ credential: portable[0], client, now: new Date("2025-06-01T00:00:00Z") });
+    expect(check(early, "validityPeriod").reason).to.equal("not yet valid: valid from 2026-01-01T00:00:00Z");
+    const inside = await verifyCredential({ credential: portable[0], client, now: new Date("2026-06-01T00:00:00Z") });
+    expect(inside.status).to.equal("valid");
+  });
+
+  it("verify-pending: fewer confirmations than required is pending, not valid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1);
+    const pending = await verifyCredential({ credential: portable[0], client, requiredConfirmations: 3 });
+    expect(pending.status).to.equal("pending");
+    expect(check(pending, "confirmations").reason).to.equal("1 of 3 required confirmations so far; check again later");
+    await networkHelpers.mine(2);
+    expect((await verifyCredential({ credential: portable[0], client, requiredConfirmations: 3 })).status).to.equal("valid");
+  });
+
+  it("verify-wrong-chain: an RPC serving another chain is an error, never invalid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1);
+    const other = await network.create({ override: { chainId: 5151 } });
+    const otherClient = createPublicClient({ transport: custom(other.provider) }) as PublicClient;
+    const report = await verifyCredential({ credential: portable[0], client: otherClient });
+    expect(report.status).to.equal("error");
+    expect(check(report, "anchored").reason).to.include("serves eip155:5151");
+    await other.close();
+  });
+
+  it("verify-chain-not-allowed: a credential from a chain outside the allow-list is invalid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1);
+    const report = await verifyCredential({ credential: portable[0], client, allowedChains: ["eip155:1"] });
+    expect(report.status).to.equal("invalid");
+    expect(check(report, "anchored").reason).to.include("not an allowed chain");
+  });
+
+  it("verify-wrong-registry: an untrusted or empty registry address is invalid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1);
+    const untrusted = await verifyCredential({
+      credential: portable[0],
+      client,
+      trustedRegistries: ["0x000000000000000000000000000000000000dEaD"],
+    });
+    expect(untrusted.status).to.equal("invalid");
+    expect(check(untrusted, "anchored").reason).to.include("is not one of the trusted registries");
+
+    const moved = structuredClone(portable[0]) as Record<string, any>;
+    moved.proof.registry = "0x000000000000000000000000000000000000dead";
+    moved.credentialStatus.registry = moved.proof.registry;
+    moved.credentialStatus.id = `eip155:31337:${moved.proof.registry}/${moved.proof.batchId}/${moved.proof.leafIndex}`;
+    const empty = await verifyCredential({ credential: moved, client });
+    expect(empty.status).to.equal("invalid");
+    expect(check(empty, "anchored").reason).to.include("there is no registry contract");
+  });
+
+  it("verify-rpc-unreachable: reports error on the chain checks, never revoked or invalid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable } = await issue(fixture, 1);
+    const dead = createPublicClient({ transport: http("http://127.0.0.1:9", { retryCount: 0, timeout: 2_000 }) });
+    const report = await verifyCredential({ credential: portable[0], client: dead as PublicClient });
+    expect(report.status).to.equal("error");
+    expect(check(report, "integrity").outcome).to.equal("valid");
+    expect(check(report, "anchored").outcome).to.equal("error");
+    expect(check(report, "anchored").reason).to.include("could not reach the chain");
+    expect(report.checks.some((entry) => entry.outcome === "invalid")).to.equal(false);
+  });
+
+  it("reports the status as of a past moment from the registry's events", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 2);
+    await networkHelpers.time.increase(100);
+    const beforeRevocation = new Date((await networkHelpers.time.latest()) * 1000);
+    await networkHelpers.time.increase(100);
+    await fixture.registry.connect(revoker).revokeCredentials(batchId, [0], 5);
+    const past = await verifyCredential({ credential: portable[0], client, at: beforeRevocation });
+    expect(past.status).to.equal("valid");
+    expect(check(past, "status").reason).to.include("as of");
+    const present = await verifyCredential({ credential: portable[0], client });
+    expect(present.status).to.equal("invalid");
+  });
+
+  it("bulk verification makes one status call per batch, not one per credential", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const first = await issue(fixture, 40);
+    const second = await issue(fixture, 25);
+    const calls: string[] = [];
+    const counting = createPublicClient({
+      transport: custom({
+        request: async (request: { method: string; params?: unknown }) => {
+          if (request.method === "eth_call") {
+            const data = ((request.params as [{ data?: string; input?: string }])[0].data ??
+              (request.params as [{ input?: string }])[0].input) as string;
+            calls.push(data.slice(0, 10));
+          }
+          return provider.request(request as never);
+        },
+      }),
+    }) as PublicClient;
+    const reports = await verifyCredentials({ credentials: [...first.portable, ...second.portable], client: counting });
+    expect(reports.every((report) => report.status === "valid")).to.equal(true);
+    const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
+    expect(calls.filter((selector) => selector === statusSelector)).to.have.length(2);
+    expect(calls.length).to.be.lessThan(15);
+  });
+});
