@@ -46,7 +46,7 @@ export function buildProgram(runtime: Runtime): Command {
           "credanchor revoke issued/alice.json --reason superseded",
           "credanchor deploy && credanchor institution register --name 'Example U' --identifier did:web:example.edu --admin 0x…",
         ],
-        env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY", "CREDANCHOR_SERVICE_URL", "CREDANCHOR_TOKEN", "NO_COLOR"],
+        env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY_ADDRESS", "CREDANCHOR_SERVICE_URL", "CREDANCHOR_TOKEN", "NO_COLOR"],
       }),
     );
 

@@ -6,7 +6,7 @@
  * (test/core/vectors.test.ts and test/contracts/GoldenVectors.t.sol).
  *
  * - credential hash = keccak256(salt(32) ‖ utf8(JCS(credential minus top-level `proof`
- *   and `credentialStatus`))). JCS is RFC 8785. `credentialStatus` is left out because
+ *   and `credentialStatus`))). JCS is RFC 8785 (jcs.ts). `credentialStatus` is left out because
  *   it names the batch, which only exists once this hash is in a tree; `proof` because
  *   it is added after anchoring. The random salt keeps a guessable credential (name +
  *   badge) from being confirmed against a public hash.
@@ -16,10 +16,9 @@
  *   be presented as a credential; the index binds a proof to one position.
  * - batch id = keccak256(abi.encode(uint256(institutionId), merkleRoot))  (64 bytes)
  */
-import canonicalize from "canonicalize";
-
 import { CredanchorError } from "./errors.ts";
 import { encodeHex, hexToBytes, type Hex } from "./hex.ts";
+import { canonicalJson } from "./jcs.ts";
 import { keccak256, keccak256Into, keccak256PrefixedText } from "./keccak.ts";
 
 /** Domain tag of a leaf preimage. */
@@ -140,20 +139,7 @@ export function canonicalizeCredential(parameters: CanonicalizeCredentialParamet
     });
   }
   const { proof: _proof, credentialStatus: _status, ...hashed } = credential;
-  let text: string | undefined;
-  try {
-    text = canonicalize(hashed);
-  } catch (cause) {
-    throw new CredanchorError({
-      code: "CA_CREDENTIAL_NOT_CANONICALIZABLE",
-      message: `Credential cannot be canonicalized (RFC 8785): ${(cause as Error).message}.`,
-      cause,
-    });
-  }
-  if (text === undefined) {
-    throw new CredanchorError({ code: "CA_CREDENTIAL_NOT_CANONICALIZABLE", message: "Credential has no JSON form." });
-  }
-  return text;
+  return canonicalJson(hashed);
 }
 
 /**

@@ -39,15 +39,23 @@ export function keccak256(data: Uint8Array): Uint8Array {
   return wasmHasher.digest("binary");
 }
 
+// UTF-8 scratch for keccak256PrefixedText: encodeInto a reused buffer instead of
+// handing hash-wasm a string (it would allocate a Buffer per call); grows on demand.
+let textBytes = new Uint8Array(16 * 1024);
+
 /**
  * keccak-256 of `prefix ‖ utf8(text)`, without building the concatenation.
  * `text` must be well-formed UTF-16 (JCS output always is).
  */
 export function keccak256PrefixedText(prefix: Uint8Array, text: string): Uint8Array {
-  if (wasmHasher === undefined) return nobleKeccak256.create().update(prefix).update(utf8.encode(text)).digest();
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  if (textBytes.length < text.length * 3) textBytes = new Uint8Array(text.length * 3);
+  const { written } = utf8.encodeInto(text, textBytes);
+  const encoded = textBytes.subarray(0, written);
+  if (wasmHasher === undefined) return nobleKeccak256.create().update(prefix).update(encoded).digest();
   wasmHasher.init();
   wasmHasher.update(prefix);
-  wasmHasher.update(text);
+  wasmHasher.update(encoded);
   return wasmHasher.digest("binary");
 }
 

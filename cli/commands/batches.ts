@@ -51,14 +51,14 @@ export function registerBatchCommands(program: Command, runtime: Runtime): void 
       "credanchor batches                               # the service's batches of the token's institution",
       "credanchor batches --source chain --institution 1 # from BatchAnchored events, no service needed",
     ],
-    env: ["CREDANCHOR_SERVICE_URL", "CREDANCHOR_TOKEN", "CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY", "CREDANCHOR_INSTITUTION_ID"],
+    env: ["CREDANCHOR_SERVICE_URL", "CREDANCHOR_TOKEN", "CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY_ADDRESS", "CREDANCHOR_INSTITUTION_ID"],
   });
   list.action(action(runtime, async (out, flags: BatchesFlags) => listBatches(out, flags)));
 
   const group = program.command("batch").description("one batch on-chain: show it, revoke it as a whole");
   const show = group.command("show <batchId>").description("the registry's record of a batch");
   addChainOptions(show);
-  withHelp(show, { examples: ["credanchor batch show 0x5c1e…"], env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY"] });
+  withHelp(show, { examples: ["credanchor batch show 0x5c1e…"], env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY_ADDRESS"] });
   show.action(
     action(runtime, async (out, batchId: string, flags: ChainFlags) => {
       const { chain, registry } = await openRegistry(flags);
@@ -97,7 +97,7 @@ export function registerBatchCommands(program: Command, runtime: Runtime): void 
         registry: registry.address,
         sender,
         dryRun,
-        calls: [{ functionName: "revokeBatch", args: [id, reason], summary: `revoke batch ${id} (${describeReason(reason)})` }],
+        calls: [{ functionName: "revokeBatch", args: [id, reason], summary: `revoke batch ${id}: ${describeReason(reason)}` }],
       });
       out.result({ ...callReportsJson(reports, dryRun), batchId: id, reason });
       printCallReports(out, reports, dryRun);

@@ -6,14 +6,14 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
-import { type Abi, type Hex, createWalletClient, encodeDeployData, getAddress, http, isAddress } from "viem";
+import { type Abi, type Hex, createWalletClient, encodeDeployData, getAddress, http } from "viem";
 
 import { hasRegistryCode } from "../../core/registry.ts";
 import { connect, deploymentsFor } from "../lib/chain.ts";
-import { type Runtime, type TxFlags, action, addTxOptions, parseIntFlag, senderFor, withHelp } from "../lib/command.ts";
-import { chainConfig } from "../lib/config.ts";
+import { type Runtime, type TxFlags, action, addTxOptions, addressArg, parseIntFlag, senderFor, withHelp } from "../lib/command.ts";
+import { chainConfig, keyEnv } from "../lib/config.ts";
 import { writeDeployment } from "../lib/deployments.ts";
-import { CliError, usageError } from "../lib/errors.ts";
+import { CliError } from "../lib/errors.ts";
 import { type Output, table } from "../lib/output.ts";
 import { describeGas } from "../lib/transact.ts";
 
@@ -48,7 +48,7 @@ export function registerDeployCommand(program: Command, runtime: Runtime): void 
       "credanchor deploy --rpc https://sepolia.example --name sepolia --governance 0xSafe…",
       "credanchor deploy --dry-run --from 0xf39F…          # gas estimate only",
     ],
-    env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_GOVERNOR_KEY", "CREDANCHOR_KEYSTORE", "CREDANCHOR_KEYSTORE_PASSWORD", "CREDANCHOR_DEPLOYMENTS_DIR"],
+    env: ["CREDANCHOR_RPC_URL", ...keyEnv("governor"), "CREDANCHOR_DEPLOYMENTS_DIR"],
   });
   command.action(action(runtime, (out, flags: DeployFlags) => deploy(out, flags, runtime)));
 }
@@ -72,9 +72,7 @@ async function readArtifact(file: string): Promise<{ abi: Abi; bytecode: Hex }> 
 async function deploy(out: Output, flags: DeployFlags, runtime: Runtime): Promise<number> {
   const config = chainConfig(flags);
   const adminDelay = parseIntFlag(flags.adminDelay, "--admin-delay", { max: 2 ** 48 - 1 });
-  if (flags.governance !== undefined && !isAddress(flags.governance)) {
-    throw usageError(`--governance: "${flags.governance}" is not an address.`);
-  }
+  const governanceFlag = flags.governance === undefined ? undefined : addressArg(flags.governance, "--governance");
   const artifact = await readArtifact(flags.artifact);
   const chain = await connect(config);
   const name = flags.name ?? (chain.chainId === 31337 ? "localhost" : `chain-${chain.chainId}`);
@@ -93,7 +91,7 @@ async function deploy(out: Output, flags: DeployFlags, runtime: Runtime): Promis
 
   const sender = await senderFor("governor", flags, runtime.io);
   const from = "account" in sender ? sender.account.address : sender.address;
-  const governance = getAddress(flags.governance ?? from);
+  const governance = governanceFlag ?? getAddress(from);
   const args = [governance, adminDelay] as const;
   const data = encodeDeployData({ abi: artifact.abi, bytecode: artifact.bytecode, args });
   const gasPrice = await chain.client.getGasPrice();

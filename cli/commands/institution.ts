@@ -3,7 +3,7 @@
  * over institutions (show is a read anyone can do).
  */
 import type { Command } from "commander";
-import { type Address, type Hex, getAddress, isAddress, isHex, zeroHash } from "viem";
+import { type Address, type Hex, getAddress, isHex, zeroHash } from "viem";
 
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
 import { type InstitutionRecord, readInstitution, readKeyRecord, rpcRead } from "../../core/registry.ts";
@@ -14,19 +14,21 @@ import {
   type TxFlags,
   action,
   addChainOptions,
+  addressArg,
   addTxOptions,
   openRegistry,
   parseIntFlag,
   senderFor,
   withHelp,
 } from "../lib/command.ts";
+import { keyEnv } from "../lib/config.ts";
 import { CliError, usageError } from "../lib/errors.ts";
 import { type Output, table } from "../lib/output.ts";
 import { describeReason, reasonFromFlag, reasonOption } from "../lib/reason.ts";
 import { describeRoles } from "../lib/roles.ts";
 import { type PlannedCall, callReportsJson, execute, printCallReports } from "../lib/transact.ts";
 
-const governorEnv = ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY", "CREDANCHOR_GOVERNOR_KEY", "CREDANCHOR_KEYSTORE", "CREDANCHOR_KEYSTORE_PASSWORD"] as const;
+const governorEnv = ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY_ADDRESS", ...keyEnv("governor")] as const;
 
 type MetadataFlags = {
   readonly name?: string;
@@ -56,12 +58,12 @@ export function registerInstitutionCommands(program: Command, runtime: Runtime):
   });
   register.action(
     action(runtime, async (out, flags: TxFlags & MetadataFlags & { admin: string }) => {
-      if (!isAddress(flags.admin)) throw usageError(`--admin: "${flags.admin}" is not an address.`);
+      const admin = addressArg(flags.admin, "--admin");
       const metadata = metadataArgs(flags);
       return send(out, runtime, flags, {
         functionName: "registerInstitution",
-        args: [...metadata, getAddress(flags.admin)],
-        summary: `register institution "${flags.name}" (${flags.identifier}) with admin ${getAddress(flags.admin)}`,
+        args: [...metadata, admin],
+        summary: `register institution "${flags.name}" (${flags.identifier}) with admin ${admin}`,
       });
     }),
   );
@@ -120,7 +122,7 @@ export function registerInstitutionCommands(program: Command, runtime: Runtime):
   addChainOptions(show);
   withHelp(show, {
     examples: ["credanchor institution show            # list", "credanchor institution show 1 --json"],
-    env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY"],
+    env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_REGISTRY_ADDRESS"],
   });
   show.action(action(runtime, async (out, id: string | undefined, flags: ChainFlags) => showInstitution(out, id, flags)));
 }

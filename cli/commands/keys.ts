@@ -3,11 +3,9 @@
  * (anchorers, revokers, admins) on-chain.
  */
 import type { Command } from "commander";
-import { getAddress, isAddress } from "viem";
 
-import { institutionId as institutionFromConfig } from "../lib/config.ts";
-import { type Runtime, type TxFlags, action, addChainOptions, addTxOptions, openRegistry, senderFor, withHelp } from "../lib/command.ts";
-import { usageError } from "../lib/errors.ts";
+import { institutionId as institutionFromConfig, keyEnv } from "../lib/config.ts";
+import { type Runtime, type TxFlags, action, addChainOptions, addTxOptions, addressArg, openRegistry, senderFor, withHelp } from "../lib/command.ts";
 import type { Output } from "../lib/output.ts";
 import { describeRoles, parseRoles } from "../lib/roles.ts";
 import { formatTimestamp, parseTime, toUnixSeconds } from "../lib/time.ts";
@@ -15,11 +13,9 @@ import { type PlannedCall, callReportsJson, execute, printCallReports } from "..
 
 const adminEnv = [
   "CREDANCHOR_RPC_URL",
-  "CREDANCHOR_REGISTRY",
+  "CREDANCHOR_REGISTRY_ADDRESS",
   "CREDANCHOR_INSTITUTION_ID",
-  "CREDANCHOR_ADMIN_KEY",
-  "CREDANCHOR_KEYSTORE",
-  "CREDANCHOR_KEYSTORE_PASSWORD",
+  ...keyEnv("admin"),
 ] as const;
 
 type KeyFlags = TxFlags & { readonly institution?: string; readonly role?: string; readonly at?: string };
@@ -93,8 +89,7 @@ export function registerKeysCommands(program: Command, runtime: Runtime): void {
 }
 
 function accountArg(address: string): `0x${string}` {
-  if (!isAddress(address)) throw usageError(`"${address}" is not an address.`);
-  return getAddress(address);
+  return addressArg(address, "account");
 }
 
 async function send(

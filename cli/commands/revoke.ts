@@ -8,7 +8,7 @@ import { type Hex, isHex } from "viem";
 
 import { connect, resolveRegistry, type ChainContext, type RegistryTarget } from "../lib/chain.ts";
 import { type Runtime, type TxFlags, action, addChainOptions, addTxOptions, openRegistry, senderFor, withHelp } from "../lib/command.ts";
-import { chainConfig } from "../lib/config.ts";
+import { chainConfig, keyEnv } from "../lib/config.ts";
 import { CliError, usageError } from "../lib/errors.ts";
 import { parseIndexList } from "../lib/indices.ts";
 import { readDocuments } from "../lib/inputs.ts";
@@ -19,10 +19,8 @@ import { type PlannedCall, type RegistryWriteFunction, callReportsJson, execute,
 
 export const revokerEnv = [
   "CREDANCHOR_RPC_URL",
-  "CREDANCHOR_REGISTRY",
-  "CREDANCHOR_REVOKER_KEY",
-  "CREDANCHOR_KEYSTORE",
-  "CREDANCHOR_KEYSTORE_PASSWORD",
+  "CREDANCHOR_REGISTRY_ADDRESS",
+  ...keyEnv("revoker"),
 ] as const;
 
 const verbs = {
@@ -120,7 +118,7 @@ async function changeStatus(
   const calls: PlannedCall[] = [...groups].map(([batchId, indices]) => ({
     functionName: spec.functionName,
     args: [batchId, indices.map(BigInt), reason],
-    summary: `${verb} ${indices.length} credential${indices.length === 1 ? "" : "s"} of batch ${batchId} (${describeReason(reason)})`,
+    summary: `${verb} ${indices.length} credential${indices.length === 1 ? "" : "s"} of batch ${batchId}: ${describeReason(reason)}`,
   }));
   const sender = await senderFor("revoker", flags, runtime.io);
   const dryRun = flags.dryRun === true;

@@ -55,7 +55,7 @@ export function registerVerifyCommand(program: Command, runtime: Runtime): void 
       "credanchor verify alice.json --at 2026-01-15T00:00:00Z   # was it valid then?",
       "credanchor verify alice.json --rpc https://rpc.example --registry 0x5FbD… --confirmations 12",
     ],
-    env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_CHAINS", "CREDANCHOR_REGISTRY", "CREDANCHOR_CONFIRMATIONS", "CREDANCHOR_DEPLOYMENTS_DIR", "NO_COLOR"],
+    env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_CHAIN_IDS", "CREDANCHOR_REGISTRY_ADDRESS", "CREDANCHOR_CONFIRMATIONS", "CREDANCHOR_DEPLOYMENTS_DIR", "NO_COLOR"],
   });
   command.action(action(runtime, async (out, files: string[], flags: VerifyFlags) => verify(out, runtime, files, flags)));
 }

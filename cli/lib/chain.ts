@@ -21,7 +21,7 @@ export type ChainContext = {
 /** The registry a command talks to, and how it was found. */
 export type RegistryTarget = {
   readonly address: Address;
-  /** "--registry", "CREDANCHOR_REGISTRY" or the deployment file. */
+  /** "--registry", "CREDANCHOR_REGISTRY_ADDRESS" or the deployment file. */
   readonly source: string;
   readonly deployment: Deployment | undefined;
 };
@@ -84,7 +84,7 @@ export async function resolveRegistry(ctx: ChainContext, config: ChainConfig, so
       message: `No registry deployment for ${ctx.caip2} in ${config.deploymentsDir}/.`,
       hints: [
         ...(others.length > 0 ? [`Deployments found for other chains: ${others.join(", ")}; is --rpc the right endpoint?`] : []),
-        "Pass --registry <address> (or CREDANCHOR_REGISTRY), or deploy one with `credanchor deploy`.",
+        "Pass --registry <address> (or CREDANCHOR_REGISTRY_ADDRESS), or deploy one with `credanchor deploy`.",
       ],
     });
   }

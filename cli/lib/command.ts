@@ -3,7 +3,7 @@
  * gives each command its printer, the common flags and the --help footer.
  */
 import { type Command, Option } from "commander";
-import { getAddress, isAddress } from "viem";
+import { type Address, getAddress, isAddress } from "viem";
 
 import { type ChainContext, type RegistryTarget, connect, resolveRegistry } from "./chain.ts";
 import { type EnvVar, type KeyRole, chainConfig, envVars } from "./config.ts";
@@ -76,7 +76,7 @@ export type TxFlags = ChainFlags & { readonly keystore?: string; readonly dryRun
 export async function openRegistry(flags: ChainFlags): Promise<{ chain: ChainContext; registry: RegistryTarget }> {
   const config = chainConfig(flags);
   const chain = await connect(config);
-  const registry = await resolveRegistry(chain, config, flags.registry === undefined ? "CREDANCHOR_REGISTRY" : "--registry");
+  const registry = await resolveRegistry(chain, config, flags.registry === undefined ? "CREDANCHOR_REGISTRY_ADDRESS" : "--registry");
   return { chain, registry };
 }
 
@@ -84,11 +84,19 @@ export async function openRegistry(flags: ChainFlags): Promise<{ chain: ChainCon
 export async function senderFor(role: KeyRole, flags: TxFlags, io: Io): Promise<Sender> {
   if (flags.from !== undefined) {
     if (flags.dryRun !== true) throw usageError("--from only works with --dry-run: sending a transaction needs a key.");
-    if (!isAddress(flags.from)) throw usageError(`--from: "${flags.from}" is not an address.`);
-    return { address: getAddress(flags.from) };
+    return { address: addressArg(flags.from, "--from") };
   }
   const signer = await loadSigner(role, flags, io);
   return { account: signer.account };
+}
+
+/** An address given on the command line, checksummed; a usage error naming `what` otherwise. */
+export function addressArg(value: string, what: string): Address {
+  if (isAddress(value)) return getAddress(value);
+  if (isAddress(value.toLowerCase())) {
+    throw usageError(`${what}: "${value}" has a wrong EIP-55 checksum (mixed case that is not the checksummed form).`, "Copy the address again, or write it all in lowercase.");
+  }
+  throw usageError(`${what}: "${value}" is not an address (0x + 40 hex digits).`);
 }
 
 /** Parses a positive integer flag value. */

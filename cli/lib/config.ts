@@ -10,9 +10,9 @@ import { CliError, usageError } from "./errors.ts";
 /** Every environment variable the CLI reads, with what it does (shown by --help). */
 export const envVars = {
   CREDANCHOR_RPC_URL: "JSON-RPC endpoint of the chain (default http://127.0.0.1:8545)",
-  CREDANCHOR_REGISTRY: "registry address (default: from deployments/*.json for the RPC's chain)",
+  CREDANCHOR_REGISTRY_ADDRESS: "registry address (default: from deployments/*.json for the RPC's chain)",
   CREDANCHOR_DEPLOYMENTS_DIR: "folder of deployment records (default ./deployments)",
-  CREDANCHOR_CHAINS: "comma-separated CAIP-2 chain allow-list, e.g. eip155:1,eip155:10",
+  CREDANCHOR_CHAIN_IDS: "chain allow-list, comma-separated chain ids or CAIP-2 ids, e.g. 1,10 or eip155:1",
   CREDANCHOR_CONFIRMATIONS: "confirmations an anchoring needs to count (default 1)",
   CREDANCHOR_INSTITUTION_ID: "institution id used when --institution is not given",
   CREDANCHOR_SERVICE_URL: "anchoring service base URL (default http://127.0.0.1:8787)",
@@ -21,8 +21,12 @@ export const envVars = {
   CREDANCHOR_ADMIN_KEY: "private key of an institution admin (keys)",
   CREDANCHOR_ANCHORER_KEY: "private key of an institution anchorer (issue --local)",
   CREDANCHOR_REVOKER_KEY: "private key of a revoker or admin (revoke, suspend, reinstate)",
-  CREDANCHOR_KEYSTORE: "encrypted JSON keystore file, used when the role's *_KEY variable is unset",
-  CREDANCHOR_KEYSTORE_PASSWORD: "keystore password (otherwise prompted for on a terminal)",
+  CREDANCHOR_ANCHORER_KEYSTORE: "encrypted JSON keystore of the anchorer (instead of CREDANCHOR_ANCHORER_KEY)",
+  CREDANCHOR_ANCHORER_KEYSTORE_PASSWORD: "password of that keystore",
+  CREDANCHOR_REVOKER_KEYSTORE: "encrypted JSON keystore of the revoker (instead of CREDANCHOR_REVOKER_KEY)",
+  CREDANCHOR_REVOKER_KEYSTORE_PASSWORD: "password of that keystore",
+  CREDANCHOR_KEYSTORE: "encrypted JSON keystore for any role whose key is not otherwise set",
+  CREDANCHOR_KEYSTORE_PASSWORD: "keystore password (else the role's *_KEYSTORE_PASSWORD, else a prompt on the terminal)",
   CREDANCHOR_DEBUG: "set to 1 to print stack traces of unexpected errors",
   NO_COLOR: "set to disable colours",
 } as const;
@@ -74,7 +78,7 @@ export type ChainConfig = {
 /** Chain settings from `--rpc`, `--registry` and their variables. */
 export function chainConfig(flags: { readonly rpc?: string | undefined; readonly registry?: string | undefined }): ChainConfig {
   const rpc = pick(flags.rpc, "--rpc", "CREDANCHOR_RPC_URL");
-  const registry = pick(flags.registry, "--registry", "CREDANCHOR_REGISTRY");
+  const registry = pick(flags.registry, "--registry", "CREDANCHOR_REGISTRY_ADDRESS");
   return {
     rpcUrl: rpc === undefined ? defaults.rpcUrl : check(urlSchema, rpc, "an http(s) or ws(s) URL"),
     registry: registry === undefined ? undefined : check(addressSchema, registry, "a 0x-prefixed 20-byte address"),
@@ -105,8 +109,8 @@ export function verifyConfig(flags: {
       .filter((item) => item !== "")
       .map((item) => ({ value: item, source: picked.source }));
   };
-  const chains = list(flags.chain, "--chain", "CREDANCHOR_CHAINS");
-  const registries = list(flags.registry, "--registry", "CREDANCHOR_REGISTRY");
+  const chains = list(flags.chain, "--chain", "CREDANCHOR_CHAIN_IDS");
+  const registries = list(flags.registry, "--registry", "CREDANCHOR_REGISTRY_ADDRESS");
   const confirmations = pick(flags.confirmations, "--confirmations", "CREDANCHOR_CONFIRMATIONS");
   return {
     allowedChains: chains?.map((item) => {
@@ -157,6 +161,17 @@ export const keyVariables = {
   revoker: "CREDANCHOR_REVOKER_KEY",
 } as const satisfies Record<KeyRole, EnvVar>;
 
+/** Per-role keystore variables, named as the service names them. */
+const keystoreVariables: Partial<Record<KeyRole, readonly [EnvVar, EnvVar]>> = {
+  anchorer: ["CREDANCHOR_ANCHORER_KEYSTORE", "CREDANCHOR_ANCHORER_KEYSTORE_PASSWORD"],
+  revoker: ["CREDANCHOR_REVOKER_KEYSTORE", "CREDANCHOR_REVOKER_KEYSTORE_PASSWORD"],
+};
+
+/** The variables a command signing as `role` reads, for its --help. */
+export function keyEnv(role: KeyRole): EnvVar[] {
+  return [keyVariables[role], ...(keystoreVariables[role] ?? []), "CREDANCHOR_KEYSTORE", "CREDANCHOR_KEYSTORE_PASSWORD"];
+}
+
 /** Where a signing key comes from. The secret never leaves this object except to sign. */
 export type KeySource =
   | { readonly kind: "env"; readonly variable: EnvVar; readonly privateKey: string }
@@ -169,19 +184,24 @@ export type KeySource =
     };
 
 /**
- * The key for `role`: `--keystore` if given, else the role's *_KEY variable, else
- * CREDANCHOR_KEYSTORE. Throws a usage error naming all three when none is set.
+ * The key for `role`: `--keystore` if given, else the role's *_KEY variable, else its
+ * *_KEYSTORE variable (anchorer, revoker), else CREDANCHOR_KEYSTORE. Throws a usage error
+ * naming them when none is set.
  */
 export function keySource(role: KeyRole, flags: { readonly keystore?: string | undefined }): KeySource {
-  const password = process.env.CREDANCHOR_KEYSTORE_PASSWORD; // may legitimately be "" or contain spaces
+  const [roleKeystore, rolePassword] = keystoreVariables[role] ?? [];
+  // Passwords are taken verbatim: they may legitimately be "" or contain spaces.
+  const password = process.env.CREDANCHOR_KEYSTORE_PASSWORD ?? (rolePassword === undefined ? undefined : process.env[rolePassword]);
   if (flags.keystore !== undefined) {
     return { kind: "keystore", path: flags.keystore, source: "--keystore", password };
   }
   const variable = keyVariables[role];
   const privateKey = env(variable);
   if (privateKey !== undefined) return { kind: "env", variable, privateKey };
-  const keystore = env("CREDANCHOR_KEYSTORE");
-  if (keystore !== undefined) return { kind: "keystore", path: keystore, source: "CREDANCHOR_KEYSTORE", password };
+  const keystoreVariable = [roleKeystore, "CREDANCHOR_KEYSTORE" as const].find((name) => name !== undefined && env(name) !== undefined);
+  if (keystoreVariable !== undefined) {
+    return { kind: "keystore", path: env(keystoreVariable)!, source: keystoreVariable, password };
+  }
   throw new CliError({
     code: "CA_CLI_KEY_MISSING",
     message: `No ${role} key: this command signs a transaction.`,

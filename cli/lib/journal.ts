@@ -38,8 +38,8 @@ export type Journal = {
   readonly createdAt: string;
   readonly entries: readonly JournalEntry[];
   local?: LocalBatchState | undefined;
-  /** Service credential ids by idempotency key. */
-  serviceIds?: Record<string, string> | undefined;
+  /** The service's credential id and batch by idempotency key. */
+  service?: Record<string, { readonly id: string; readonly batch: number }> | undefined;
 };
 
 /** The journal's path for an output folder and input digest. */

@@ -5,7 +5,6 @@
  */
 import { readFile } from "node:fs/promises";
 
-import { Wallet } from "ethers";
 import type { LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -47,6 +46,8 @@ export async function loadSigner(role: KeyRole, flags: { readonly keystore?: str
   }
   const password = source.password ?? (await promptHidden(io, `Password for ${source.path}: `));
   let privateKey: string;
+  // ethers only decrypts keystores: loaded on this path alone (it is not light).
+  const { Wallet } = await import("ethers");
   try {
     privateKey = (await Wallet.fromEncryptedJson(text, password)).privateKey;
   } catch {

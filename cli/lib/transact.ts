@@ -105,7 +105,7 @@ export async function execute({
       reports.push({ ...base, gas, gasPrice, cost: gas * gasPrice, result: (simulation as { result: unknown }).result });
       continue;
     }
-    const hash = await wallet.writeContract((simulation as { request: never }).request);
+    const hash = await wallet.writeContract((simulation as unknown as { request: never }).request);
     const receipt = await client.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") {
       throw new CliError({

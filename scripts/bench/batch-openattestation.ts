@@ -23,7 +23,7 @@ main(async () => {
   const { timesMs } = await timeRuns({
     runs,
     // wrapDocuments is typed for its own schema type; the fixtures follow the v2 schema.
-    run: () => wrapDocuments(documents as Parameters<typeof wrapDocuments>[0]),
+    run: () => wrapDocuments(documents as unknown as Parameters<typeof wrapDocuments>[0]),
     verify: (wrapped) => {
       check(wrapped.length === size, `wrapDocuments returned ${wrapped.length} documents for ${size}`);
       const root = wrapped[0]!.signature.merkleRoot;

@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
-import { encodeHex, hexToBytes } from "../../core/hex.ts";
+import { encodeHex } from "../../core/hex.ts";
 import { SCHEMA_VERSION, schemaSql } from "./schema.ts";
 import type {
   BatchPatch,
@@ -468,9 +468,9 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       return statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open' AND size > 0").run(id).changes === 1;
     },
     async getLeafHashes(batchId) {
-      const rows = statement("SELECT leaf_index, leaf_hash FROM credentials WHERE batch_id = ? ORDER BY leaf_index")
-        .setReturnArrays(true)
-        .all(batchId) as unknown as [number, Uint8Array][];
+      const query = statement("SELECT leaf_index, leaf_hash FROM credentials WHERE batch_id = ? ORDER BY leaf_index /* arrays */");
+      query.setReturnArrays(true);
+      const rows = query.all(batchId) as unknown as [number, Uint8Array][];
       const out = new Uint8Array(rows.length * 32);
       for (let i = 0; i < rows.length; i++) {
         const [leafIndex, hash] = rows[i]!;
@@ -540,9 +540,4 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     },
   };
   return store;
-}
-
-/** Decodes a stored `0x` hash for comparisons. @internal */
-export function storedHashBytes(hex: string): Uint8Array {
-  return hexToBytes({ hex, size: 32 });
 }

@@ -17,7 +17,7 @@ import {
   ROLE,
   ZERO_HASH,
 } from "./helpers/fixtures.js";
-import { minedAt } from "./helpers/expectations.js";
+import { institution, keyRecord, minedAt } from "./helpers/expectations.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -75,8 +75,7 @@ describe("CredentialRegistry: governance", function () {
       await expect(tx).to.emit(registry, "InstitutionRolesGranted").withArgs(3, outsider.address, governor.address, ROLE.ADMIN);
 
       expect(await registry.institutionCount()).to.equal(3n);
-      const institution = await registry.getInstitution(3);
-      expect(institution.toObject()).to.deep.equal({
+      expect(await institution(registry, 3)).to.deep.equal({
         status: InstitutionStatus.Active,
         registeredAt: await minedAt(tx),
         metadataHash: id("meta3"),
@@ -84,7 +83,7 @@ describe("CredentialRegistry: governance", function () {
         identifier: "https://third.example",
         metadataURI: "ipfs://meta",
       });
-      expect((await registry.getKeyRecord(3, outsider)).toObject()).to.deep.equal({ roles: 1n, compromisedFrom: 0n });
+      expect(await keyRecord(registry, 3, outsider)).to.deep.equal({ roles: 1n, compromisedFrom: 0n });
     });
 
     it("stores the fixture's institutions as given", async function () {
@@ -149,7 +148,7 @@ describe("CredentialRegistry: governance", function () {
       await expect(tx)
         .to.emit(registry, "InstitutionMetadataUpdated")
         .withArgs(1, governor.address, "Renamed U", "did:web:renamed.edu", "https://r", id("m2"));
-      expect((await registry.getInstitution(1)).toObject()).to.deep.equal({
+      expect(await institution(registry, 1)).to.deep.equal({
         status: InstitutionStatus.Active,
         registeredAt: before.registeredAt,
         metadataHash: id("m2"),
@@ -254,6 +253,14 @@ describe("CredentialRegistry: governance", function () {
         .to.emit(registry, "RoleRevoked")
         .withArgs(GOVERNOR_ROLE, governor.address, governor.address);
       expect(await registry.hasRole(GOVERNOR_ROLE, governor)).to.equal(false);
+    });
+
+    it("rejects renouncing a role on behalf of another account", async function () {
+      const { registry, governor, outsider, GOVERNOR_ROLE } = await loadFixture(registryFixture);
+      await expect(registry.connect(outsider).renounceRole(GOVERNOR_ROLE, governor)).to.be.revertedWithCustomError(
+        registry,
+        "AccessControlBadConfirmation",
+      );
     });
 
     it("refuses to grant the default admin role directly", async function () {

@@ -7,7 +7,7 @@ import { id, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 
 import { anchoredFixture, ALL_ROLES, registryFixture, request, ROLE } from "./helpers/fixtures.js";
-import { expectBatch, expectGovernanceAction, expectStatuses, minedAt } from "./helpers/expectations.js";
+import { expectBatch, expectGovernanceAction, expectStatuses, keyRecord, minedAt } from "./helpers/expectations.js";
 import { buildTree, credentialHashes, proofOf } from "./helpers/merkle.js";
 
 const { networkHelpers } = await network.create();
@@ -23,7 +23,7 @@ describe("CredentialRegistry: institution keys", function () {
         .to.emit(registry, "InstitutionRolesGranted")
         .withArgs(1, outsider.address, admin1.address, ROLE.ANCHORER);
       await registry.connect(admin1).grantRoles(1, outsider, ROLE.REVOKER);
-      expect((await registry.getKeyRecord(1, outsider)).toObject()).to.deep.equal({
+      expect(await keyRecord(registry, 1, outsider)).to.deep.equal({
         roles: BigInt(ROLE.ANCHORER | ROLE.REVOKER),
         compromisedFrom: 0n,
       });
@@ -171,7 +171,7 @@ describe("CredentialRegistry: institution keys", function () {
       await expect(tx)
         .to.emit(registry, "AnchoringKeyCompromised")
         .withArgs(1, anchorer1.address, admin1.address, cutoff);
-      expect((await registry.getKeyRecord(1, anchorer1)).toObject()).to.deep.equal({ roles: 0n, compromisedFrom: cutoff });
+      expect(await keyRecord(registry, 1, anchorer1)).to.deep.equal({ roles: 0n, compromisedFrom: cutoff });
       expect(await registry.hasInstitutionRoles(1, anchorer1, ROLE.ANCHORER)).to.equal(false);
     });
 

@@ -195,6 +195,18 @@ describe("CredentialRegistry: verify", function () {
     });
   });
 
+  it("answers contracts the same way (VerifyCaller, the gas bench's probe)", async function () {
+    const f = await loadFixture(treesFixture);
+    const caller = await f.ethers.deployContract("VerifyCaller");
+    const tree = TREES[13]!;
+    const registryAddress = await f.registry.getAddress();
+    const [gasUsed, valid, status] = await caller.measureVerify(registryAddress, f.batchIds[13]!, 12, tree.credentialHashes[12]!, proofOf(tree, 12));
+    expect([valid, statusName(status)]).to.deep.equal([true, "Valid"]);
+    expect(gasUsed).to.be.greaterThan(0n);
+    const [, invalid, invalidStatus] = await caller.measureVerify(registryAddress, f.batchIds[13]!, 11, tree.credentialHashes[12]!, proofOf(tree, 12));
+    expect([invalid, statusName(invalidStatus)]).to.deep.equal([false, "ProofInvalid"]);
+  });
+
   it("reports the status of a proven credential: valid only when Valid", async function () {
     const f = await loadFixture(treesFixture);
     const tree = TREES[8]!;

@@ -44,6 +44,17 @@ contract MerkleProofsTest is RegistryTestBase {
         _assertVerify(t.batchId, i, t.hashes[i], proof, true, ICredentialRegistry.CredentialStatus.Valid, "verify");
     }
 
+    /// @dev The library itself rejects an index outside the tree (the registry checks first,
+    /// so only the harness reaches this branch).
+    function testFuzz_computeRootRejectsIndexOutsideTheTree(uint256 leafIndex, uint256 leafCount, bytes32 hash)
+        public
+        view
+    {
+        vm.assume(leafIndex >= leafCount);
+        (bool ok, bytes32 root) = harness.computeRoot(leafIndex, leafCount, hash, new bytes32[](0));
+        require(!ok && root == bytes32(0), "out-of-tree index rejected");
+    }
+
     function testFuzz_proofForIndexIDoesNotPassForIndexJ(uint256 nSeed, uint256 seed, uint256 iSeed, uint256 jSeed)
         public
     {

@@ -82,8 +82,17 @@ export function emitResult(result: BenchResult): void {
 }
 
 /**
- * Times `runs` calls of `run`; `verify` checks the output of the first (or every) run
- * outside the timed region. Returns the times and the last output.
+ * Stop adding runs once the timed runs so far took this long (env BENCH_BUDGET_MS):
+ * keeps "median of 3" affordable where one run takes minutes. At least one run is made.
+ */
+function runBudgetMs(): number {
+  const raw = process.env["BENCH_BUDGET_MS"];
+  return raw === undefined ? Number.POSITIVE_INFINITY : Number(raw);
+}
+
+/**
+ * Times up to `runs` calls of `run` (fewer if $BENCH_BUDGET_MS is spent); `verify`
+ * checks the output of the first (or every) run outside the timed region.
  */
 export async function timeRuns<T>(parameters: {
   readonly runs: number;
@@ -94,7 +103,9 @@ export async function timeRuns<T>(parameters: {
   readonly cheapVerify?: ((output: T) => void) | undefined;
 }): Promise<{ timesMs: number[] }> {
   const timesMs: number[] = [];
+  const budget = runBudgetMs();
   for (let i = 0; i < parameters.runs; i++) {
+    if (i > 0 && timesMs.reduce((a, b) => a + b, 0) >= budget) break;
     collectGarbage();
     const start = performance.now();
     let output: T | undefined = await parameters.run();

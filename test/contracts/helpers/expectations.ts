@@ -3,7 +3,7 @@
  * events in one call, so the tests read as statements about the registry.
  */
 import { expect } from "chai";
-import type { ContractTransactionResponse, LogDescription } from "ethers";
+import type { ContractTransactionResponse, Interface, LogDescription } from "ethers";
 
 import type { CredentialRegistry } from "../../../types/ethers-contracts/index.js";
 import { Status, type StatusName } from "./fixtures.js";
@@ -15,6 +15,25 @@ export async function minedAt(tx: Tx): Promise<bigint> {
   const receipt = await (await tx).wait();
   const block = await receipt!.getBlock();
   return BigInt(block.timestamp);
+}
+
+/** getKeyRecord as a plain object. */
+export async function keyRecord(registry: CredentialRegistry, institutionId: number, account: string | { address: string }) {
+  const record = await registry.getKeyRecord(institutionId, typeof account === "string" ? account : account.address);
+  return { roles: record.roles, compromisedFrom: record.compromisedFrom };
+}
+
+/** getInstitution as a plain object. */
+export async function institution(registry: CredentialRegistry, institutionId: number) {
+  const r = await registry.getInstitution(institutionId);
+  return {
+    status: r.status,
+    registeredAt: r.registeredAt,
+    metadataHash: r.metadataHash,
+    name: r.name,
+    identifier: r.identifier,
+    metadataURI: r.metadataURI,
+  };
 }
 
 /** All logs of `tx` emitted by `registry`, decoded, in order. */
@@ -120,6 +139,6 @@ export async function expectGovernanceAction(
   governor: string,
   fn: string,
 ) {
-  const selector = registry.interface.getFunction(fn)!.selector;
+  const selector = (registry.interface as Interface).getFunction(fn)!.selector;
   await expect(tx).to.emit(registry, "GovernanceActedForInstitution").withArgs(institutionId, governor, selector);
 }

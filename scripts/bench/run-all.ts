@@ -1,0 +1,263 @@
+/**
+ * Runs every benchmark and rewrites BENCHMARKS.md.
+ *
+ *   npm run bench          # full sizes (about 20-30 minutes on 2 cores)
+ *   npm run bench:quick    # small sizes, smoke test; writes <tmpdir>/credanchor-bench/BENCHMARKS.quick.md
+ *
+ * Options: --quick, --out <file>, --only <batch,tree,gas,service,verify> (with --only or
+ * --quick the output goes to <tmpdir>/credanchor-bench/ unless --out says otherwise).
+ *
+ * Each size runs in its own child process (peak RSS per size). A benchmark whose own
+ * result checks fail is recorded as FAILED in BENCHMARKS.md, the other benchmarks still
+ * run, and the command exits non-zero.
+ */
+import { spawn } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { type BenchResult, repoRoot, runChild } from "./lib/harness.ts";
+import { currentLoad, machineInfo } from "./lib/machine.ts";
+import { type GasReport, type Measured, type RunReport, type ServiceReport, renderBenchmarks } from "./lib/render.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick") || process.env["BENCH_QUICK"] === "1";
+const outIndex = args.indexOf("--out");
+const onlyIndex = args.indexOf("--only");
+const only = onlyIndex >= 0 ? new Set(args[onlyIndex + 1]!.split(",")) : undefined;
+const resultsDir = path.join(tmpdir(), "credanchor-bench");
+// Only a full run of everything rewrites BENCHMARKS.md by default.
+const outFile =
+  outIndex >= 0
+    ? path.resolve(args[outIndex + 1]!)
+    : quick || only !== undefined
+      ? path.join(resultsDir, quick ? "BENCHMARKS.quick.md" : "BENCHMARKS.partial.md")
+      : path.join(repoRoot, "BENCHMARKS.md");
+const enabled = (section: string) => only === undefined || only.has(section);
+
+/** Sizes and run counts. Budgets cap the total time of one size's runs (at least one run). */
+const plan = quick
+  ? {
+      batch: [{ size: 1000, runs: 3 }, { size: 5000, runs: 3 }],
+      batchPeer: [{ size: 1000, runs: 3 }, { size: 5000, runs: 3 }],
+      tree: [{ size: 10_000, runs: 3 }],
+      treeOpenZeppelinMeasured: [10_000],
+      verify: { credentials: 2000, runs: 3, coldRuns: 3 },
+    }
+  : {
+      batch: [
+        { size: 1000, runs: 5 },
+        { size: 10_000, runs: 5 },
+        { size: 50_000, runs: 3 },
+        { size: 1_000_000, runs: 3 },
+      ],
+      batchPeer: [
+        { size: 1000, runs: 5 },
+        { size: 10_000, runs: 3 },
+        { size: 50_000, runs: 3 },
+      ],
+      tree: [{ size: 10_000, runs: 5 }, { size: 100_000, runs: 3 }, { size: 1_000_000, runs: 3 }],
+      // At 1,000,000 OpenZeppelin would take ~15 minutes: measured to 100,000, extrapolated above.
+      treeOpenZeppelinMeasured: [10_000, 100_000],
+      verify: { credentials: 10_000, runs: 5, coldRuns: 5 },
+    };
+const BIG_HEAP = ["--max-old-space-size=16384"];
+const PEER_BUDGET_MS = "240000"; // a peer size stops adding runs after 4 minutes
+
+const failures: { step: string; error: string }[] = [];
+const batch: Measured[] = [];
+const tree: Measured[] = [];
+const verify: Measured[] = [];
+const service: ServiceReport[] = [];
+let gas: GasReport | undefined;
+
+function log(message: string): void {
+  process.stderr.write(`\n[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function step(name: string, run: () => Promise<void>): Promise<void> {
+  log(name);
+  try {
+    await run();
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`FAILED ${name}: ${text}`);
+    failures.push({ step: name, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function bench(list: Measured[], script: string, argv: (string | number)[], options: { big?: boolean; budget?: string } = {}): Promise<void> {
+  const results = await runChild(script, argv, {
+    nodeFlags: options.big ? BIG_HEAP : undefined,
+    env: options.budget ? { BENCH_BUDGET_MS: options.budget } : undefined,
+  });
+  const flags = options.big ? `${BIG_HEAP.join(" ")} ` : "";
+  const command = `node --expose-gc --import tsx ${flags}${script} ${argv.join(" ")}`;
+  for (const result of results) list.push({ ...result, command });
+}
+
+/** Runs a command to completion, streaming its output; rejects on a non-zero exit. */
+function run(command: string, argv: readonly string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stderr.write(chunk);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${argv.join(" ")} exited with ${code}:\n${output.slice(-3000)}`))));
+  });
+}
+
+const hardhat = (...argv: string[]) => [path.join(repoRoot, "node_modules", "hardhat", "dist", "src", "cli.js"), ...argv];
+
+/** A markdown section of BENCHMARKS.md starting at `heading` (a full line), up to the next "## ". */
+function extractSection(markdown: string, heading: RegExp): string | undefined {
+  const start = markdown.search(heading);
+  if (start === -1) return undefined;
+  const rest = markdown.slice(start + 1);
+  const next = rest.search(/^## /m);
+  return next === -1 ? markdown.slice(start) : markdown.slice(start, start + 1 + next);
+}
+
+/**
+ * HOOK for the service benchmarks (scripts/bench/service-*.ts, written separately): every
+ * such script found is run with `node --import tsx`. Result lines in harness.ts's
+ * format (`BENCH_RESULT {json}`) are tabulated; otherwise the tail of its output is shown.
+ * A script that writes its own "## Service…" section into BENCHMARKS.md keeps it.
+ */
+async function runServiceBenchmarks(): Promise<boolean> {
+  const scripts = (await readdir(path.join(repoRoot, "scripts", "bench"))).filter((name) => /^service-.*\.ts$/.test(name)).sort();
+  for (const name of scripts) {
+    const script = `scripts/bench/${name}`;
+    const argv: string[] = []; // quick mode is passed as BENCH_QUICK=1
+    await step(`service: ${script}`, async () => {
+      const output = await run(process.execPath, ["--expose-gc", "--import", "tsx", script, ...argv], quick ? { BENCH_QUICK: "1" } : {});
+      const results = output
+        .split("\n")
+        .filter((line) => line.startsWith("BENCH_RESULT "))
+        .map((line) => ({ ...(JSON.parse(line.slice("BENCH_RESULT ".length)) as BenchResult), command: `node --import tsx ${script} ${argv.join(" ")}`.trim() }));
+      service.push({ script, command: `node --import tsx ${script} ${argv.join(" ")}`.trim(), results, output: output.split("\n").slice(-40).join("\n") });
+    });
+  }
+  return scripts.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------
+const startedAt = new Date();
+const machine = machineInfo();
+await mkdir(resultsDir, { recursive: true });
+log(`${quick ? "quick" : "full"} run on ${machine.cpuModel} (${machine.cores} cores, ${machine.ramGiB} GiB), Node ${machine.node}; writing ${outFile}`);
+
+let contractsBuilt = false;
+if (enabled("gas") || enabled("verify")) {
+  await step("hardhat build", async () => {
+    await run(process.execPath, hardhat("build"));
+    contractsBuilt = true;
+  });
+}
+
+if (enabled("gas")) {
+  if (!quick) {
+    // credanchor's own gas table: gas.ts rewrites the "## Gas" section of BENCHMARKS.md itself.
+    await step("gas: npx hardhat run scripts/bench/gas.ts", async () => {
+      if (!contractsBuilt) throw new Error("contracts did not build");
+      await run(process.execPath, hardhat("run", "--no-compile", "scripts/bench/gas.ts"));
+    });
+  }
+  await step("gas: npx hardhat run scripts/bench/peers-gas.ts", async () => {
+    if (!contractsBuilt) throw new Error("contracts did not build");
+    const out = path.join(resultsDir, "peers-gas.json");
+    await run(process.execPath, hardhat("run", "--no-compile", "scripts/bench/peers-gas.ts"), { BENCH_GAS_OUT: out });
+    const parsed = JSON.parse(await readFile(out, "utf8")) as Omit<GasReport, "command">;
+    gas = { ...parsed, command: "npx hardhat run scripts/bench/peers-gas.ts" };
+  });
+}
+
+if (enabled("verify")) {
+  const { credentials, runs, coldRuns } = plan.verify;
+  await step(`verify: ${credentials} credentials against a local node`, async () => {
+    if (!contractsBuilt) throw new Error("contracts did not build");
+    await bench(verify, "scripts/bench/verify-chain.ts", [credentials, runs, coldRuns]);
+  });
+}
+
+if (enabled("batch")) {
+  for (const { size, runs } of plan.batch) {
+    await step(`batch: credanchor buildBatch, ${size}`, () => bench(batch, "scripts/bench/batch-credanchor.ts", [size, runs, "core"], { big: size > 100_000 }));
+    await step(`batch: credanchor worker pool, ${size}`, () => bench(batch, "scripts/bench/batch-credanchor.ts", [size, runs, "pool"], { big: size > 100_000 }));
+  }
+  for (const { size, runs } of plan.batchPeer) {
+    await step(`batch: OpenAttestation wrapDocuments, ${size}`, () =>
+      bench(batch, "scripts/bench/batch-openattestation.ts", [size, runs], { budget: size >= 50_000 ? undefined : PEER_BUDGET_MS }),
+    );
+  }
+}
+
+if (enabled("tree")) {
+  for (const { size, runs } of plan.tree) {
+    await step(`tree: credanchor, ${size}`, () => bench(tree, "scripts/bench/tree-build.ts", ["credanchor", size, runs], { big: size > 100_000 }));
+    await step(`tree: merkletreejs, ${size}`, () =>
+      bench(tree, "scripts/bench/tree-build.ts", ["merkletreejs", size, runs], { big: size > 100_000, budget: PEER_BUDGET_MS }),
+    );
+    if (plan.treeOpenZeppelinMeasured.includes(size)) {
+      await step(`tree: openzeppelin, ${size}`, () =>
+        bench(tree, "scripts/bench/tree-build.ts", ["openzeppelin", size, runs], { big: size > 100_000, budget: "120000" }),
+      );
+    } else {
+      // Extrapolate from the largest measured size: n log n (proof generation dominates).
+      const base = tree.filter((r) => r.impl === "openzeppelin").sort((a, b) => b.size - a.size)[0];
+      if (base) {
+        const factor = (size * Math.log2(size)) / (base.size * Math.log2(base.size));
+        tree.push({
+          bench: "tree",
+          impl: "openzeppelin",
+          size,
+          timesMs: [],
+          medianMs: base.medianMs * factor,
+          checks: [],
+          extrapolated: true,
+          notes: [`not measured: ${(factor).toFixed(1)}× the measured ${base.size.toLocaleString("en-US")}-leaf median (n log n scaling)`],
+          command: `extrapolated from: ${base.command}`,
+        });
+      }
+    }
+  }
+}
+
+let serviceScriptsFound = false;
+if (enabled("service")) serviceScriptsFound = await runServiceBenchmarks();
+
+// ---------------------------------------------------------------------------------------
+let existing = "";
+try {
+  existing = await readFile(path.join(repoRoot, "BENCHMARKS.md"), "utf8");
+} catch {
+  /* first run */
+}
+const report: RunReport = {
+  mode: quick ? "quick" : "full",
+  startedAt,
+  finishedAt: new Date(),
+  machine,
+  loadAtEnd: currentLoad(),
+  batch,
+  tree,
+  gas,
+  credanchorGasSection: extractSection(existing, /^## Gas\s*$/m),
+  verify,
+  service,
+  serviceSections: [extractSection(existing, /^## Service/m)].filter((s): s is string => s !== undefined && !quick),
+  serviceScriptsFound,
+  failures,
+};
+await mkdir(path.dirname(outFile), { recursive: true });
+await writeFile(outFile, renderBenchmarks(report));
+log(`wrote ${outFile}${failures.length > 0 ? ` with ${failures.length} FAILED step(s)` : ""}`);
+if (failures.length > 0) {
+  for (const failure of failures) process.stderr.write(`  FAILED ${failure.step}: ${failure.error.split("\n")[0]}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,196 @@
+/**
+ * Verification against a local node: single credential cold (a fresh
+ * `node cli/bin.js verify <file>` process) and warm (core's verifyCredential in a loop),
+ * and bulk (core's verifyCredentials over many credentials, one status call per batch).
+ *
+ *   node --import tsx scripts/bench/verify-chain.ts [credentials=10000] [runs=3] [coldRuns=5]
+ *
+ * Setup (not timed): `hardhat node` on a free loopback port, CredentialRegistry deployed
+ * from artifacts/, one institution, the credentials built with core's buildBatch in
+ * batches of 1,000, anchored, made portable with attachProof; a few revoked.
+ *
+ * Checks before any time is reported: every report is "valid" except the revoked
+ * credentials, which are "invalid" with an invalid `status` check; the CLI exits 0 for a
+ * valid credential and non-zero for a revoked one.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { buildBatch } from "../../core/batch.ts";
+import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
+import { attachProof } from "../../core/proof.ts";
+import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
+import { openBadgeCredentials } from "./lib/fixtures.ts";
+import { check, emitResult, intArg, main, median, percentile, repoRoot, timeRuns } from "./lib/harness.ts";
+import { deployRegistry, startNode } from "./lib/node.ts";
+
+const ISSUER = "did:web:credentials.example.edu";
+const BATCH_SIZE = 1000;
+const WARM_ITERATIONS = 300;
+
+/** Runs the CLI once; resolves with its wall time, exit code and output. */
+function runCli(args: readonly string[]): Promise<{ ms: number; code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [path.join(repoRoot, "cli", "bin.js"), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ ms: performance.now() - start, code, output }));
+  });
+}
+
+main(async () => {
+  const total = intArg(2, 10_000);
+  const runs = intArg(3, 3);
+  const coldRuns = intArg(4, 5);
+  const node = await startNode();
+  const workDir = await mkdtemp(path.join(tmpdir(), "credanchor-verify-"));
+  try {
+    const { registry, institutionId } = await deployRegistry(node, ISSUER);
+    const { publicClient, walletClient, account } = node;
+    const write = async (functionName: string, args: readonly unknown[]) => {
+      const hash = await walletClient.writeContract({
+        address: registry,
+        abi: credentialRegistryAbi,
+        functionName: functionName as never,
+        args: args as never,
+        account,
+        chain: walletClient.chain,
+      });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      check(receipt.status === "success", `${functionName} reverted`);
+      return receipt;
+    };
+
+    // Issue: build, anchor and attach proofs, batch by batch.
+    const credentials = openBadgeCredentials(total);
+    const portable: Record<string, unknown>[] = [];
+    const batchIds: `0x${string}`[] = [];
+    for (let start = 0; start < total; start += BATCH_SIZE) {
+      const chunk = credentials.slice(start, start + BATCH_SIZE);
+      const batch = buildBatch({ credentials: chunk });
+      const receipt = await write("anchor", [
+        institutionId,
+        { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: 1, manifestHash: `0x${"00".repeat(32)}` },
+      ]);
+      const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+      let batchId: `0x${string}` | undefined;
+      chunk.forEach((credential, i) => {
+        const entry = batch.entries[i]!;
+        const document = attachProof({
+          credential,
+          anchor: {
+            chain: node.chainId,
+            registry,
+            institutionId,
+            merkleRoot: batch.merkleRoot,
+            leafIndex: entry.leafIndex,
+            leafCount: batch.leafCount,
+            salt: entry.salt,
+            credentialHash: entry.credentialHash,
+            proofPath: entry.proofPath,
+            anchorTransaction: receipt.transactionHash,
+            anchorBlock: Number(receipt.blockNumber),
+            created: new Date(Number(block.timestamp) * 1000),
+          },
+          check: i === 0, // the first of each batch fully checked; buildBatch made the rest
+        });
+        batchId ??= (document.proof as { batchId: `0x${string}` }).batchId;
+        portable.push(document);
+      });
+      batchIds.push(batchId!);
+    }
+    // Revoke a few in the first batch: the benchmark must see them as invalid.
+    const revokedIndices = [3, 250, 999].filter((i) => i < Math.min(BATCH_SIZE, total));
+    await write("revokeCredentials", [batchIds[0]!, revokedIndices.map(BigInt), 1]);
+    const revoked = new Set(revokedIndices);
+    const options = { client: publicClient, allowedChains: [`eip155:${node.chainId}`], trustedRegistries: [registry] };
+
+    const expectReports = (reports: Awaited<ReturnType<typeof verifyCredentials>>, label: string) => {
+      check(reports.length === total, `${label}: ${reports.length} reports for ${total} credentials`);
+      reports.forEach((report, i) => {
+        if (revoked.has(i)) {
+          const status = report.checks.find((c) => c.id === "status");
+          check(report.status === "invalid" && status?.outcome === "invalid", `${label}: revoked credential ${i} reported ${report.status}`);
+        } else {
+          check(report.status === "valid", `${label}: credential ${i} reported ${report.status}: ${JSON.stringify(report.checks.filter((c) => c.outcome !== "valid"))}`);
+        }
+      });
+    };
+
+    // Bulk.
+    const bulk = await timeRuns({
+      runs,
+      run: () => verifyCredentials({ ...options, credentials: portable }),
+      verify: (reports) => expectReports(reports, "bulk"),
+      verifyEvery: true,
+    });
+    const bulkMedian = median(bulk.timesMs);
+    emitResult({
+      bench: "verify-bulk",
+      impl: "credanchor",
+      size: total,
+      timesMs: bulk.timesMs,
+      medianMs: bulkMedian,
+      checks: [`every run: ${total - revoked.size} reports valid, the ${revoked.size} revoked credentials invalid (status check)`],
+      extra: { credentialsPerSecond: Math.round(total / (bulkMedian / 1000)), batches: batchIds.length, batchSize: BATCH_SIZE },
+    });
+
+    // Warm single-credential verification.
+    const sample = portable[total - 1]!;
+    for (let i = 0; i < 20; i++) await verifyCredential({ ...options, credential: sample }); // warm-up
+    const warmTimes: number[] = [];
+    for (let i = 0; i < WARM_ITERATIONS; i++) {
+      const start = performance.now();
+      const report = await verifyCredential({ ...options, credential: portable[(i * 7919) % total]! });
+      warmTimes.push(performance.now() - start);
+      const index = (i * 7919) % total;
+      check(report.status === (revoked.has(index) ? "invalid" : "valid"), `warm: credential ${index} reported ${report.status}`);
+    }
+    emitResult({
+      bench: "verify-warm",
+      impl: "credanchor",
+      size: 1,
+      timesMs: warmTimes,
+      medianMs: median(warmTimes),
+      checks: [`${WARM_ITERATIONS} calls, each report checked (valid, or invalid when revoked)`],
+      extra: { p99Ms: percentile(warmTimes, 99), iterations: WARM_ITERATIONS },
+    });
+
+    // Cold: a fresh CLI process per run.
+    const validFile = path.join(workDir, "valid.json");
+    const revokedFile = path.join(workDir, "revoked.json");
+    await writeFile(validFile, JSON.stringify(sample, null, 2));
+    await writeFile(revokedFile, JSON.stringify(portable[revokedIndices[0]!], null, 2));
+    const cliArgs = ["--rpc", node.url, "--registry", registry, "--chain", `eip155:${node.chainId}`];
+    const revokedRun = await runCli(["verify", revokedFile, ...cliArgs]);
+    check(revokedRun.code !== 0, `CLI exits 0 for a revoked credential:\n${revokedRun.output}`);
+    const coldTimes: number[] = [];
+    for (let i = 0; i < coldRuns; i++) {
+      const run = await runCli(["verify", validFile, ...cliArgs]);
+      check(run.code === 0, `CLI exits ${run.code} for a valid credential:\n${run.output}`);
+      check(/valid/i.test(run.output), `CLI output does not say valid:\n${run.output}`);
+      coldTimes.push(run.ms);
+    }
+    emitResult({
+      bench: "verify-cold",
+      impl: "credanchor",
+      size: 1,
+      timesMs: coldTimes,
+      medianMs: median(coldTimes),
+      checks: ["CLI exits 0 for the valid credential on every run and non-zero for a revoked one"],
+      extra: { command: "node cli/bin.js verify <file> --rpc <url> --registry <address> --chain eip155:<id>" },
+    });
+  } finally {
+    await node.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,114 @@
+/**
+ * The HTTP API as an express 5 app, without listening: `createApp(deps)` wires routes
+ * and middleware to the pieces it is given (store, hashing pool, batcher, chain client,
+ * revoker key). server/main.ts is the one place that builds real ones; tests build their
+ * own and run the real thing.
+ */
+import express, { type Express } from "express";
+import type { Chain, PublicClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+import type { Logger } from "pino";
+
+import type { Batcher } from "./batcher.ts";
+import { ServiceError } from "./errors.ts";
+import type { HashPool } from "./hashing/pool.ts";
+import { authenticate } from "./http/auth.ts";
+import { errorHandler } from "./http/errorHandler.ts";
+import { observe } from "./http/observe.ts";
+import { rateLimit } from "./http/rateLimit.ts";
+import type { ServiceMetrics } from "./metrics.ts";
+import { createProofService } from "./proofs.ts";
+import type { PublisherHealth } from "./publisher.ts";
+import { registerBatchRoutes } from "./routes/batches.ts";
+import type { RouteContext, RouteSettings } from "./routes/context.ts";
+import { registerCredentialRoutes } from "./routes/credentials.ts";
+import { registerHealthRoutes } from "./routes/health.ts";
+import { registerStatusRoutes } from "./routes/status.ts";
+import { registerTokenRoutes } from "./routes/tokens.ts";
+import { registerVerifyRoutes } from "./routes/verify.ts";
+import { createStatusChanger } from "./statusChanges.ts";
+import type { Store } from "./store/types.ts";
+import { createTokenAuthenticator } from "./tokens.ts";
+
+/** What {@link createApp} needs. */
+export type AppDeps = {
+  readonly store: Store;
+  readonly pool: HashPool;
+  readonly batcher: Batcher;
+  /** Health of the anchoring side, for /readyz (optional: an API-only replica has none). */
+  readonly publisherHealth?: (() => PublisherHealth | undefined) | undefined;
+  readonly chain: { readonly client: PublicClient; readonly chain: Chain; readonly chainId: number; readonly registry: `0x${string}` };
+  /** The key that sends revocations; without it status changes answer 503. */
+  readonly revoker?: PrivateKeyAccount | undefined;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly settings: RouteSettings;
+  /** Bytes of batch trees cached for proofs (default 256 MiB). */
+  readonly proofCacheBytes?: number | undefined;
+};
+
+/**
+ * Builds the app.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ store, pool, batcher, chain, revoker, metrics, logger, settings });
+ * const server = app.listen(0, "127.0.0.1");
+ * ```
+ */
+export function createApp(deps: AppDeps): Express {
+  const context: RouteContext = {
+    store: deps.store,
+    pool: deps.pool,
+    batcher: deps.batcher,
+    publisherHealth: deps.publisherHealth ?? (() => undefined),
+    chain: deps.chain,
+    statusChanger: createStatusChanger({
+      store: deps.store,
+      client: deps.chain.client,
+      chain: deps.chain.chain,
+      registry: deps.chain.registry,
+      revoker: deps.revoker,
+      metrics: deps.metrics,
+    }),
+    proofs: createProofService({
+      store: deps.store,
+      chainId: deps.chain.chainId,
+      registry: deps.chain.registry,
+      cacheBytes: deps.proofCacheBytes ?? 256 * 1024 * 1024,
+    }),
+    tokens: createTokenAuthenticator({ store: deps.store }),
+    metrics: deps.metrics,
+    logger: deps.logger,
+    settings: deps.settings,
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(observe({ logger: deps.logger, metrics: deps.metrics, timeoutMs: deps.settings.limits.requestTimeoutMs }));
+
+  registerHealthRoutes(app, context);
+  app.use(
+    "/v1",
+    authenticate({ tokens: context.tokens, store: deps.store }),
+    rateLimit({ perSecond: deps.settings.limits.rateLimitPerSecond, burst: deps.settings.limits.rateLimitBurst }),
+  );
+  registerCredentialRoutes(app, context);
+  registerStatusRoutes(app, context);
+  registerBatchRoutes(app, context);
+  registerTokenRoutes(app, context);
+  registerVerifyRoutes(app, context);
+
+  app.use((req, _res, next) => {
+    next(
+      new ServiceError({
+        code: "CA_ROUTE_NOT_FOUND",
+        message: `No route ${req.method} ${req.path}.`,
+      }),
+    );
+  });
+  app.use(errorHandler({ logger: deps.logger }));
+  return app;
+}

@@ -1,0 +1,239 @@
+/**
+ * Start-up against the chain: make sure a node answers (dev: start one), check the chain
+ * id against the allow-list, find or deploy the registry, and bind the database to
+ * (chain id, genesis hash, registry). A database whose chain was reset (different
+ * genesis, or no registry code) is replayed onto the fresh chain in dev mode, and refused
+ * with a clear message in production. Nothing is ever discarded silently.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+import { createPublicClient, http, type Chain, type PublicClient, createWalletClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+import type { Logger } from "pino";
+
+import { hasRegistryCode } from "../../core/registry.ts";
+import type { ServiceConfig, ServiceKeys } from "../config.ts";
+import { ConfigError } from "../errors.ts";
+import type { Store } from "../store/types.ts";
+import { createChainClient } from "./clients.ts";
+import { readDeployment, networkNameFor, writeDeployment } from "./deployments.ts";
+import { devAccounts } from "./devAccounts.ts";
+import { rpcAnswers, startHardhatNode, type HardhatNode } from "./devNode.ts";
+import { readRegistryBytecode, registryAbi, registryArtifactPath } from "./registryAbi.ts";
+import { replayOntoFreshChain, type ReplayReport } from "./replay.ts";
+
+/** The keys the service signs with. */
+export type ServiceAccounts = {
+  readonly anchorer: PrivateKeyAccount;
+  readonly revoker: PrivateKeyAccount | undefined;
+  /** Dev mode only: Hardhat #0 (governance) and #1 (institution admin). */
+  readonly governance: PrivateKeyAccount | undefined;
+  readonly admin: PrivateKeyAccount | undefined;
+};
+
+/** What start-up established. */
+export type ConnectedChain = {
+  readonly client: PublicClient;
+  readonly chain: Chain;
+  readonly chainId: number;
+  readonly registry: `0x${string}`;
+  readonly genesisHash: `0x${string}`;
+  readonly accounts: ServiceAccounts;
+  /** The node the service started (dev), to stop on exit. */
+  readonly devNode: HardhatNode | undefined;
+  readonly deployed: boolean;
+  readonly replay: ReplayReport | undefined;
+};
+
+/** Parameters of {@link connectChain}. */
+export type ConnectChainParameters = {
+  readonly config: ServiceConfig;
+  readonly keys: ServiceKeys;
+  readonly store: Store;
+  readonly logger: Logger;
+};
+
+/** EIP-170: the largest deployable runtime code. */
+const MAX_CODE_SIZE = 24_576;
+
+function deployedSize(repoRoot: string): number {
+  if (!existsSync(registryArtifactPath(repoRoot))) return -1;
+  const artifact = JSON.parse(readFileSync(registryArtifactPath(repoRoot), "utf8")) as { deployedBytecode?: string };
+  return ((artifact.deployedBytecode ?? "0x").length - 2) / 2;
+}
+
+/**
+ * Runs `hardhat build` if the registry artifact is missing, or too large to deploy (an
+ * instrumented coverage build left in artifacts/ by a test run). Dev mode only.
+ */
+export function ensureArtifacts(repoRoot: string, logger?: Logger): void {
+  const size = deployedSize(repoRoot);
+  if (size > 0 && size <= MAX_CODE_SIZE) return;
+  logger?.info({ reason: size < 0 ? "no artifact" : `artifact code is ${size} bytes (over ${MAX_CODE_SIZE})` }, "compiling contracts (npx hardhat build)");
+  const require = createRequire(join(repoRoot, "package.json"));
+  const cli = join(dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
+  const result = spawnSync(process.execPath, [cli, "build"], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
+  const rebuilt = deployedSize(repoRoot);
+  if (result.status !== 0 || rebuilt < 0 || rebuilt > MAX_CODE_SIZE) {
+    throw new ConfigError({
+      message: `\`npx hardhat build\` did not produce a deployable registry (${rebuilt < 0 ? "no artifact" : `${rebuilt} bytes of code`}).`,
+      hints: ["Run `npx hardhat build` and read its errors; a coverage build leaves oversized artifacts behind."],
+    });
+  }
+}
+
+function isLoopback(url: URL): boolean {
+  return ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
+}
+
+async function ensureNode(config: ServiceConfig, logger: Logger): Promise<HardhatNode | undefined> {
+  if (await rpcAnswers({ url: config.rpcUrl })) return undefined;
+  const url = new URL(config.rpcUrl);
+  if (config.spawnNode && isLoopback(url)) {
+    const port = Number(url.port || 8545);
+    logger.info({ port }, "nothing answers at the RPC URL: starting a local Hardhat node (dev mode)");
+    return startHardhatNode({
+      repoRoot: config.repoRoot,
+      host: url.hostname === "localhost" ? "127.0.0.1" : url.hostname,
+      port,
+      logFile: join(config.dataDir, "hardhat-node.log"),
+    });
+  }
+  // Production (or a remote dev RPC): wait for it; the operator sees why we are not up.
+  for (let attempt = 1; ; attempt++) {
+    logger.warn({ rpcUrl: config.rpcUrl, attempt }, "RPC endpoint does not answer; waiting");
+    await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * attempt)));
+    if (await rpcAnswers({ url: config.rpcUrl })) return undefined;
+  }
+}
+
+/**
+ * @example
+ * ```ts
+ * const connected = await connectChain({ config, keys, store, logger });
+ * ```
+ */
+export async function connectChain(parameters: ConnectChainParameters): Promise<ConnectedChain> {
+  const { config, keys, store, logger } = parameters;
+  const devNode = await ensureNode(config, logger);
+  try {
+    return await bind(parameters, devNode);
+  } catch (error) {
+    await devNode?.stop();
+    throw error;
+  }
+}
+
+async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | undefined): Promise<ConnectedChain> {
+  const { config, keys, store, logger } = parameters;
+  const probe = createPublicClient({ transport: http(config.rpcUrl) });
+  const chainId = await probe.getChainId();
+  if (config.allowedChainIds !== undefined && !config.allowedChainIds.includes(chainId)) {
+    throw new ConfigError({
+      message: `The RPC endpoint serves chain ${chainId}, which is not in the allow-list (${config.allowedChainIds.join(", ")}).`,
+      hints: ["Point CREDANCHOR_RPC_URL at an allowed chain, or extend CREDANCHOR_CHAIN_IDS."],
+    });
+  }
+  const { client, chain } = createChainClient({ rpcUrl: config.rpcUrl, chainId });
+  const genesisHash = (await client.getBlock({ blockNumber: 0n })).hash!;
+
+  const dev = devAccounts();
+  const accounts: ServiceAccounts = config.dev
+    ? { anchorer: keys.anchorer ?? dev.anchorer, revoker: keys.revoker ?? dev.revoker, governance: dev.governance, admin: dev.admin }
+    : { anchorer: keys.anchorer!, revoker: keys.revoker, governance: undefined, admin: undefined };
+
+  const identity = await store.getChainIdentity();
+  if (identity !== undefined) {
+    if (identity.chainId !== chainId) {
+      throw new ConfigError({
+        message: `The database at ${config.dbPath} belongs to chain ${identity.chainId}, but the RPC endpoint serves chain ${chainId}.`,
+        hints: ["Use the database of this chain (CREDANCHOR_DB_PATH), or the RPC endpoint of chain " + identity.chainId + "."],
+      });
+    }
+    if (config.registryAddress !== undefined && config.registryAddress.toLowerCase() !== identity.registryAddress.toLowerCase()) {
+      throw new ConfigError({
+        message: `The database is bound to registry ${identity.registryAddress}, but CREDANCHOR_REGISTRY_ADDRESS is ${config.registryAddress}.`,
+        hints: ["A database holds the batches of one registry; use another CREDANCHOR_DB_PATH for another registry."],
+      });
+    }
+    const code = await hasRegistryCode({ client, registry: identity.registryAddress });
+    if (identity.genesisHash === genesisHash && code) {
+      return { client, chain, chainId, registry: identity.registryAddress, genesisHash, accounts, devNode, deployed: false, replay: undefined };
+    }
+    const what = identity.genesisHash !== genesisHash ? "its genesis block changed (the chain was reset)" : `there is no registry code at ${identity.registryAddress}`;
+    if (!config.dev) {
+      throw new ConfigError({
+        message: `Refusing to start: the database's batches are anchored on chain ${chainId} at registry ${identity.registryAddress}, but ${what}.`,
+        hints: [
+          "Nothing was changed. Point CREDANCHOR_RPC_URL at the chain the database belongs to.",
+          "Replaying a database onto a fresh chain is a dev-mode feature (CREDANCHOR_DEV=1).",
+        ],
+      });
+    }
+    logger.warn({ chainId, registry: identity.registryAddress, reason: what }, "DEV MODE: chain reset detected; replaying the registry state from the database");
+    ensureArtifacts(config.repoRoot, logger);
+    const replay = await replayOntoFreshChain({
+      store,
+      client,
+      chain,
+      bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
+      previous: identity,
+      genesisHash,
+      governance: accounts.governance!,
+      anchorer: accounts.anchorer,
+      accounts: [dev.governance, dev.admin, dev.anchorer, dev.revoker, accounts.anchorer, ...(accounts.revoker ? [accounts.revoker] : [])],
+      logger,
+    });
+    logger.warn(
+      { registry: replay.identity.registryAddress, institutions: replay.institutions, grants: replay.grants, anchors: replay.anchors, statusChanges: replay.statusChanges, requeued: replay.requeued },
+      "DEV MODE: replay done; credentials issued before verify on the fresh chain",
+    );
+    writeDeployment({
+      repoRoot: config.repoRoot,
+      network: networkNameFor(chainId, config.network),
+      record: { chainId, registry: replay.identity.registryAddress, deployBlock: replay.identity.deployBlock, deployer: accounts.governance!.address, transactionHash: "" },
+    });
+    return { client, chain, chainId, registry: replay.identity.registryAddress, genesisHash, accounts, devNode, deployed: replay.deployed, replay };
+  }
+
+  // A fresh database: find the registry, or deploy one in dev mode.
+  const network = networkNameFor(chainId, config.network);
+  const fromFile = readDeployment({ repoRoot: config.repoRoot, network });
+  const candidate = config.registryAddress ?? (fromFile !== undefined && (fromFile.chainId ?? chainId) === chainId ? fromFile.registry : undefined);
+  let registry: `0x${string}` | undefined;
+  let deployBlock = fromFile?.deployBlock ?? 0;
+  let deployed = false;
+  if (candidate !== undefined && (await hasRegistryCode({ client, registry: candidate }))) {
+    registry = candidate;
+  } else if (config.registryAddress !== undefined && !config.dev) {
+    throw new ConfigError({ message: `There is no contract code at CREDANCHOR_REGISTRY_ADDRESS ${config.registryAddress} on chain ${chainId}.`, hints: ["Check the address and the RPC URL."] });
+  } else if (!config.dev) {
+    throw new ConfigError({
+      message: `No registry for chain ${chainId}: deployments/${network}.json is missing or has no code on this chain.`,
+      hints: ["Deploy with scripts/deploy.ts, or set CREDANCHOR_REGISTRY_ADDRESS."],
+    });
+  } else {
+    ensureArtifacts(config.repoRoot, logger);
+    const wallet = createWalletClient({ account: accounts.governance!, chain, transport: http(config.rpcUrl) });
+    const hash = await wallet.deployContract({
+      abi: registryAbi,
+      bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
+      args: [accounts.governance!.address, 0],
+    });
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    registry = receipt.contractAddress!;
+    deployBlock = Number(receipt.blockNumber);
+    deployed = true;
+    writeDeployment({
+      repoRoot: config.repoRoot,
+      network,
+      record: { chainId, registry, deployBlock, deployer: accounts.governance!.address, transactionHash: hash },
+    });
+    logger.warn({ registry, governance: accounts.governance!.address }, "DEV MODE: deployed the CredentialRegistry (governance = Hardhat account #0)");
+  }
+  await store.setChainIdentity({ chainId, genesisHash, registryAddress: registry, deployBlock });
+  return { client, chain, chainId, registry, genesisHash, accounts, devNode, deployed, replay: undefined };
+}

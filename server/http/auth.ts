@@ -1,0 +1,66 @@
+/**
+ * Bearer-token authentication and scope checks. The authenticated token and its
+ * institution live in `res.locals.auth` for the routes.
+ */
+import type { NextFunction, Request, Response } from "express";
+
+import { ServiceError } from "../errors.ts";
+import type { InstitutionRow, Store, TokenRow, TokenScope } from "../store/types.ts";
+import type { TokenAuthenticator } from "../tokens.ts";
+
+/** What a route knows about its caller. */
+export type AuthContext = { readonly token: TokenRow; readonly institution: InstitutionRow };
+
+/** The caller of a /v1 route (set by {@link authenticate}). */
+export function authOf(res: Response): AuthContext {
+  return res.locals.auth as AuthContext;
+}
+
+/** Throws 403 unless the caller's token has `scope`. */
+export function requireScope(res: Response, scope: TokenScope): AuthContext {
+  const auth = authOf(res);
+  if (!auth.token.scopes.includes(scope)) {
+    throw new ServiceError({
+      code: "CA_FORBIDDEN_SCOPE",
+      message: `This request needs a token with the "${scope}" scope; this token has ${auth.token.scopes.map((s) => `"${s}"`).join(", ")}.`,
+    });
+  }
+  return auth;
+}
+
+/**
+ * Middleware: 401 unless `Authorization: Bearer <token>` names a live token.
+ *
+ * @example
+ * ```ts
+ * app.use("/v1", authenticate({ tokens, store }));
+ * ```
+ */
+export function authenticate(parameters: { readonly tokens: TokenAuthenticator; readonly store: Store }) {
+  const institutions = new Map<number, InstitutionRow>();
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.headers.authorization;
+    if (header === undefined) {
+      throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "Missing Authorization header." });
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match === null) {
+      throw new ServiceError({
+        code: "CA_UNAUTHENTICATED",
+        message: "The Authorization header must be `Bearer <token>`.",
+      });
+    }
+    const token = await parameters.tokens.authenticate(match[1]!);
+    if (token === undefined) {
+      throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "Unknown or revoked API token." });
+    }
+    let institution = institutions.get(token.institutionId);
+    if (institution === undefined) {
+      institution = await parameters.store.getInstitution(token.institutionId);
+      if (institution === undefined) throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "The token's institution is unknown." });
+      institutions.set(token.institutionId, institution);
+    }
+    res.locals.auth = { token, institution } satisfies AuthContext;
+    next();
+  };
+}

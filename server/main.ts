@@ -1,0 +1,235 @@
+/**
+ * The composition root: `npm start` (node --import tsx server/main.ts).
+ *
+ * Reads the configuration, opens the database, connects to the chain (dev mode: starts
+ * a Hardhat node if none answers, deploys the registry, registers the demo institution,
+ * replays the database onto a reset chain), and starts the HTTP API, the batcher and the
+ * publisher. Everything else receives its dependencies from here.
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+
+import type { Logger } from "pino";
+
+import { createApp } from "./app.ts";
+import { createBatcher } from "./batcher.ts";
+import { connectChain, type ConnectedChain } from "./chain/connect.ts";
+import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
+import { ServiceError } from "./errors.ts";
+import { createFaults } from "./faults.ts";
+import { createHashPool } from "./hashing/pool.ts";
+import { registerInstitution } from "./institutions.ts";
+import { createLogger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { createPublisher } from "./publisher.ts";
+import { createSqliteStore } from "./store/sqlite.ts";
+import type { InstitutionRow, Store } from "./store/types.ts";
+import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
+
+/** The demo institution of dev mode. */
+export const DEMO_INSTITUTION = { name: "Demo University", identifier: "did:web:demo.credanchor.local" } as const;
+
+/** A running service. */
+export type RunningService = {
+  readonly url: string;
+  readonly server: Server;
+  readonly store: Store;
+  readonly chain: ConnectedChain;
+  readonly demo: { institution: InstitutionRow; token: string } | undefined;
+  stop(): Promise<void>;
+};
+
+function banner(lines: readonly string[]): string {
+  const width = Math.max(...lines.map((line) => line.length)) + 4;
+  const bar = "=".repeat(width);
+  return `\n${bar}\n${lines.map((line) => `  ${line}`).join("\n")}\n${bar}\n\n`;
+}
+
+async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedChain): Promise<{ institution: InstitutionRow; token: string }> {
+  let institution = (await store.listInstitutions()).find((row) => row.identifier === DEMO_INSTITUTION.identifier);
+  if (institution === undefined) {
+    institution = await registerInstitution({
+      store,
+      client: chain.client,
+      chain: chain.chain,
+      registry: chain.registry,
+      governance: chain.accounts.governance!,
+      admin: chain.accounts.admin!,
+      anchorer: chain.accounts.anchorer.address,
+      revoker: chain.accounts.revoker?.address,
+      ...DEMO_INSTITUTION,
+    });
+  }
+  const file = join(config.dataDir, "demo-token");
+  if (existsSync(file)) {
+    const saved = readFileSync(file, "utf8").trim();
+    const record = await createTokenAuthenticator({ store }).authenticate(saved);
+    if (record !== undefined && record.institutionId === institution.id) return { institution, token: saved };
+  }
+  const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["issue", "revoke", "admin"], name: "demo token (dev mode)" });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { institution, token };
+}
+
+/**
+ * Starts everything; resolves once the API listens.
+ *
+ * @example
+ * ```ts
+ * const service = await startService({ config: loadConfig() });
+ * await service.stop();
+ * ```
+ */
+export async function startService(parameters: { readonly config: ServiceConfig; readonly logger?: Logger | undefined }): Promise<RunningService> {
+  const { config } = parameters;
+  const logger = parameters.logger ?? createLogger({ level: config.logLevel });
+  const keys = await resolveKeys({ sources: config.keySources });
+  if (config.dev) {
+    process.stdout.write(
+      banner([
+        "DEV MODE: NOT FOR PRODUCTION",
+        "Keys are Hardhat's PUBLICLY KNOWN development accounts:",
+        "  #0 registry governance, #1 demo institution admin, #2 anchorer, #3 revoker.",
+        "Anyone can sign with them. Configure CREDANCHOR_ANCHORER_KEY (or a keystore) for real use.",
+      ]),
+    );
+  }
+  logger.info({ config: describeConfig(config) }, "starting");
+  const store = createSqliteStore({ path: config.dbPath });
+  const chain = await connectChain({ config, keys, store, logger });
+  const demo = config.dev ? await ensureDemo(config, store, chain) : undefined;
+
+  const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
+  const pool = createHashPool({ size: config.hashWorkers });
+  const faults = createFaults({ point: config.fault, onHit: (point) => logger.warn({ point }, "CREDANCHOR_FAULT: killing the process (test aid)") });
+  const publisher = createPublisher({
+    store,
+    client: chain.client,
+    chain: chain.chain,
+    account: chain.accounts.anchorer,
+    registry: chain.registry,
+    confirmations: config.confirmations,
+    pollIntervalMs: config.pollIntervalMs,
+    faults,
+    metrics,
+    logger,
+  });
+  const batcher = createBatcher({
+    maxSize: config.batch.maxSize,
+    maxWaitMs: config.batch.maxWaitMs,
+    store,
+    onBatchClosed: (batch) => {
+      logger.info({ batch: batch.id, size: batch.size, root: batch.merkleRoot }, "batch closed");
+      publisher.kick();
+    },
+    onError: (error, batchId) => logger.error({ err: error, batch: batchId }, "closing batch failed; will retry"),
+  });
+  const app = createApp({
+    store,
+    pool,
+    batcher,
+    publisherHealth: () => publisher.health(),
+    chain: { client: chain.client, chain: chain.chain, chainId: chain.chainId, registry: chain.registry },
+    revoker: chain.accounts.revoker,
+    metrics,
+    logger,
+    settings: {
+      batchMaxSize: config.batch.maxSize,
+      confirmations: config.confirmations,
+      allowedChainIds: config.allowedChainIds,
+      limits: config.limits,
+    },
+    proofCacheBytes: config.proofCacheBytes,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.listen.port, config.listen.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  server.requestTimeout = config.limits.requestTimeoutMs + 5_000;
+  server.headersTimeout = 30_000;
+  server.keepAliveTimeout = 10_000;
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
+  const url = `http://${config.listen.host}:${port}`;
+
+  batcher.start();
+  publisher.start();
+  logger.info({ url, chainId: chain.chainId, registry: chain.registry }, "listening");
+
+  if (demo !== undefined) {
+    process.stdout.write(
+      banner([
+        `credanchor is running at ${url}   (OpenAPI: ${url}/openapi.json)`,
+        `chain ${chain.chainId} at ${config.rpcUrl}, registry ${chain.registry}`,
+        `Demo institution: ${demo.institution.name} (${demo.institution.identifier}), id ${demo.institution.id}`,
+        `Demo API token (dev only; also in ${join(config.dataDir, "demo-token")}):`,
+        `  ${demo.token}`,
+        "Try:",
+        `  curl -s -H "Authorization: Bearer $(cat ${join(config.dataDir, "demo-token")})" ${url}/v1/batches`,
+        `  curl -s -X POST -H "Authorization: Bearer $(cat ${join(config.dataDir, "demo-token")})" \\`,
+        `       -H "Content-Type: application/json" --data @credential.json ${url}/v1/credentials`,
+      ]),
+    );
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    store,
+    chain,
+    demo,
+    stop() {
+      stopping ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await batcher.stop();
+        await publisher.stop();
+        await pool.close();
+        await store.close();
+        await chain.devNode?.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: ServiceConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      process.stderr.write(`credanchor: ${error.message}\n${error.hints.map((hint) => `  hint: ${hint}`).join("\n")}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let service: RunningService;
+  try {
+    service = await startService({ config });
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      process.stderr.write(`credanchor: ${error.message}\n${error.hints.map((hint) => `  hint: ${hint}`).join("\n")}\n`);
+    } else {
+      const message = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
+      process.stderr.write(`credanchor: start-up failed: ${message}\n`);
+      if (config.logLevel === "debug" || config.logLevel === "trace") process.stderr.write(`${(error as Error).stack}\n`);
+    }
+    process.exit(1);
+  }
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) process.exit(1);
+    process.stderr.write(`credanchor: ${signal}: shutting down\n`);
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,335 @@
+/**
+ * The OpenAPI 3.1 document served at /openapi.json, written by hand.
+ * test/server/openapi.test.ts checks that every route registered in the express app is
+ * documented here and that nothing here is missing from the app.
+ */
+
+const error = { $ref: "#/components/responses/Error" };
+const hex32 = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" };
+const idParam = (name: string, description: string, schema: Record<string, unknown> = { type: "string", format: "uuid" }) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema,
+});
+const json = (schema: Record<string, unknown>) => ({ content: { "application/json": { schema } } });
+const ok = (description: string, schema: Record<string, unknown> = { type: "object" }) => ({ description, ...json(schema) });
+const secured = [{ bearer: [] }];
+const errors = { "400": error, "401": error, "403": error, "404": error, "429": error };
+
+const statusChangeBody = {
+  required: true,
+  ...json({
+    oneOf: [
+      {
+        type: "object",
+        required: ["ids"],
+        additionalProperties: false,
+        properties: { ids: { type: "array", items: { type: "string", format: "uuid" }, maxItems: 10000 }, reasonCode: { $ref: "#/components/schemas/ReasonCode" } },
+      },
+      {
+        type: "object",
+        required: ["batchId", "leafIndices"],
+        additionalProperties: false,
+        properties: {
+          batchId: { type: "integer", minimum: 1 },
+          leafIndices: { type: "array", items: { type: "integer", minimum: 0 }, maxItems: 10000 },
+          reasonCode: { $ref: "#/components/schemas/ReasonCode" },
+        },
+      },
+    ],
+  }),
+};
+
+const statusChange = (action: string) => ({
+  post: {
+    operationId: `${action}Credentials`,
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} credentials on chain (one transaction per batch touched)`,
+    security: secured,
+    requestBody: statusChangeBody,
+    responses: { "200": ok("Transactions sent and the new statuses", { $ref: "#/components/schemas/StatusChange" }), ...errors, "409": error, "503": error },
+  },
+});
+
+/** The document. */
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "credanchor anchoring service",
+    version: "1.0.0",
+    description:
+      "Submit W3C VC 2.0 / Open Badges 3.0 credentials, have them batched and anchored in the CredentialRegistry, and query proofs and live status. Errors are `{ error: { code, message, hints, details? } }`. See server/README.md.",
+  },
+  servers: [{ url: "http://127.0.0.1:8787" }],
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token of one institution (scopes issue, revoke, admin)." } },
+    responses: {
+      Error: { description: "Error", ...json({ $ref: "#/components/schemas/Error" }) },
+    },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error"],
+        properties: {
+          error: {
+            type: "object",
+            required: ["code", "message", "hints"],
+            properties: {
+              code: { type: "string", examples: ["CA_CREDENTIALS_INVALID"] },
+              message: { type: "string" },
+              hints: { type: "array", items: { type: "string" } },
+              details: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: { path: { type: "string" }, message: { type: "string" }, expected: { type: "string" }, position: { type: "integer" } },
+                },
+              },
+            },
+          },
+        },
+      },
+      ReasonCode: { oneOf: [{ type: "integer", minimum: 0, maximum: 65535 }, { type: "string", examples: ["superseded"] }] },
+      Credential: { type: "object", description: "A VC 2.0 credential (Open Badges 3.0 OpenBadgeCredential by default), without proof and credentialStatus." },
+      Envelope: {
+        type: "object",
+        required: ["credential"],
+        additionalProperties: false,
+        properties: { clientId: { type: "string", maxLength: 256 }, credential: { $ref: "#/components/schemas/Credential" } },
+      },
+      Accepted: {
+        type: "object",
+        properties: {
+          id: { type: "string", format: "uuid" },
+          clientId: { type: ["string", "null"] },
+          credentialHash: hex32,
+          batch: { type: "integer" },
+          leafIndex: { type: "integer" },
+          leafHash: hex32,
+          status: { enum: ["queued", "anchoring", "anchored"] },
+          existing: { const: true },
+        },
+      },
+      CredentialRecord: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          status: { enum: ["queued", "anchoring", "anchored"] },
+          batch: { type: "integer" },
+          leafIndex: { type: "integer" },
+          credentialHash: hex32,
+          leafHash: hex32,
+          anchor: { type: ["object", "null"] },
+          credential: { type: "object", description: "The portable credential (with proof and credentialStatus) once anchored." },
+        },
+      },
+      Batch: {
+        type: "object",
+        properties: {
+          id: { type: "integer" },
+          state: { enum: ["open", "full", "closed", "sending", "sent", "mined", "anchored"] },
+          size: { type: "integer" },
+          merkleRoot: { type: ["string", "null"] },
+          chainBatchId: { type: ["string", "null"] },
+          transaction: { type: ["object", "null"] },
+          block: { type: ["object", "null"] },
+          confirmations: { type: ["integer", "null"] },
+        },
+      },
+      StatusChange: {
+        type: "object",
+        properties: {
+          action: { type: "string" },
+          reasonCode: { type: "integer" },
+          transactions: { type: "array", items: { type: "object" } },
+          credentials: { type: "array", items: { type: "object" } },
+        },
+      },
+      Token: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          name: { type: "string" },
+          scopes: { type: "array", items: { enum: ["issue", "revoke", "admin"] } },
+          token: { type: "string", description: "Only in the creation response." },
+        },
+      },
+    },
+  },
+  paths: {
+    "/healthz": { get: { operationId: "healthz", summary: "The process is up", responses: { "200": ok("Up") } } },
+    "/readyz": {
+      get: { operationId: "readyz", summary: "Database and RPC reachable", responses: { "200": ok("Ready"), "503": ok("Not ready") } },
+    },
+    "/metrics": {
+      get: { operationId: "metrics", summary: "Prometheus metrics", responses: { "200": { description: "Prometheus text", content: { "text/plain": {} } } } },
+    },
+    "/openapi.json": { get: { operationId: "openapi", summary: "This document", responses: { "200": ok("OpenAPI 3.1") } } },
+    "/v1/credentials": {
+      post: {
+        operationId: "submitCredentials",
+        summary: "Submit one credential, a bulk list, or an NDJSON stream",
+        description:
+          "All or nothing: if any credential is invalid, the request is rejected (422) with the position and JSON path of every problem and nothing is stored. Idempotency key per credential: the envelope's clientId, else the credential's id (single submissions may also send an Idempotency-Key header).",
+        security: secured,
+        parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                oneOf: [
+                  { $ref: "#/components/schemas/Credential" },
+                  { $ref: "#/components/schemas/Envelope" },
+                  {
+                    type: "object",
+                    required: ["credentials"],
+                    additionalProperties: false,
+                    properties: {
+                      credentials: { type: "array", items: { oneOf: [{ $ref: "#/components/schemas/Credential" }, { $ref: "#/components/schemas/Envelope" }] } },
+                    },
+                  },
+                ],
+              },
+            },
+            "application/x-ndjson": { schema: { type: "string", description: "One credential or envelope per line." } },
+          },
+        },
+        responses: {
+          "202": {
+            description: "Stored and queued",
+            content: {
+              "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/Accepted" }, { type: "object", properties: { credentials: { type: "array", items: { $ref: "#/components/schemas/Accepted" } } } }] } },
+              "application/x-ndjson": { schema: { type: "string" } },
+            },
+          },
+          ...errors,
+          "409": error,
+          "413": error,
+          "415": error,
+          "422": error,
+        },
+      },
+    },
+    "/v1/credentials/{id}": {
+      get: {
+        operationId: "getCredential",
+        summary: "A credential: portable (with embedded proof) once anchored, else its pending state",
+        security: secured,
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": ok("The credential", { $ref: "#/components/schemas/CredentialRecord" }), ...errors },
+      },
+    },
+    "/v1/credentials/by-hash/{hash}": {
+      get: {
+        operationId: "getCredentialByHash",
+        summary: "A credential by its credential hash or leaf hash",
+        security: secured,
+        parameters: [idParam("hash", "Credential hash or leaf hash", hex32)],
+        responses: { "200": ok("The credential", { $ref: "#/components/schemas/CredentialRecord" }), ...errors },
+      },
+    },
+    "/v1/credentials/{id}/proof": {
+      get: {
+        operationId: "getCredentialProof",
+        summary: "The credanchor-proof-v1 proof and credentialStatus entry of an anchored credential",
+        security: secured,
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": ok("Proof"), ...errors, "409": error },
+      },
+    },
+    "/v1/credentials/{id}/status": {
+      get: {
+        operationId: "getCredentialStatus",
+        summary: "Live status read from the registry, with the reason code",
+        security: secured,
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": ok("Status"), ...errors, "503": error },
+      },
+    },
+    "/v1/credentials/revoke": statusChange("revoke"),
+    "/v1/credentials/suspend": statusChange("suspend"),
+    "/v1/credentials/reinstate": statusChange("reinstate"),
+    "/v1/batches": {
+      get: {
+        operationId: "listBatches",
+        summary: "The institution's batches, newest first",
+        security: secured,
+        parameters: [
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+          { name: "before", in: "query", schema: { type: "integer", minimum: 1 } },
+        ],
+        responses: { "200": ok("Batches", { type: "object", properties: { batches: { type: "array", items: { $ref: "#/components/schemas/Batch" } }, next: { type: ["string", "null"] } } }), ...errors },
+      },
+    },
+    "/v1/batches/{id}": {
+      get: {
+        operationId: "getBatch",
+        summary: "One batch: root, size, state, transaction, block, confirmations",
+        security: secured,
+        parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
+        responses: { "200": ok("Batch", { $ref: "#/components/schemas/Batch" }), ...errors },
+      },
+    },
+    "/v1/batches/close": {
+      post: {
+        operationId: "closeBatch",
+        summary: "Close the institution's open batch now",
+        security: secured,
+        responses: { "202": ok("Closed; anchoring follows"), "200": ok("Nothing to close"), ...errors },
+      },
+    },
+    "/v1/batches/{id}/revoke": {
+      post: {
+        operationId: "revokeBatch",
+        summary: "Revoke a whole batch on chain",
+        security: secured,
+        parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
+        requestBody: { required: false, ...json({ type: "object", additionalProperties: false, properties: { reasonCode: { $ref: "#/components/schemas/ReasonCode" } } }) },
+        responses: { "200": ok("Transaction and new status"), ...errors, "409": error, "503": error },
+      },
+    },
+    "/v1/verify": {
+      post: {
+        operationId: "verifyCredential",
+        summary: "Core's verification report for a portable credential",
+        security: secured,
+        requestBody: { required: true, ...json({ type: "object" }) },
+        responses: { "200": ok("Verification report"), ...errors, "501": error },
+      },
+    },
+    "/v1/tokens": {
+      post: {
+        operationId: "createToken",
+        summary: "Create an API token for your institution (admin scope); the secret is shown once",
+        security: secured,
+        requestBody: {
+          required: true,
+          ...json({
+            type: "object",
+            required: ["name", "scopes"],
+            additionalProperties: false,
+            properties: { name: { type: "string" }, scopes: { type: "array", items: { enum: ["issue", "revoke", "admin"] } } },
+          }),
+        },
+        responses: { "201": ok("Created", { $ref: "#/components/schemas/Token" }), ...errors },
+      },
+      get: {
+        operationId: "listTokens",
+        summary: "Your institution's tokens (no secrets)",
+        security: secured,
+        responses: { "200": ok("Tokens"), ...errors },
+      },
+    },
+    "/v1/tokens/{id}": {
+      delete: {
+        operationId: "revokeToken",
+        summary: "Revoke a token",
+        security: secured,
+        parameters: [idParam("id", "Token id")],
+        responses: { "204": { description: "Revoked" }, ...errors },
+      },
+    },
+  },
+} as const;

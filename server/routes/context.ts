@@ -1,0 +1,52 @@
+/**
+ * What every route module receives from createApp.
+ */
+import type { Chain, PublicClient } from "viem";
+import type { Logger } from "pino";
+
+import type { Batcher } from "../batcher.ts";
+import type { HashPool } from "../hashing/pool.ts";
+import type { ServiceMetrics } from "../metrics.ts";
+import type { ProofService } from "../proofs.ts";
+import type { PublisherHealth } from "../publisher.ts";
+import type { StatusChanger } from "../statusChanges.ts";
+import type { Store } from "../store/types.ts";
+import type { TokenAuthenticator } from "../tokens.ts";
+
+/** Settings the routes read. */
+export type RouteSettings = {
+  readonly batchMaxSize: number;
+  readonly confirmations: number;
+  readonly allowedChainIds: readonly number[] | undefined;
+  readonly limits: {
+    readonly bodyLimitBytes: number;
+    readonly ndjsonLimitBytes: number;
+    readonly maxCredentialsPerRequest: number;
+    readonly rateLimitPerSecond: number;
+    readonly rateLimitBurst: number;
+    readonly requestTimeoutMs: number;
+  };
+};
+
+/** The chain the service anchors on. */
+export type ChainContext = {
+  readonly client: PublicClient;
+  readonly chain: Chain;
+  readonly chainId: number;
+  readonly registry: `0x${string}`;
+};
+
+/** Dependencies of the routes. */
+export type RouteContext = {
+  readonly store: Store;
+  readonly pool: HashPool;
+  readonly batcher: Batcher;
+  readonly publisherHealth: () => PublisherHealth | undefined;
+  readonly chain: ChainContext;
+  readonly statusChanger: StatusChanger;
+  readonly proofs: ProofService;
+  readonly tokens: TokenAuthenticator;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly settings: RouteSettings;
+};

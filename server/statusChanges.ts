@@ -1,0 +1,172 @@
+/**
+ * Revoke, suspend, reinstate (per credential, bulk) and revoke whole batches: one
+ * registry transaction per batch touched, sent with the service's revoker key, which
+ * must hold ROLE_REVOKER (or ROLE_ADMIN) in the institution. Each mined change is
+ * journaled (chain_ops) so a dev-chain reset can replay it. Transactions of the revoker
+ * key are sent one at a time (nonce order); the registry itself rejects double changes.
+ */
+import type { Chain, PublicClient } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
+
+import { readCredentialStatuses, type CredentialStatusName } from "../core/registry.ts";
+import { sendRegistryCall, RegistryRevertError } from "./chain/clients.ts";
+import { ServiceError } from "./errors.ts";
+import type { ServiceMetrics } from "./metrics.ts";
+import type { BatchRow, ChainOpKind, Store } from "./store/types.ts";
+
+/** A status action on credentials. */
+export type CredentialAction = "revoke" | "suspend" | "reinstate";
+
+const FUNCTION: Record<CredentialAction, { fn: string; kind: ChainOpKind }> = {
+  revoke: { fn: "revokeCredentials", kind: "revokeCredentials" },
+  suspend: { fn: "suspendCredentials", kind: "suspendCredentials" },
+  reinstate: { fn: "reinstateCredentials", kind: "reinstateCredentials" },
+};
+
+/** One credential targeted by an action. */
+export type StatusTarget = { readonly batch: BatchRow; readonly leafIndex: number; readonly id?: string | undefined };
+
+/** Result of a status change. */
+export type StatusChangeResult = {
+  readonly transactions: readonly { batch: number; chainBatchId: string; txHash: string; blockNumber: number }[];
+  readonly credentials: readonly { id?: string | undefined; batch: number; leafIndex: number; status: CredentialStatusName }[];
+};
+
+/** Parameters of {@link createStatusChanger}. */
+export type CreateStatusChangerParameters = {
+  readonly store: Store;
+  readonly client: PublicClient;
+  readonly chain: Chain;
+  readonly registry: `0x${string}`;
+  readonly revoker: PrivateKeyAccount | undefined;
+  readonly metrics?: ServiceMetrics | undefined;
+};
+
+/** The status changer. */
+export type StatusChanger = {
+  changeCredentials(parameters: { action: CredentialAction; targets: readonly StatusTarget[]; reason: number }): Promise<StatusChangeResult>;
+  revokeBatch(parameters: { batch: BatchRow; reason: number }): Promise<{ txHash: string; blockNumber: number; status: CredentialStatusName }>;
+};
+
+function requireOnChain(batch: BatchRow): void {
+  if (batch.state !== "mined" && batch.state !== "anchored") {
+    throw new ServiceError({
+      code: "CA_BATCH_NOT_ANCHORED",
+      message: `Batch ${batch.id} is ${batch.state}, not anchored yet.`,
+    });
+  }
+}
+
+function rejection(error: RegistryRevertError): ServiceError {
+  const name = error.errorName ?? "unknown";
+  const args = error.args.map((value) => (typeof value === "bigint" ? value.toString() : value));
+  if (name === "CredentialRegistryUnauthorized") {
+    return new ServiceError({
+      code: "CA_SIGNER_UNAUTHORIZED",
+      message: `The registry refused the service's revoker key (${name}).`,
+      details: [{ path: "revoker key", message: `${name}(${args.join(", ")})` }],
+    });
+  }
+  return new ServiceError({
+    code: "CA_STATUS_CHANGE_REJECTED",
+    message: `The registry refused the change: ${name}.`,
+    details: [{ path: "$", message: `${name}(${args.join(", ")})` }],
+  });
+}
+
+/**
+ * @example
+ * ```ts
+ * const changer = createStatusChanger({ store, client, chain, registry, revoker });
+ * await changer.changeCredentials({ action: "revoke", targets, reason: 1 });
+ * ```
+ */
+export function createStatusChanger(parameters: CreateStatusChangerParameters): StatusChanger {
+  const { store, client, chain, registry, revoker, metrics } = parameters;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  function signer(): PrivateKeyAccount {
+    if (revoker === undefined) {
+      throw new ServiceError({ code: "CA_SIGNER_NOT_CONFIGURED", message: "No revoker key is configured." });
+    }
+    return revoker;
+  }
+
+  async function send(functionName: string, args: readonly unknown[]) {
+    try {
+      return await sendRegistryCall({ client, chain, account: signer(), registry, functionName, args });
+    } catch (error) {
+      if (error instanceof RegistryRevertError) {
+        metrics?.txFailures.inc({ kind: "status", reason: error.errorName ?? "revert" });
+        throw rejection(error);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async changeCredentials({ action, targets, reason }) {
+      const groups = new Map<number, { batch: BatchRow; indices: Set<number> }>();
+      for (const target of targets) {
+        requireOnChain(target.batch);
+        let group = groups.get(target.batch.id);
+        if (group === undefined) groups.set(target.batch.id, (group = { batch: target.batch, indices: new Set() }));
+        group.indices.add(target.leafIndex);
+      }
+      const transactions: StatusChangeResult["transactions"][number][] = [];
+      await serial(async () => {
+        for (const { batch, indices } of groups.values()) {
+          const sorted = [...indices].sort((a, b) => a - b); // one storage word per 256 indices
+          const { receipt } = await send(FUNCTION[action].fn, [batch.chainBatchId, sorted.map(BigInt), reason]);
+          await store.recordChainOp({
+            kind: FUNCTION[action].kind,
+            institutionId: batch.institutionId,
+            batchId: batch.id,
+            payload: { leafIndices: sorted, reason, actor: signer().address },
+            txHash: receipt.transactionHash,
+            blockNumber: Number(receipt.blockNumber),
+            createdAt: Date.now(),
+          });
+          transactions.push({
+            batch: batch.id,
+            chainBatchId: batch.chainBatchId!,
+            txHash: receipt.transactionHash,
+            blockNumber: Number(receipt.blockNumber),
+          });
+        }
+      });
+      const credentials: StatusChangeResult["credentials"][number][] = [];
+      for (const { batch } of groups.values()) {
+        const mine = targets.filter((target) => target.batch.id === batch.id);
+        const statuses = await readCredentialStatuses({
+          client,
+          registry,
+          batchId: batch.chainBatchId!,
+          leafIndices: mine.map((target) => target.leafIndex),
+        });
+        mine.forEach((target, i) => credentials.push({ id: target.id, batch: batch.id, leafIndex: target.leafIndex, status: statuses[i]! }));
+      }
+      return { transactions, credentials };
+    },
+    async revokeBatch({ batch, reason }) {
+      requireOnChain(batch);
+      const { receipt } = await serial(() => send("revokeBatch", [batch.chainBatchId, reason]));
+      await store.recordChainOp({
+        kind: "revokeBatch",
+        institutionId: batch.institutionId,
+        batchId: batch.id,
+        payload: { reason, actor: signer().address },
+        txHash: receipt.transactionHash,
+        blockNumber: Number(receipt.blockNumber),
+        createdAt: Date.now(),
+      });
+      const [status] = await readCredentialStatuses({ client, registry, batchId: batch.chainBatchId!, leafIndices: [0] });
+      return { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), status: status! };
+    },
+  };
+}
