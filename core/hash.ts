@@ -173,6 +173,31 @@ export function credentialHash(parameters: CredentialHashParameters): Credential
   return encodeHex(credentialHashBytes(parameters.credential, toBytes32(parameters.salt, "salt")));
 }
 
+/** Parameters of {@link credentialHashFromCanonical}. */
+export type CredentialHashFromCanonicalParameters = {
+  /** The credential's canonical text, as {@link canonicalizeCredential} returns it. */
+  readonly canonical: string;
+  readonly salt: Bytes32Input;
+};
+/** Return type of {@link credentialHashFromCanonical}. */
+export type CredentialHashFromCanonicalReturnType = Hex;
+
+/**
+ * The credential hash from already canonicalised text, for callers that keep the text
+ * (the service stores it): `credentialHash` = this ∘ `canonicalizeCredential`.
+ *
+ * @example
+ * ```ts
+ * const canonical = canonicalizeCredential({ credential });
+ * const hash = credentialHashFromCanonical({ canonical, salt }); // === credentialHash({ credential, salt })
+ * ```
+ */
+export function credentialHashFromCanonical(
+  parameters: CredentialHashFromCanonicalParameters,
+): CredentialHashFromCanonicalReturnType {
+  return encodeHex(keccak256PrefixedText(toBytes32(parameters.salt, "salt"), parameters.canonical));
+}
+
 /** Parameters of {@link leafHash}. */
 export type LeafHashParameters = {
   /** Position in the batch, 0-based (a uint256 on chain). */

@@ -148,6 +148,41 @@ export function buildTreeFromCredentialHashes(
   return { leafCount, nodes, levelOffsets: offsets, words };
 }
 
+/** Parameters of {@link treeFromNodes}. */
+export type TreeFromNodesParameters = {
+  /** A tree's `nodes` as stored (all levels, 32 bytes each). */
+  readonly nodes: Uint8Array;
+  readonly leafCount: number;
+};
+/** Return type of {@link treeFromNodes}. */
+export type TreeFromNodesReturnType = MerkleTree;
+
+/**
+ * Rebuilds a {@link MerkleTree} around stored `nodes` without hashing (e.g. a tree read
+ * back from the service's store). Checks the size against `leafCount`; copies only an
+ * unaligned view.
+ *
+ * @example
+ * ```ts
+ * const tree = treeFromNodes({ nodes: await store.getBatchTree(id), leafCount });
+ * getProof({ tree, leafIndex });
+ * ```
+ */
+export function treeFromNodes(parameters: TreeFromNodesParameters): TreeFromNodesReturnType {
+  const { leafCount } = parameters;
+  assertLeafCount(leafCount);
+  const { offsets, totalNodes } = levelLayout(leafCount);
+  if (parameters.nodes.length !== totalNodes * 32) {
+    throw new CredanchorError({
+      code: "CA_INVALID_ARGUMENT",
+      message: `A ${leafCount}-leaf tree has ${totalNodes * 32} bytes of nodes, got ${parameters.nodes.length}.`,
+    });
+  }
+  const nodes = parameters.nodes.byteOffset % 4 === 0 ? parameters.nodes : parameters.nodes.slice();
+  const words = new Uint32Array(nodes.buffer, nodes.byteOffset, nodes.length >>> 2);
+  return { leafCount, nodes, levelOffsets: offsets, words };
+}
+
 /** Parameters of {@link getRoot}. */
 export type GetRootParameters = { readonly tree: MerkleTree };
 /** Return type of {@link getRoot}. */

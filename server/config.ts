@@ -93,6 +93,12 @@ export const settings = {
     secret: true,
     doc: "Password of the revoker keystore.",
   },
+  deploymentsDir: {
+    env: "CREDANCHOR_DEPLOYMENTS_DIR",
+    flag: "deployments-dir",
+    schema: z.string().min(1),
+    doc: "Directory of <network>.json deployment records (default <repo>/deployments).",
+  },
   dbPath: { env: "CREDANCHOR_DB_PATH", flag: "db", schema: z.string().min(1), doc: "SQLite database file (default ./data/credanchor.db)." },
   batchMaxSize: {
     env: "CREDANCHOR_BATCH_MAX_SIZE",
@@ -194,6 +200,7 @@ export type ServiceConfig = {
   readonly spawnNode: boolean;
   readonly dbPath: string;
   readonly dataDir: string;
+  readonly deploymentsDir: string;
   readonly batch: { readonly maxSize: number; readonly maxWaitMs: number };
   readonly confirmations: number;
   readonly pollIntervalMs: number;
@@ -312,6 +319,7 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     spawnNode: dev && ((raw.spawnNode as boolean | undefined) ?? true),
     dbPath,
     dataDir: resolve(dbPath, ".."),
+    deploymentsDir: absolute((raw.deploymentsDir as string | undefined) ?? resolve(repoRoot, "deployments"), cwd),
     batch: {
       maxSize: (raw.batchMaxSize as number | undefined) ?? 10_000,
       maxWaitMs: (raw.batchMaxWaitMs as number | undefined) ?? 5_000,

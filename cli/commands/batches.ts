@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { type Address, type Hex, getAddress } from "viem";
 
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
-import { batchIdOf } from "../../core/hash.ts";
+import { batchIdOf } from "../../core/index.ts";
 import { type BatchRecord, readBatch, rpcRead } from "../../core/registry.ts";
 import type { ChainContext } from "../lib/chain.ts";
 import {

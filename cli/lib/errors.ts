@@ -7,7 +7,7 @@
  */
 import { BaseError as ViemBaseError, ContractFunctionRevertedError, InsufficientFundsError } from "viem";
 
-import { CredanchorError } from "../../core/errors.ts";
+import { CredanchorError } from "../../core/index.ts";
 import { isTransportFailure } from "../../core/registry.ts";
 import { describeRevert } from "./reverts.ts";
 

@@ -9,11 +9,7 @@ import { join } from "node:path";
 
 import { type Hex, keccak256 } from "viem";
 
-import { buildBatch } from "../../core/batch.ts";
-import { CredanchorError } from "../../core/errors.ts";
-import { batchIdOf } from "../../core/hash.ts";
-import { encodeHex } from "../../core/hex.ts";
-import { attachProof } from "../../core/proof.ts";
+import { attachProof, batchIdOf, buildBatch, CredanchorError } from "../../core/index.ts";
 import { findAnchoring, readBatch } from "../../core/registry.ts";
 import { type Runtime, type TxFlags, openRegistry, senderFor } from "./command.ts";
 import { institutionId as institutionFromConfig } from "./config.ts";
@@ -122,7 +118,7 @@ export async function issueLocal(out: Output, runtime: Runtime, recipes: readonl
     }
     // Salts and root are on disk before the transaction exists: a crash after sending
     // leaves enough to find the batch on-chain and write the credentials.
-    const salts = Array.from({ length: batch.leafCount }, (_, i) => encodeHex(batch.salts, i * 32, 32));
+    const salts = batch.entries.map((entry) => entry.salt);
     journal.local = { chain: chain.caip2, registry: registry.address, institutionId, merkleRoot: batch.merkleRoot, batchId, salts };
     await saveJournal(path, journal);
     [report] = await execute({ chain, registry: registry.address, sender, calls: [call], dryRun: false });
@@ -134,7 +130,7 @@ export async function issueLocal(out: Output, runtime: Runtime, recipes: readonl
     institutionId,
     merkleRoot: batch.merkleRoot,
     batchId,
-    salts: journal.local?.salts ?? Array.from({ length: batch.leafCount }, (_, i) => encodeHex(batch.salts, i * 32, 32)),
+    salts: batch.entries.map((entry) => entry.salt),
     transactionHash: anchoring.transactionHash,
     blockNumber: Number(anchoring.blockNumber),
   };

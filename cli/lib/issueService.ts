@@ -57,6 +57,9 @@ export async function issueThroughService(
     createdAt: new Date().toISOString(),
     entries: prepareEntries(recipes),
   };
+  // Ids belong to one service: a journal written against another one starts over there.
+  if (journal.serviceUrl !== config.url) journal.service = {};
+  journal.serviceUrl = config.url;
   journal.service ??= {};
   const known = journal.service;
   await saveJournal(path, journal);
@@ -90,10 +93,13 @@ export async function issueThroughService(
     progress.stop();
   }
   const submitted = journal.entries.map((entry) => ({ source: entry.source, name: entry.name, key: entry.key, ...known[entry.key]! }));
+  const fresh = pending.length - replayed;
+  const earlier = journal.entries.length - fresh;
+  const counts = { submitted: fresh, alreadySubmitted: earlier };
   if (flags.wait !== true) {
-    out.result({ mode: "service", service: config.url, submitted: pending.length, alreadySubmitted: journal.entries.length - pending.length + replayed, credentials: submitted, journal: path });
-    out.line(`Submitted ${pending.length} credential${pending.length === 1 ? "" : "s"} to ${config.url}` + (journal.entries.length > pending.length ? ` (${journal.entries.length - pending.length} already submitted earlier)` : "") + ".");
-    out.line("They are anchored with the next batch; run again with --wait to collect the portable credentials.");
+    out.result({ mode: "service", service: config.url, ...counts, credentials: submitted, journal: path });
+    out.line(`Submitted ${fresh} credential${fresh === 1 ? "" : "s"} to ${config.url}${earlier > 0 ? ` (${earlier} already submitted earlier)` : ""}.`);
+    out.line("They are anchored with the service's next batch; run the same command with --wait to collect the portable credentials.");
     return 0;
   }
 
@@ -144,7 +150,7 @@ export async function issueThroughService(
   } finally {
     waitBar.stop();
   }
-  out.result({ mode: "service", service: config.url, submitted: pending.length, credentials: written, journal: path });
-  out.line(`Anchored ${written.length} credential${written.length === 1 ? "" : "s"}; wrote them to ${flags.out}/`);
+  out.result({ mode: "service", service: config.url, ...counts, credentials: written, journal: path });
+  out.line(`${out.paint("green", "✔")} ${written.length} credential${written.length === 1 ? "" : "s"} anchored (${fresh} submitted now, ${earlier} earlier); wrote them to ${flags.out}/`);
   return 0;
 }

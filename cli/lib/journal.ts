@@ -38,6 +38,8 @@ export type Journal = {
   readonly createdAt: string;
   readonly entries: readonly JournalEntry[];
   local?: LocalBatchState | undefined;
+  /** The service the ids below came from. */
+  serviceUrl?: string | undefined;
   /** The service's credential id and batch by idempotency key. */
   service?: Record<string, { readonly id: string; readonly batch: number }> | undefined;
 };

@@ -4,8 +4,7 @@
  */
 import { type Address, type Hex, getAddress } from "viem";
 
-import { CredanchorError } from "../../core/errors.ts";
-import { splitPortableCredential } from "../../core/proof.ts";
+import { CredanchorError, splitPortableCredential } from "../../core/index.ts";
 import { CliError } from "./errors.ts";
 import type { InputDocument } from "./inputs.ts";
 

@@ -8,10 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 
-import { CredanchorError } from "../../core/errors.ts";
-import { canonicalizeCredential } from "../../core/hash.ts";
-import { type AchievementInput, type ProfileInput, createOpenBadgeCredential } from "../../core/openbadge.ts";
-import { PROOF_TYPE } from "../../core/proof.ts";
+import { type AchievementInput, canonicalizeCredential, createOpenBadgeCredential, CredanchorError, type ProfileInput, PROOF_TYPE } from "../../core/index.ts";
 import { parseCsv } from "./csv.ts";
 import { CliError, usageError } from "./errors.ts";
 import { readDocuments, stem } from "./inputs.ts";

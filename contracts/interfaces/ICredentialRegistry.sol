@@ -31,7 +31,9 @@ pragma solidity ^0.8.24;
  *
  * ## Authority
  * - Registry governance holds {GOVERNOR_ROLE} (OpenZeppelin AccessControl, with a
- *   two-step, delayed transfer of the default admin role). It registers, updates,
+ *   two-step, delayed transfer of the default admin role, who grants and revokes
+ *   governors; a transfer of the default admin does not by itself remove the old
+ *   admin's governor role: revoke it explicitly). It registers, updates,
  *   suspends and reinstates institutions. It can also act for an institution that
  *   lost its admin keys (grant or remove roles, mark keys compromised, revoke,
  *   suspend, reinstate); every such use emits {GovernanceActedForInstitution}.
@@ -58,9 +60,12 @@ interface ICredentialRegistry {
     // Types
     // ---------------------------------------------------------------------
 
-    /// @notice What the registry says about one credential, most severe first.
-    /// @dev Numeric values are part of the ABI: append only. {ProofInvalid} is returned
-    /// by {verify} only, when the Merkle proof does not lead to the batch's root.
+    /// @notice What the registry says about one credential.
+    /// @dev Numeric values are part of the ABI: append only. When several apply, the views
+    /// report the batch-wide ones first, in this order: AnchoringKeyCompromised (every bit of
+    /// such a batch is meaningless), BatchRevoked, InstitutionSuspended; then the credential's
+    /// own Revoked, then Suspended. {ProofInvalid} is returned by {verify} only, when the
+    /// Merkle proof does not lead to the batch's root.
     enum CredentialStatus {
         UnknownBatch, // 0: no batch with that id
         IndexOutOfRange, // 1: leaf index >= the batch's leaf count

@@ -127,9 +127,15 @@ main(async () => {
     };
 
     // Bulk.
+    let requestsPerRun = 0;
     const bulk = await timeRuns({
       runs,
-      run: () => verifyCredentials({ ...options, credentials: portable }),
+      run: async () => {
+        const before = node.rpcRequests();
+        const reports = await verifyCredentials({ ...options, credentials: portable });
+        requestsPerRun = node.rpcRequests() - before;
+        return reports;
+      },
       verify: (reports) => expectReports(reports, "bulk"),
       verifyEvery: true,
     });
@@ -141,7 +147,12 @@ main(async () => {
       timesMs: bulk.timesMs,
       medianMs: bulkMedian,
       checks: [`every run: ${total - revoked.size} reports valid, the ${revoked.size} revoked credentials invalid (status check)`],
-      extra: { credentialsPerSecond: Math.round(total / (bulkMedian / 1000)), batches: batchIds.length, batchSize: BATCH_SIZE },
+      extra: {
+        credentialsPerSecond: Math.round(total / (bulkMedian / 1000)),
+        batches: batchIds.length,
+        batchSize: BATCH_SIZE,
+        rpcRequestsPerRun: requestsPerRun,
+      },
     });
 
     // Warm single-credential verification.

@@ -192,7 +192,7 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
       "DEV MODE: replay done; credentials issued before verify on the fresh chain",
     );
     writeDeployment({
-      repoRoot: config.repoRoot,
+      dir: config.deploymentsDir,
       network: networkNameFor(chainId, config.network),
       record: { chainId, registry: replay.identity.registryAddress, deployBlock: replay.identity.deployBlock, deployer: accounts.governance!.address, transactionHash: "" },
     });
@@ -201,7 +201,7 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
 
   // A fresh database: find the registry, or deploy one in dev mode.
   const network = networkNameFor(chainId, config.network);
-  const fromFile = readDeployment({ repoRoot: config.repoRoot, network });
+  const fromFile = readDeployment({ dir: config.deploymentsDir, network });
   const candidate = config.registryAddress ?? (fromFile !== undefined && (fromFile.chainId ?? chainId) === chainId ? fromFile.registry : undefined);
   let registry: `0x${string}` | undefined;
   let deployBlock = fromFile?.deployBlock ?? 0;
@@ -228,7 +228,7 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
     deployBlock = Number(receipt.blockNumber);
     deployed = true;
     writeDeployment({
-      repoRoot: config.repoRoot,
+      dir: config.deploymentsDir,
       network,
       record: { chainId, registry, deployBlock, deployer: accounts.governance!.address, transactionHash: hash },
     });

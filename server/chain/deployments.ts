@@ -32,11 +32,11 @@ function pick(value: unknown, ...path: string[]): unknown {
  *
  * @example
  * ```ts
- * const deployment = readDeployment({ repoRoot, network: "localhost" });
+ * const deployment = readDeployment({ dir: "deployments", network: "localhost" });
  * ```
  */
-export function readDeployment(parameters: { readonly repoRoot: string; readonly network: string }): DeploymentRecord | undefined {
-  const path = join(parameters.repoRoot, "deployments", `${parameters.network}.json`);
+export function readDeployment(parameters: { readonly dir: string; readonly network: string }): DeploymentRecord | undefined {
+  const path = join(parameters.dir, `${parameters.network}.json`);
   if (!existsSync(path)) return undefined;
   let json: unknown;
   try {
@@ -64,15 +64,15 @@ export function readDeployment(parameters: { readonly repoRoot: string; readonly
  *
  * @example
  * ```ts
- * writeDeployment({ repoRoot, network: "localhost", record: { chainId: 31337, registry, deployBlock: 1 } });
+ * writeDeployment({ dir: "deployments", network: "localhost", record: { chainId: 31337, registry, deployBlock: 1 } });
  * ```
  */
 export function writeDeployment(parameters: {
-  readonly repoRoot: string;
+  readonly dir: string;
   readonly network: string;
   readonly record: DeploymentRecord & { readonly deployer: string; readonly transactionHash: string };
 }): void {
-  const dir = join(parameters.repoRoot, "deployments");
+  const { dir } = parameters;
   mkdirSync(dir, { recursive: true });
   const { record } = parameters;
   const json = {

@@ -6,6 +6,7 @@ import {
   batchIdOf,
   canonicalizeCredential,
   credentialHash,
+  credentialHashFromCanonical,
   hexToBytes,
   leafHash,
   nodeHash,
@@ -48,6 +49,12 @@ describe("core/hash", () => {
       const canonical = '{"a":{"c":true,"d":null},"b":[1,"é"]}';
       expect(canonicalizeCredential({ credential })).to.equal(canonical);
       expect(credentialHash({ credential, salt: SALT })).to.equal(ethersKeccak256(concat([SALT, toUtf8Bytes(canonical)])));
+    });
+
+    it("can be computed from kept canonical text", () => {
+      const credential = sampleOpenBadge();
+      const canonical = canonicalizeCredential({ credential });
+      expect(credentialHashFromCanonical({ canonical, salt: SALT })).to.equal(credentialHash({ credential, salt: SALT }));
     });
 
     it("ignores the top-level proof and credentialStatus, and only those", () => {

@@ -12,6 +12,7 @@ import {
   hexToBytes,
   leafHash,
   nodeHash,
+  treeFromNodes,
   verifyProof,
   type Hex,
   type MerkleTree,
@@ -142,6 +143,17 @@ describe("core/merkle", () => {
     const unaligned = new Uint8Array(flat.length + 1);
     unaligned.set(flat, 1);
     expect(getRoot({ tree: buildTreeFromCredentialHashes({ credentialHashes: unaligned.subarray(1) }) })).to.equal(getRoot({ tree }));
+  });
+
+  it("rebuilds a stored tree from its nodes without hashing", () => {
+    const { tree, root } = treeOf(13);
+    const stored = new Uint8Array(tree.nodes.length + 2);
+    stored.set(tree.nodes, 2);
+    const restored = treeFromNodes({ nodes: stored.subarray(2), leafCount: 13 }); // unaligned view: copied
+    expect(getRoot({ tree: restored })).to.equal(root);
+    expect(getProof({ tree: restored, leafIndex: 7 })).to.deep.equal(getProof({ tree, leafIndex: 7 }));
+    expect(restored.levelOffsets).to.deep.equal(tree.levelOffsets);
+    expectCredanchorError(() => treeFromNodes({ nodes: tree.nodes, leafCount: 12 }), "CA_INVALID_ARGUMENT");
   });
 
   it("refuses empty trees, ragged input and out-of-range leaves", () => {

@@ -44,6 +44,8 @@ export type LocalNode = {
   readonly publicClient: PublicClient;
   readonly walletClient: WalletClient;
   readonly account: Address;
+  /** JSON-RPC HTTP requests the public client has sent so far. */
+  rpcRequests(): number;
   stop(): Promise<void>;
 };
 
@@ -114,11 +116,13 @@ export async function startNode(): Promise<LocalNode> {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [url] } },
   });
-  const publicClient = createPublicClient({ chain, transport: http(url), pollingInterval: 50 }) as PublicClient;
+  let requests = 0;
+  const transport = http(url, { onFetchRequest: () => void requests++ });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
   const [account] = (await publicClient.request({ method: "eth_accounts" } as never)) as Address[];
   if (account === undefined) throw new Error("hardhat node has no unlocked account");
   const walletClient = createWalletClient({ chain, transport: http(url), account });
-  return { url, chainId, publicClient, walletClient, account, stop };
+  return { url, chainId, publicClient, walletClient, account, rpcRequests: () => requests, stop };
 }
 
 /** Deploys CredentialRegistry from artifacts/ and registers institution 1 (all roles to the node's first account). */

@@ -1,0 +1,65 @@
+/**
+ * Shared set-up of the service benchmarks: a Hardhat node and the real service process
+ * on free ports with a temporary database, and request bodies built before timing.
+ */
+import { join } from "node:path";
+
+import { sampleCredential } from "../../test/server/helpers/credentials.ts";
+import { spawnService, startNode, tempDir, type ServiceProcess } from "../../test/server/helpers/processes.ts";
+import type { HardhatNode } from "../../server/chain/devNode.ts";
+
+/** A node + service pair. */
+export type BenchService = { node: HardhatNode; service: ServiceProcess; dataDir: string; stop(): Promise<void> };
+
+/**
+ * @example
+ * ```ts
+ * const { service, stop } = await startBenchService({ env: { CREDANCHOR_BATCH_MAX_SIZE: "100000" } });
+ * ```
+ */
+export async function startBenchService(parameters: { env?: Record<string, string>; dataDir?: string } = {}): Promise<BenchService> {
+  const dataDir = parameters.dataDir ?? tempDir("credanchor-bench-");
+  const node = await startNode({ logDir: dataDir });
+  const service = await spawnService({
+    rpcUrl: node.url,
+    dataDir,
+    env: {
+      CREDANCHOR_RATE_LIMIT_PER_SECOND: "0",
+      CREDANCHOR_LOG_LEVEL: "warn",
+      CREDANCHOR_DEPLOYMENTS_DIR: join(dataDir, "deployments"),
+      ...parameters.env,
+    },
+  });
+  return {
+    node,
+    service,
+    dataDir,
+    async stop() {
+      await service.stop();
+      await node.stop();
+    },
+  };
+}
+
+/**
+ * `count` request bodies of `perRequest` credentials each, every credential with a unique id.
+ *
+ * @example
+ * ```ts
+ * const bodies = bulkBodies({ count: 10, perRequest: 10_000 });
+ * ```
+ */
+export function bulkBodies(parameters: { count: number; perRequest: number; offset?: number }): string[] {
+  const template = JSON.stringify({
+    credentials: Array.from({ length: parameters.perRequest }, (_, i) => sampleCredential({ n: i })),
+  });
+  // Unique ids per request without regenerating: the id's uuid prefix "0c5e7a1e" is replaced.
+  return Array.from({ length: parameters.count }, (_, r) =>
+    template.replaceAll("urn:uuid:0c5e7a1e", `urn:uuid:${((parameters.offset ?? 0) + r + 1).toString(16).padStart(8, "0")}`),
+  );
+}
+
+/** Formats a number with thousands separators. */
+export function fmt(value: number, digits = 0): string {
+  return value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}

@@ -1,0 +1,53 @@
+/**
+ * Ingestion through the bulk API: credentials per second accepted (202, durable) by
+ * POST /v1/credentials with JSON bodies of 10,000 credentials, against the real service
+ * process. Prints figures; asserts nothing.
+ *
+ *   node --import tsx scripts/bench/service-ingest.ts [totalCredentials=200000] [perRequest=10000] [concurrency=2]
+ *
+ * Target: >= 20,000 credentials/s.
+ */
+import { bulkBodies, fmt, startBenchService } from "./service-harness.ts";
+
+const total = Number(process.argv[2] ?? 200_000);
+const perRequest = Number(process.argv[3] ?? 10_000);
+const concurrency = Number(process.argv[4] ?? 2);
+const requests = Math.ceil(total / perRequest);
+
+const bench = await startBenchService({ env: { CREDANCHOR_BATCH_MAX_SIZE: "10000", CREDANCHOR_BATCH_MAX_WAIT_MS: "5000" } });
+try {
+  const { url, token } = bench.service;
+  console.log(`building ${requests} bodies of ${fmt(perRequest)} credentials...`);
+  const bodies = bulkBodies({ count: requests + 1, perRequest });
+  console.log(`body size ${fmt(bodies[0]!.length / 1024 / 1024, 1)} MiB`);
+  const post = async (body: string) => {
+    const response = await fetch(`${url}/v1/credentials`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
+    const text = await response.text();
+    if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${text.slice(0, 500)}`);
+  };
+  await post(bodies.pop()!); // warm-up (JIT, workers)
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const body = bodies[next++]!;
+        const t0 = performance.now();
+        await post(body);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  console.log(`ingestion: ${fmt(requests * perRequest)} credentials in ${fmt(seconds, 2)} s`);
+  console.log(`  ${fmt((requests * perRequest) / seconds)} credentials/s   (target >= 20,000)`);
+  console.log(`  request latency p50 ${fmt(latencies[Math.floor(latencies.length / 2)]!)} ms, max ${fmt(latencies.at(-1)!)} ms (${fmt(perRequest)} per request, ${concurrency} concurrent)`);
+} finally {
+  await bench.stop();
+}
