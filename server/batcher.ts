@@ -8,8 +8,7 @@
  * (full → closed) are compare-and-set updates in the store, so a second batcher would
  * find nothing to do.
  */
-import { batchIdOf } from "../core/hash.ts";
-import { buildTree, getRoot } from "../core/merkle.ts";
+import { batchIdOf, buildTree, getRoot } from "../core/index.ts";
 import type { BatchRow, Store } from "./store/types.ts";
 
 /** Parameters of {@link createBatcher}. */

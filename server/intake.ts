@@ -8,21 +8,28 @@
  * positions in the institution's open batch (spilling into new batches at maxSize) and
  * inserts the rows, so a 202 means every credential of the request is on disk.
  */
-import { encodeHex } from "../core/hex.ts";
-import { leafHash } from "../core/hash.ts";
-import { hexToBytes } from "../core/hex.ts";
+import { hashLeaf } from "../core/hash.ts";
+import { bytesToHex } from "../core/index.ts";
 import { invalidRequest, ServiceError, type RequestIssue } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
+import { MAX_CLIENT_ID } from "./hashing/prepare.ts";
+import { splitBulkBody } from "./hashing/splitJson.ts";
 import { newUuidV7 } from "./ids.ts";
 import type { BatchState, InstitutionRow, IntakeItem, Store } from "./store/types.ts";
 
-/** One credential of a submission, before validation. */
-export type SubmissionItem = {
-  readonly credential: unknown;
-  /** Idempotency key: the envelope's `clientId`, else the credential's `id`. */
-  readonly clientId: string | null;
-  /** JSON path of the credential in the request, e.g. `$.credentials[3]` or `$[3]` (NDJSON line 4). */
-  readonly path: string;
+/**
+ * A submission before validation: the items' JSON texts (bulk bodies split without
+ * parsing, NDJSON lines) or parsed values (single submissions, fallback).
+ */
+export type Submission = {
+  readonly texts?: readonly string[] | undefined;
+  readonly values?: readonly unknown[] | undefined;
+  /** JSON path of item i in the request, e.g. `$.credentials[3]`, `$[3]` (NDJSON), `$`. */
+  readonly pathOf: (index: number) => string;
+  /** True for `{ credentials: [...] }` and NDJSON (answered as a list). */
+  readonly bulk: boolean;
+  /** Idempotency-Key header (single submissions). */
+  readonly defaultClientId?: string | undefined;
 };
 
 /** Public lifecycle of a credential, from its batch's state. */
@@ -48,65 +55,63 @@ export type SubmissionResult = {
   readonly existing?: true;
 };
 
-const MAX_CLIENT_ID = 256;
-const ENVELOPE_KEYS = new Set(["credential", "clientId"]);
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function clientIdOf(value: unknown, path: string): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_CLIENT_ID) {
-    throw invalidRequest(path, "must be a non-empty string of at most 256 characters", "string (1..256 characters)");
-  }
-  return value;
-}
-
-/**
- * One element of a submission: a credential, or an envelope `{ clientId, credential }`.
- * @internal exported for the NDJSON reader
- */
-export function toItem(value: unknown, path: string, headerKey?: string | undefined): SubmissionItem {
-  if (!isRecord(value)) {
-    throw invalidRequest(path, "must be a credential object or { clientId, credential }", "object");
-  }
-  if ("credential" in value && !("@context" in value)) {
-    for (const key of Object.keys(value)) {
-      if (!ENVELOPE_KEYS.has(key)) throw invalidRequest(`${path}.${key}`, "unknown member of a submission envelope", "clientId or credential");
-    }
-    const clientId = value.clientId === undefined ? null : clientIdOf(value.clientId, `${path}.clientId`);
-    return { credential: value.credential, clientId: clientId ?? headerKey ?? credentialIdOf(value.credential), path: `${path}.credential` };
-  }
-  return { credential: value, clientId: headerKey ?? credentialIdOf(value), path };
-}
-
-function credentialIdOf(credential: unknown): string | null {
-  if (!isRecord(credential)) return null;
-  const id = credential.id;
-  return typeof id === "string" && id.length > 0 && id.length <= MAX_CLIENT_ID ? id : null;
+function tooMany(count: number, maxItems: number, path: string): ServiceError {
+  return new ServiceError({
+    code: "CA_REQUEST_TOO_LARGE",
+    message: `${path} has ${count} credentials; at most ${maxItems} per request.`,
+    details: [{ path, message: `has ${count} entries`, expected: `at most ${maxItems}` }],
+  });
 }
 
 /** Parameters of {@link parseJsonSubmission}. */
 export type ParseJsonSubmissionParameters = {
-  readonly body: unknown;
+  /** The raw JSON body. */
+  readonly text: string;
   /** The `Idempotency-Key` header (single submissions only). */
   readonly idempotencyKey?: string | undefined;
   readonly maxItems: number;
 };
 
 /**
- * Reads a JSON submission: a credential, an envelope, or `{ credentials: [...] }`.
+ * Reads a JSON submission: a credential, an envelope `{ clientId, credential }`, or
+ * `{ credentials: [...] }`. Bulk bodies are split into element texts without parsing
+ * (parsing happens in the hashing workers); anything else is parsed here.
  *
  * @example
  * ```ts
- * const items = parseJsonSubmission({ body: req.body, maxItems: 500_000 });
+ * const submission = parseJsonSubmission({ text: body, maxItems: 500_000 });
  * ```
  */
-export function parseJsonSubmission(parameters: ParseJsonSubmissionParameters): SubmissionItem[] {
-  const { body, idempotencyKey, maxItems } = parameters;
+export function parseJsonSubmission(parameters: ParseJsonSubmissionParameters): Submission {
+  const { text, idempotencyKey, maxItems } = parameters;
+  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_CLIENT_ID)) {
+    throw invalidRequest("Idempotency-Key header", "must be 1..256 characters", "string (1..256 characters)");
+  }
+  const split = splitBulkBody(text);
+  if (split !== undefined) {
+    if (idempotencyKey !== undefined) {
+      throw invalidRequest("Idempotency-Key header", "applies to single submissions only", "a clientId per credential in bulk submissions");
+    }
+    if (split.length === 0) throw invalidRequest("$.credentials", "is empty", "at least one credential");
+    if (split.length > maxItems) throw tooMany(split.length, maxItems, "$.credentials");
+    return { texts: split, pathOf: (index) => `$.credentials[${index}]`, bulk: true };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ServiceError({
+      code: "CA_REQUEST_JSON_MALFORMED",
+      message: `The request body is not valid JSON: ${(error as Error).message}.`,
+      details: [{ path: "$", message: (error as Error).message, expected: "a well-formed JSON document" }],
+    });
+  }
   if (!isRecord(body)) throw invalidRequest("$", "must be a JSON object", "a credential, { clientId, credential } or { credentials: [...] }");
-  if (idempotencyKey !== undefined) clientIdOf(idempotencyKey, "Idempotency-Key header");
-  if ("credentials" in body) {
+  if ("credentials" in body && !("@context" in body)) {
     for (const key of Object.keys(body)) {
       if (key !== "credentials") throw invalidRequest(`$.${key}`, "unknown member of a bulk submission", "only credentials");
     }
@@ -116,16 +121,59 @@ export function parseJsonSubmission(parameters: ParseJsonSubmissionParameters): 
     const list = body.credentials;
     if (!Array.isArray(list)) throw invalidRequest("$.credentials", "must be an array", "array of credentials");
     if (list.length === 0) throw invalidRequest("$.credentials", "is empty", "at least one credential");
-    if (list.length > maxItems) {
+    if (list.length > maxItems) throw tooMany(list.length, maxItems, "$.credentials");
+    return { values: list, pathOf: (index) => `$.credentials[${index}]`, bulk: true };
+  }
+  return { values: [body], pathOf: () => "$", bulk: false, defaultClientId: idempotencyKey };
+}
+
+/**
+ * Reads an NDJSON body line by line as it arrives (one credential or envelope per line;
+ * blank lines are skipped); the lines are parsed in the hashing workers. Item i has the
+ * path `$[i]`.
+ *
+ * @example
+ * ```ts
+ * const submission = await readNdjsonSubmission({ stream: req, maxBytes, maxItems });
+ * ```
+ */
+export async function readNdjsonSubmission(parameters: {
+  readonly stream: AsyncIterable<Buffer | string> & { setEncoding?: (encoding: BufferEncoding) => unknown; resume?: () => unknown };
+  readonly maxBytes: number;
+  readonly maxItems: number;
+}): Promise<Submission> {
+  const { stream, maxBytes, maxItems } = parameters;
+  const texts: string[] = [];
+  let received = 0;
+  let carry = "";
+  const take = (line: string) => {
+    if (line.trim() === "") return;
+    if (texts.length >= maxItems) throw tooMany(texts.length + 1, maxItems, "$");
+    texts.push(line);
+  };
+  stream.setEncoding?.("utf8");
+  for await (const chunk of stream) {
+    const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+    received += Buffer.byteLength(text);
+    if (received > maxBytes) {
+      stream.resume?.();
       throw new ServiceError({
         code: "CA_REQUEST_TOO_LARGE",
-        message: `$.credentials has ${list.length} entries; at most ${maxItems} per request.`,
-        details: [{ path: "$.credentials", message: `has ${list.length} entries`, expected: `at most ${maxItems}` }],
+        message: `The NDJSON body is larger than the limit of ${maxBytes} bytes.`,
+        details: [{ path: "$", message: `body exceeds ${maxBytes} bytes`, expected: `at most ${maxBytes} bytes` }],
       });
     }
-    return list.map((value, index) => toItem(value, `$.credentials[${index}]`));
+    const joined = carry + text;
+    let start = 0;
+    for (let newline = joined.indexOf("\n", start); newline !== -1; newline = joined.indexOf("\n", start)) {
+      take(joined.slice(start, newline));
+      start = newline + 1;
+    }
+    carry = joined.slice(start);
   }
-  return [toItem(body, "$", idempotencyKey)];
+  take(carry);
+  if (texts.length === 0) throw invalidRequest("$", "the NDJSON body has no credentials", "one credential (or { clientId, credential }) per line");
+  return { texts, pathOf: (index) => `$[${index}]`, bulk: true };
 }
 
 /** Parameters of {@link acceptSubmission}. */
@@ -133,49 +181,61 @@ export type AcceptSubmissionParameters = {
   readonly store: Store;
   readonly pool: HashPool;
   readonly institution: InstitutionRow;
-  readonly items: readonly SubmissionItem[];
+  readonly submission: Submission;
   readonly maxSize: number;
   /** Called with batches that became full (so the batcher can close them at once). */
   readonly onBatchesFilled?: ((batchIds: readonly number[]) => void) | undefined;
   readonly now?: number | undefined;
 };
 
+const REJECTION = {
+  malformed: { code: "CA_REQUEST_JSON_MALFORMED", what: "not valid JSON" },
+  request: { code: "CA_REQUEST_INVALID", what: "not well-formed submissions" },
+  credential: { code: "CA_CREDENTIALS_INVALID", what: "invalid" },
+} as const;
+
 /**
- * Validates, hashes and stores a submission. Throws 422 `CA_CREDENTIALS_INVALID` (every
- * invalid credential, by position and JSON path) or 409 `CA_IDEMPOTENCY_CONFLICT`
- * (every key reused with different content); otherwise every credential is stored.
+ * Validates, hashes and stores a submission. Throws 400 (malformed items), 422
+ * `CA_CREDENTIALS_INVALID` (every invalid credential, by position and JSON path) or 409
+ * `CA_IDEMPOTENCY_CONFLICT` (every key reused with different content); otherwise every
+ * credential is stored, in one transaction.
  *
  * @example
  * ```ts
- * const results = await acceptSubmission({ store, pool, institution, items, maxSize: 10_000 });
+ * const results = await acceptSubmission({ store, pool, institution, submission, maxSize: 10_000 });
  * ```
  */
 export async function acceptSubmission(parameters: AcceptSubmissionParameters): Promise<SubmissionResult[]> {
-  const { store, pool, institution, items, maxSize } = parameters;
+  const { store, pool, institution, submission, maxSize } = parameters;
+  const count = submission.texts?.length ?? submission.values?.length ?? 0;
   const prepared = await pool.prepare({
-    credentials: items.map((item) => item.credential),
+    texts: submission.texts,
+    values: submission.values,
     issuerIdentifier: institution.identifier,
+    defaultClientId: submission.defaultClientId,
   });
   if (prepared.invalid.length > 0) {
+    const worst = (["malformed", "request", "credential"] as const).find((kind) => prepared.invalid.some((entry) => entry.kind === kind))!;
+    const entries = prepared.invalid.filter((entry) => entry.kind === worst);
     const details: RequestIssue[] = [];
-    for (const { index, issues } of prepared.invalid) {
-      const base = items[index]!.path;
+    for (const { index, issues } of entries) {
+      const base = submission.pathOf(index);
       for (const issue of issues) details.push({ ...issue, path: base + issue.path.slice(1), position: index });
     }
-    const positions = prepared.invalid.map((entry) => entry.index);
+    const positions = entries.map((entry) => entry.index);
+    const { code, what } = REJECTION[worst];
     throw new ServiceError({
-      code: "CA_CREDENTIALS_INVALID",
-      message:
-        items.length === 1
-          ? `The credential is invalid: ${details[0]!.path}: ${details[0]!.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ""}.`
-          : `${positions.length} of ${items.length} credentials are invalid (positions ${positions.slice(0, 20).join(", ")}${positions.length > 20 ? ", …" : ""}); nothing was stored.`,
+      code,
+      message: submission.bulk
+        ? `${positions.length} of ${count} submitted items are ${what} (positions ${positions.slice(0, 20).join(", ")}${positions.length > 20 ? ", …" : ""}); nothing was stored.`
+        : `The submitted credential is ${what}: ${details[0]!.path}: ${details[0]!.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ""}.`,
       details: details.slice(0, 1000),
     });
   }
-  const intake: IntakeItem[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) {
+  const intake: IntakeItem[] = new Array(count);
+  for (let i = 0; i < count; i++) {
     intake[i] = {
-      clientId: items[i]!.clientId,
+      clientId: prepared.clientIds[i]!,
       body: prepared.bodies[i]!,
       salt: prepared.salts.subarray(i * 32, i * 32 + 32),
       credentialHash: prepared.hashes.subarray(i * 32, i * 32 + 32),
@@ -186,7 +246,8 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
     items: intake,
     maxSize,
     now: parameters.now ?? Date.now(),
-    leafHash: (leafIndex, credentialHash) => hexToBytes({ hex: leafHash({ leafIndex, credentialHash }), size: 32 }),
+    // core's leaf hash on bytes (the public leafHash returns hex; this runs once per credential).
+    leafHash: (leafIndex, credentialHash) => hashLeaf(leafIndex, credentialHash),
     newId: newUuidV7,
   });
   if (!result.ok) {
@@ -196,7 +257,7 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
         result.conflicts.length > 1 ? ` (and ${result.conflicts.length - 1} more keys)` : ""
       }; nothing was stored.`,
       details: result.conflicts.slice(0, 1000).map(({ position, clientId }) => ({
-        path: `${items[position]!.path}`,
+        path: submission.pathOf(position),
         message: `idempotency key ${JSON.stringify(clientId)} was already used for different content`,
         expected: "the same content as the first submission with this key, or a new key",
         position,
@@ -208,10 +269,10 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
     const out: SubmissionResult = {
       id: record.id,
       clientId: record.clientId,
-      credentialHash: encodeHex(record.credentialHash),
+      credentialHash: bytesToHex({ bytes: record.credentialHash }),
       batch: record.batchId,
       leafIndex: record.leafIndex,
-      leafHash: encodeHex(record.leafHash),
+      leafHash: bytesToHex({ bytes: record.leafHash }),
       status: lifecycleOf(record.batchState),
     };
     return record.existing ? { ...out, existing: true } : out;

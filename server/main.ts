@@ -82,11 +82,17 @@ async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedC
  * await service.stop();
  * ```
  */
-export async function startService(parameters: { readonly config: ServiceConfig; readonly logger?: Logger | undefined }): Promise<RunningService> {
+export async function startService(parameters: {
+  readonly config: ServiceConfig;
+  readonly logger?: Logger | undefined;
+  /** Print the dev-mode banners to stdout (default true). */
+  readonly banners?: boolean | undefined;
+}): Promise<RunningService> {
   const { config } = parameters;
   const logger = parameters.logger ?? createLogger({ level: config.logLevel });
+  const banners = parameters.banners ?? true;
   const keys = await resolveKeys({ sources: config.keySources });
-  if (config.dev) {
+  if (config.dev && banners) {
     process.stdout.write(
       banner([
         "DEV MODE: NOT FOR PRODUCTION",
@@ -157,7 +163,7 @@ export async function startService(parameters: { readonly config: ServiceConfig;
   publisher.start();
   logger.info({ url, chainId: chain.chainId, registry: chain.registry }, "listening");
 
-  if (demo !== undefined) {
+  if (demo !== undefined && banners) {
     process.stdout.write(
       banner([
         `credanchor is running at ${url}   (OpenAPI: ${url}/openapi.json)`,

@@ -4,8 +4,15 @@
  * by bytes. The portable credential (credential + `credanchor-proof-v1` proof + status
  * entry) is assembled by core's `attachProof`.
  */
-import { getProof, type MerkleTree } from "../core/merkle.ts";
-import { attachProof, type AnchorRecord, type CredanchorProof, type CredanchorStatus } from "../core/proof.ts";
+import {
+  attachProof,
+  getProof,
+  treeFromNodes,
+  type AnchorRecord,
+  type CredanchorProof,
+  type CredanchorStatus,
+  type MerkleTree,
+} from "../core/index.ts";
 import type { CredentialWithBatch, Store } from "./store/types.ts";
 
 /** Parameters of {@link createProofService}. */
@@ -26,26 +33,6 @@ export type ProofService = {
   /** Forget cached trees (after a chain replay changes anchoring records). */
   clear(): void;
 };
-
-/**
- * Level offsets of the flat tree layout (leaves at 0, root last), as core/merkle.ts lays it out.
- * TODO(core): export a `treeFromNodes({ nodes, leafCount })` from core/merkle.ts so the
- * layout lives in one place; until then this mirrors core's `levelLayout`.
- */
-export function treeFromNodes(nodes: Uint8Array, leafCount: number): MerkleTree {
-  const levelOffsets = [0];
-  let width = leafCount;
-  let total = leafCount;
-  while (width > 1) {
-    levelOffsets.push(total);
-    width = (width + 1) >>> 1;
-    total += width;
-  }
-  if (total * 32 !== nodes.length) throw new Error(`stored tree has ${nodes.length} bytes, expected ${total * 32}`);
-  const aligned = nodes.byteOffset % 4 === 0 ? nodes : nodes.slice(); // word view needs 4-byte alignment
-  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.length >>> 2);
-  return { leafCount, nodes: aligned, levelOffsets, words };
-}
 
 /**
  * @example
@@ -72,7 +59,7 @@ export function createProofService(parameters: CreateProofServiceParameters): Pr
       pending = (async () => {
         const nodes = await store.getBatchTree(batchId);
         if (nodes === undefined) throw new Error(`batch ${batchId} has no stored tree`);
-        const tree = treeFromNodes(nodes, leafCount);
+        const tree = treeFromNodes({ nodes, leafCount });
         cache.set(batchId, tree);
         cachedBytes += nodes.length;
         for (const [id, old] of cache) {

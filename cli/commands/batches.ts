@@ -29,6 +29,9 @@ import { formatTimestamp } from "../lib/time.ts";
 import { callReportsJson, execute, printCallReports } from "../lib/transact.ts";
 import { batchIdArg, revokerEnv } from "./revoke.ts";
 
+/** A batch as the service lists it. */
+type ServiceBatch = { id: number; state: string; size: number; chainBatchId: string | null; confirmations: number | null };
+
 type BatchesFlags = ChainFlags & {
   readonly institution?: string;
   readonly source?: string;
@@ -44,7 +47,8 @@ export function registerBatchCommands(program: Command, runtime: Runtime): void 
     .option("--institution <id>", "institution id (chain source; env CREDANCHOR_INSTITUTION_ID)")
     .option("--source <source>", "service or chain (default: service when a token is configured)")
     .option("--service <url>", "anchoring service URL (env CREDANCHOR_SERVICE_URL)")
-    .option("--token <token>", "API token (env CREDANCHOR_TOKEN)");
+    .option("--token <token>", "API token (env CREDANCHOR_TOKEN)")
+    .option("--limit <n>", "service: at most this many, newest first (default 100)");
   addChainOptions(list);
   withHelp(list, {
     examples: [
@@ -169,17 +173,17 @@ async function listBatches(out: Output, flags: BatchesFlags): Promise<number> {
   const source = flags.source ?? (service.token !== undefined ? "service" : "chain");
   if (source === "service") {
     const client = createServiceClient(service);
-    const { body } = await client.request<{ batches?: Record<string, unknown>[] }>("GET", "/v1/batches", {
+    const { body } = await client.request<{ batches?: ServiceBatch[]; next?: string | null }>("GET", "/v1/batches", {
       query: { limit: flags.limit },
     });
-    out.result(body);
     const batches = body.batches ?? [];
-    out.line(`${batches.length} batch${batches.length === 1 ? "" : "es"} (service ${service.url})`);
+    out.result(body);
+    out.line(`${batches.length} batch${batches.length === 1 ? "" : "es"} at ${service.url}${body.next == null ? "" : " (more with --limit)"}`);
     for (const batch of batches) {
       out.line(
-        `  ${String(batch.batchId ?? batch.id ?? "(open)")}  ${String(batch.status ?? "")}  ${String(batch.size ?? batch.leafCount ?? "?")} credentials` +
-          `${batch.transactionHash === undefined || batch.transactionHash === null ? "" : `  tx ${String(batch.transactionHash)}`}` +
-          `${batch.confirmations === undefined ? "" : `  ${String(batch.confirmations)} confirmations`}`,
+        `  #${String(batch.id).padEnd(5)} ${batch.state.padEnd(8)} ${String(batch.size).padStart(7)} credentials` +
+          `${batch.chainBatchId == null ? "" : `  ${batch.chainBatchId}`}` +
+          `${batch.confirmations == null ? "" : `  ${batch.confirmations} confirmations`}`,
       );
     }
     return 0;

@@ -43,10 +43,11 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
       "credanchor issue credentials/ --local --institution 1 --out issued/  # no service, anchorer key from env",
       "credanchor issue roster.csv --template rust-101.json --local --institution 1 --dry-run",
       "credanchor issue cohort.ndjson --wait --json > receipt.json",
-      "",
-      "Re-running the same command after an interruption is safe: the input's idempotency keys",
-      "(and, with --local, the journal in <out>/.credanchor/) make sure nothing is issued twice.",
-      "CSV columns: id (DID/URI), email, name, valid_from, valid_until; emails and names are stored hashed.",
+    ],
+    notes: [
+      "Re-running the same command after an interruption is safe: idempotency keys derived from the input",
+      "and the journal in <out>/.credanchor/ make sure nothing is submitted or anchored twice.",
+      "CSV columns: id (DID or URI), email, name, valid_from, valid_until; emails and names are stored as salted hashes.",
     ],
     env: [
       "CREDANCHOR_SERVICE_URL",
@@ -64,7 +65,7 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
       }
       const recipes = await readRecipes(inputs, flags, runtime.io);
       if (recipes.length === 0) throw usageError("The inputs hold no credentials.");
-      return flags.local === true ? issueLocal(out, runtime, recipes, flags) : issueThroughService(out, runtime, recipes, flags);
+      return flags.local === true ? issueLocal(out, runtime, recipes, flags) : issueThroughService(out, recipes, flags);
     }),
   );
 }

@@ -1,8 +1,12 @@
 /**
- * `credanchor node`: a local Hardhat node for development (`npx hardhat node` in the
- * project), running in the foreground until Ctrl-C.
+ * `credanchor node`: a local Hardhat node for development (`hardhat node` of the project,
+ * as `npx hardhat node` would run it), in the foreground until Ctrl-C. Hardhat's own CLI
+ * is started directly with this Node binary rather than through npx, so there is one child
+ * process to stop: npx would leave the node running as an orphan when signalled.
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import type { Command } from "commander";
@@ -31,7 +35,13 @@ export function registerNodeCommand(program: Command, runtime: Runtime): void {
     action(runtime, async (out, flags: NodeFlags) => {
       const port = parseIntFlag(flags.port, "--port", { min: 1, max: 65_535 });
       out.note(`Starting a Hardhat node on http://${flags.hostname}:${port} (Ctrl-C to stop). Its chain is gone when it stops.`);
-      const child = spawn("npx", ["hardhat", "node", "--port", String(port), "--hostname", flags.hostname], {
+      let hardhat: string;
+      try {
+        hardhat = join(dirname(createRequire(join(projectRoot, "package.json")).resolve("hardhat/package.json")), "dist/src/cli.js");
+      } catch {
+        throw new CliError({ code: "CA_CLI_UNEXPECTED", message: "Hardhat is not installed in this project.", hints: ["Run `npm install` first."] });
+      }
+      const child = spawn(process.execPath, [hardhat, "node", "--port", String(port), "--hostname", flags.hostname], {
         cwd: projectRoot,
         stdio: ["ignore", "inherit", "inherit"],
       });

@@ -68,15 +68,25 @@ export function registerStatusCommands(program: Command, runtime: Runtime): void
   proof.action(
     action(runtime, async (out, id: string, flags: ServiceFlags & { out?: string }) => {
       const client = createServiceClient(serviceConfig(flags));
-      const { body } = await client.request<Record<string, unknown>>("GET", `/v1/credentials/${encodeURIComponent(id)}/proof`);
-      if (flags.out !== undefined) {
-        const portable = (body["credential"] ?? body) as unknown;
-        await mkdir(dirname(flags.out), { recursive: true });
-        await writeFile(flags.out, `${JSON.stringify(portable, null, 2)}\n`);
-        out.note(`Wrote ${flags.out}`);
+      const path = `/v1/credentials/${encodeURIComponent(id)}`;
+      if (flags.out === undefined) {
+        const { body } = await client.request<Record<string, unknown>>("GET", `${path}/proof`);
+        out.result(body);
+        out.line(toJson(body));
+        return;
       }
-      out.result(body);
-      if (flags.out === undefined) out.line(toJson(body));
+      const { body } = await client.request<{ status?: string; credential?: unknown }>("GET", path);
+      if (body.status !== "anchored") {
+        throw new CliError({
+          code: "CA_CREDENTIAL_PENDING",
+          message: `Credential ${id} is ${body.status ?? "not anchored"}: it has no proof yet.`,
+          hints: ["Wait for its batch to be anchored (`credanchor batches`), then run this again."],
+        });
+      }
+      await mkdir(dirname(flags.out), { recursive: true });
+      await writeFile(flags.out, `${JSON.stringify(body.credential, null, 2)}\n`);
+      out.result({ id, file: flags.out });
+      out.line(`Wrote the portable credential ${id} to ${flags.out}`);
     }),
   );
 }
@@ -120,14 +130,27 @@ async function statusFromChain(out: Output, runtime: Runtime, file: string, flag
   return state === "valid" ? 0 : 1;
 }
 
+type ServiceStatus = {
+  readonly status?: string;
+  readonly lifecycle?: string;
+  readonly batch?: number;
+  readonly leafIndex?: number;
+  readonly chainBatchId?: string | null;
+  readonly confirmations?: number | null;
+  readonly reason?: { readonly code: number; readonly text: string; readonly transactionHash: string } | null;
+};
+
 async function statusFromService(out: Output, id: string, flags: ServiceFlags): Promise<number> {
   const client = createServiceClient(serviceConfig(flags));
-  const { body } = await client.request<Record<string, unknown>>("GET", `/v1/credentials/${encodeURIComponent(id)}/status`);
+  const { body } = await client.request<ServiceStatus>("GET", `/v1/credentials/${encodeURIComponent(id)}/status`);
   out.result(body);
-  const state = String(body["status"] ?? "unknown");
-  out.line(`${state === "valid" ? out.paint("green", "✔") : state === "queued" || state === "pending" ? "…" : out.paint("red", "✘")} ${id}: ${statusText[state] ?? state}`);
-  for (const [key, value] of Object.entries(body)) {
-    if (key !== "status" && (typeof value === "string" || typeof value === "number")) out.line(`  ${key.padEnd(14)} ${value}`);
-  }
-  return state === "valid" || state === "queued" || state === "pending" ? 0 : 1;
+  const state = body.status ?? "unknown";
+  const mark = state === "valid" ? out.paint("green", "✔") : state === "pending" ? out.paint("yellow", "…") : out.paint("red", "✘");
+  out.line(`${mark} ${id}: ${state === "pending" ? `pending (${body.lifecycle ?? "not anchored yet"})` : (statusText[state] ?? state)}`);
+  const rows: [string, string][] = [["service batch", `${body.batch} index ${body.leafIndex}`]];
+  if (body.chainBatchId != null) rows.push(["batch id", body.chainBatchId]);
+  if (body.confirmations != null) rows.push(["confirmations", String(body.confirmations)]);
+  if (body.reason != null) rows.push(["reason", `${body.reason.text} (tx ${body.reason.transactionHash})`]);
+  for (const row of table(rows)) out.line(row);
+  return state === "valid" || state === "pending" ? 0 : 1;
 }

@@ -55,6 +55,11 @@ export function registerVerifyCommand(program: Command, runtime: Runtime): void 
       "credanchor verify alice.json --at 2026-01-15T00:00:00Z   # was it valid then?",
       "credanchor verify alice.json --rpc https://rpc.example --registry 0x5FbD… --confirmations 12",
     ],
+    notes: [
+      "Trusted registries default to the addresses in deployments/*.json for the RPC's chain; without any,",
+      "the registry each credential names is trusted and the report says so. No anchoring service is needed.",
+    ],
+    exitCodes: "0 all valid, 1 a credential is invalid, revoked or still pending, 2 a file or the chain could not be read.",
     env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_CHAIN_IDS", "CREDANCHOR_REGISTRY_ADDRESS", "CREDANCHOR_CONFIRMATIONS", "CREDANCHOR_DEPLOYMENTS_DIR", "NO_COLOR"],
   });
   command.action(action(runtime, async (out, files: string[], flags: VerifyFlags) => verify(out, runtime, files, flags)));

@@ -35,16 +35,27 @@ export function action<Args extends unknown[]>(
   };
 }
 
-/** The --help footer: examples, then the environment variables the command reads. */
-export function helpFooter({ examples, env }: { readonly examples: readonly string[]; readonly env: readonly EnvVar[] }): string {
+/** The --help footer: examples, notes, the environment variables the command reads, exit codes. */
+export function helpFooter({
+  examples,
+  notes = [],
+  env,
+  exitCodes = "0 success, 1 a credential is invalid or revoked, 2 usage or infrastructure error.",
+}: {
+  readonly examples: readonly string[];
+  readonly notes?: readonly string[];
+  readonly env: readonly EnvVar[];
+  readonly exitCodes?: string;
+}): string {
   const width = Math.max(...env.map((name) => name.length));
   return [
     "",
     "Examples:",
     ...examples.map((line) => `  $ ${line}`),
+    ...(notes.length > 0 ? ["", ...notes] : []),
     ...(env.length > 0 ? ["", "Environment variables:", ...env.map((name) => `  ${name.padEnd(width)}  ${envVars[name]}`)] : []),
     "",
-    "Exit codes: 0 success, 1 a credential is invalid or revoked, 2 usage or infrastructure error.",
+    `Exit codes: ${exitCodes}`,
   ].join("\n");
 }
 

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { type Runtime, parseIntFlag } from "./command.ts";
+import { parseIntFlag } from "./command.ts";
 import { serviceConfig } from "./config.ts";
 import { CliError } from "./errors.ts";
 import { prepareEntries } from "./issueLocal.ts";
@@ -34,7 +34,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function issueThroughService(
   out: Output,
-  runtime: Runtime,
   recipes: readonly Recipe[],
   flags: ServiceIssueFlags,
 ): Promise<number> {

@@ -61,7 +61,7 @@ export function createServiceClient(config: ServiceConfig) {
       code: typeof error?.code === "string" ? error.code : "CA_CLI_SERVICE_ERROR",
       message:
         typeof error?.message === "string"
-          ? `The service refused: ${error.message}`
+          ? `Service: ${error.message}`
           : `The service answered ${response.status} ${response.statusText} to ${method} ${url.pathname}.`,
       hints,
       details: error?.details,

@@ -56,7 +56,7 @@ main(async () => {
       const batch = buildBatch({ credentials });
       return { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, entries: batch.entries, salts: batch.salts };
     }
-    const prepared = await pool.prepare({ credentials, issuerIdentifier: ISSUER_IDENTIFIER });
+    const prepared = await pool.prepare({ values: credentials, issuerIdentifier: ISSUER_IDENTIFIER });
     if (prepared.invalid.length > 0) throw new Error(`pool rejected ${prepared.invalid.length} credentials`);
     const batch = buildBatchFromHashes({ credentialHashes: prepared.hashes, salts: prepared.salts });
     return { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, entries: Array.from(iterateBatchEntries({ batch })), salts: batch.salts };

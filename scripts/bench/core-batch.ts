@@ -16,6 +16,8 @@
  * validate and canonicalise+hash parallelise across worker threads; tree and proofs run
  * on one thread. The projection assumes perfect scaling of the first two.
  */
+import { loadavg } from "node:os";
+
 import {
   attachProof,
   buildBatchFromHashes,
@@ -82,7 +84,7 @@ function makeChunk(start: number, n: number): Record<string, unknown>[] {
 const sample = makeChunk(0, 1)[0]!;
 console.log(
   `keccak backend: ${keccakBackend}; credentials: ${count.toLocaleString("en")}; ` +
-    `${JSON.stringify(sample).length} bytes of JSON each; node ${process.version}`,
+    `${JSON.stringify(sample).length} bytes of JSON each; node ${process.version}; load ${loadavg().map((v) => v.toFixed(1)).join(" ")}`,
 );
 
 // Warm-up on one chunk so the figures measure steady state.
@@ -169,4 +171,4 @@ line("TOTAL single thread", total);
 line(`projected, ${WORKERS} workers for validate+hash`, (validateMs + hashMs) / WORKERS + treeMs + proofsMs, "  (target <= 30 s)");
 line("(not timed above) making the credentials", makeMs);
 line("(service side) attachProof+JSON.stringify", attachMs, `  (extrapolated from ${attachSample.toLocaleString("en")}; ${Math.round(bytes / attachSample)} bytes each)`);
-console.log(`root ${batch.merkleRoot}`);
+console.log(`root ${batch.merkleRoot}; load at the end ${loadavg().map((v) => v.toFixed(1)).join(" ")}`);

@@ -6,7 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 
-import { prepareCredentials, type PrepareCredentialsParameters, type PrepareCredentialsReturnType } from "./prepare.ts";
+import { prepareItems, type PrepareItemsParameters, type PrepareItemsReturnType } from "./prepare.ts";
 
 /** Parameters of {@link createHashPool}. */
 export type CreateHashPoolParameters = {
@@ -18,14 +18,14 @@ export type CreateHashPoolParameters = {
 
 /** The pool. */
 export type HashPool = {
-  /** Validates and hashes, in input order. */
-  prepare(parameters: PrepareCredentialsParameters): Promise<PrepareCredentialsReturnType>;
+  /** Parses, validates and hashes, in input order. */
+  prepare(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType>;
   readonly size: number;
   close(): Promise<void>;
 };
 
 type Pending = {
-  resolve: (result: PrepareCredentialsReturnType) => void;
+  resolve: (result: PrepareItemsReturnType) => void;
   reject: (error: Error) => void;
 };
 
@@ -37,7 +37,7 @@ type Slot = { worker: Worker; busy: number; pending: Map<number, Pending> };
  * @example
  * ```ts
  * const pool = createHashPool({ size: 2 });
- * const { invalid, bodies, hashes, salts } = await pool.prepare({ credentials, issuerIdentifier });
+ * const { invalid, clientIds, bodies, hashes, salts } = await pool.prepare({ texts, issuerIdentifier });
  * await pool.close();
  * ```
  */
@@ -51,7 +51,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
     const worker = new Worker(new URL("./worker.ts", import.meta.url));
     worker.unref();
     const slot: Slot = { worker, busy: 0, pending: new Map() };
-    worker.on("message", (message: { id: number; result?: PrepareCredentialsReturnType; error?: string }) => {
+    worker.on("message", (message: { id: number; result?: PrepareItemsReturnType; error?: string }) => {
       const job = slot.pending.get(message.id);
       if (job === undefined) return;
       slot.pending.delete(message.id);
@@ -73,41 +73,46 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   };
   for (let i = 0; i < parameters.size; i++) slots.push(spawn());
 
-  const run = (slot: Slot, credentials: readonly unknown[], issuerIdentifier: string) =>
-    new Promise<PrepareCredentialsReturnType>((resolve, reject) => {
+  const run = (slot: Slot, job: PrepareItemsParameters) =>
+    new Promise<PrepareItemsReturnType>((resolve, reject) => {
       const id = nextJob++;
       slot.pending.set(id, { resolve, reject });
       slot.busy++;
-      slot.worker.postMessage({ id, credentials, issuerIdentifier });
+      slot.worker.postMessage({ ...job, id });
     });
 
   return {
     size: parameters.size,
-    async prepare({ credentials, issuerIdentifier }) {
-      if (slots.length === 0 || credentials.length < inlineBelow) {
-        return prepareCredentials({ credentials, issuerIdentifier });
-      }
+    async prepare(job) {
+      const count = job.texts?.length ?? job.values?.length ?? 0;
+      if (slots.length === 0 || count < inlineBelow) return prepareItems(job);
       // Chunks small enough to balance the workers, large enough to amortise messaging.
-      const chunkSize = Math.max(256, Math.min(4096, Math.ceil(credentials.length / (slots.length * 4))));
-      const jobs: Promise<PrepareCredentialsReturnType>[] = [];
-      for (let start = 0; start < credentials.length; start += chunkSize) {
+      const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
+      const jobs: Promise<PrepareItemsReturnType>[] = [];
+      for (let start = 0; start < count; start += chunkSize) {
         const slot = slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
-        jobs.push(run(slot, credentials.slice(start, start + chunkSize), issuerIdentifier));
+        jobs.push(
+          run(slot, {
+            issuerIdentifier: job.issuerIdentifier,
+            defaultClientId: job.defaultClientId,
+            ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
+          }),
+        );
       }
       const results = await Promise.all(jobs);
-      const invalid = results.flatMap((result, chunk) =>
-        result.invalid.map((entry) => ({ index: entry.index + chunk * chunkSize, issues: entry.issues })),
-      );
-      if (invalid.length > 0) return { invalid, bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-      const salts = new Uint8Array(credentials.length * 32);
-      const hashes = new Uint8Array(credentials.length * 32);
+      const invalid = results.flatMap((result, chunk) => result.invalid.map((entry) => ({ ...entry, index: entry.index + chunk * chunkSize })));
+      if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
+      const salts = new Uint8Array(count * 32);
+      const hashes = new Uint8Array(count * 32);
       const bodies: string[] = [];
+      const clientIds: (string | null)[] = [];
       results.forEach((result, chunk) => {
         salts.set(result.salts, chunk * chunkSize * 32);
         hashes.set(result.hashes, chunk * chunkSize * 32);
         for (const body of result.bodies) bodies.push(body);
+        for (const clientId of result.clientIds) clientIds.push(clientId);
       });
-      return { invalid, bodies, salts, hashes };
+      return { invalid, clientIds, bodies, salts, hashes };
     },
     async close() {
       closed = true;

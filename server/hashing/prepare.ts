@@ -1,28 +1,51 @@
 /**
  * The CPU-heavy part of intake, as one pure function that runs in a worker thread or
- * inline: validate each credential (core), check it names the institution as issuer,
- * canonicalise it (RFC 8785), draw its 32-byte salt and hash it (core).
+ * inline: parse each submitted item (when given as JSON text), unwrap the optional
+ * `{ clientId, credential }` envelope, validate the credential (core), check that it
+ * names the institution as issuer, canonicalise it (RFC 8785), draw its 32-byte salt and
+ * hash it (core).
  */
-import { validateCredential } from "../../core/credential.ts";
-import { CredanchorError, type FieldIssue } from "../../core/errors.ts";
-import { canonicalizeCredential } from "../../core/hash.ts";
-import { keccak256PrefixedText } from "../../core/keccak.ts";
+import {
+  canonicalizeCredential,
+  credentialHashFromCanonical,
+  CredanchorError,
+  hexToBytes,
+  validateCredential,
+  type FieldIssue,
+} from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
 import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 
-/** Parameters of {@link prepareCredentials}. */
-export type PrepareCredentialsParameters = {
-  readonly credentials: readonly unknown[];
+/** Longest accepted idempotency key. */
+export const MAX_CLIENT_ID = 256;
+const ENVELOPE_KEYS = new Set(["credential", "clientId"]);
+
+/** Parameters of {@link prepareItems}: items as JSON texts or as parsed values. */
+export type PrepareItemsParameters = {
+  readonly texts?: readonly string[] | undefined;
+  readonly values?: readonly unknown[] | undefined;
   /** The institution's registered identifier: every credential's issuer must match it. */
   readonly issuerIdentifier: string;
+  /** The Idempotency-Key header of a single submission. */
+  readonly defaultClientId?: string | undefined;
 };
 
-/** One invalid credential: its index in `credentials` and its issues (paths from `$`). */
-export type PreparedIssue = { readonly index: number; readonly issues: readonly FieldIssue[] };
+/**
+ * What is wrong with one item. `kind` says how the request is answered: `malformed`
+ * (400, not JSON), `request` (400, envelope or key problems), `credential` (422).
+ * Paths are relative to the item (`$` is the item).
+ */
+export type PreparedIssue = {
+  readonly index: number;
+  readonly kind: "malformed" | "request" | "credential";
+  readonly issues: readonly FieldIssue[];
+};
 
-/** Return type of {@link prepareCredentials}. When `invalid` is non-empty the rest is empty. */
-export type PrepareCredentialsReturnType = {
+/** Return type of {@link prepareItems}. When `invalid` is non-empty the rest is empty. */
+export type PrepareItemsReturnType = {
   readonly invalid: readonly PreparedIssue[];
+  /** Idempotency key of each item: envelope `clientId`, else the credential `id`. */
+  readonly clientIds: readonly (string | null)[];
   /** JCS text of each credential. */
   readonly bodies: readonly string[];
   /** n × 32 bytes of salt. */
@@ -31,73 +54,134 @@ export type PrepareCredentialsReturnType = {
   readonly hashes: Uint8Array;
 };
 
-/**
- * Validates and hashes credentials. Invalid ones are collected (all of them, so a bulk
- * rejection can list every bad position), never thrown.
- *
- * The credential hash is keccak256(salt ‖ JCS(credential)) computed from the JCS text
- * this function also returns for storage: the same steps as core's
- * `credentialHash` (test/server/intake.test.ts checks they agree), done once.
- * TODO(core): a core function returning both the canonical text and the hash would
- * remove this two-line duplication.
- *
- * @example
- * ```ts
- * const { invalid, bodies, hashes } = prepareCredentials({ credentials, issuerIdentifier: "did:web:example.edu" });
- * ```
- */
-export function prepareCredentials(parameters: PrepareCredentialsParameters): PrepareCredentialsReturnType {
-  const { credentials, issuerIdentifier } = parameters;
-  const invalid: PreparedIssue[] = [];
-  const bodies: string[] = new Array(credentials.length);
-  const salts = randomBytesInto(new Uint8Array(credentials.length * 32));
-  const hashes = new Uint8Array(credentials.length * 32);
-  for (let index = 0; index < credentials.length; index++) {
-    const credential = credentials[index];
-    const issues = checkCredential(credential, issuerIdentifier);
-    if (issues.length > 0) {
-      invalid.push({ index, issues });
-      continue;
-    }
-    if (invalid.length > 0) continue; // the request fails anyway: only collect issues
-    try {
-      const text = canonicalizeCredential({ credential: credential as Record<string, unknown> });
-      bodies[index] = text;
-      hashes.set(keccak256PrefixedText(salts.subarray(index * 32, index * 32 + 32), text), index * 32);
-    } catch (error) {
-      if (!(error instanceof CredanchorError)) throw error;
-      invalid.push({ index, issues: error.details ?? [{ path: "$", message: error.message }] });
-    }
-  }
-  if (invalid.length > 0) return { invalid, bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-  return { invalid, bodies, salts, hashes };
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function checkCredential(credential: unknown, issuerIdentifier: string): readonly FieldIssue[] {
+function credentialIdOf(credential: Record<string, unknown>): string | null {
+  const id = credential.id;
+  return typeof id === "string" && id.length > 0 && id.length <= MAX_CLIENT_ID ? id : null;
+}
+
+type Unwrapped =
+  | { readonly ok: true; readonly credential: Record<string, unknown>; readonly clientId: string | null; readonly base: string }
+  | { readonly ok: false; readonly issue: Omit<PreparedIssue, "index"> };
+
+/** Splits an item into its credential and idempotency key. */
+function unwrap(value: unknown, defaultClientId: string | undefined): Unwrapped {
+  if (!isRecord(value)) {
+    return {
+      ok: false,
+      issue: { kind: "request", issues: [{ path: "$", message: "is not a credential object or { clientId, credential }", expected: "object" }] },
+    };
+  }
+  if (!("credential" in value) || "@context" in value) {
+    return { ok: true, credential: value, clientId: defaultClientId ?? credentialIdOf(value), base: "$" };
+  }
+  for (const key of Object.keys(value)) {
+    if (!ENVELOPE_KEYS.has(key)) {
+      return {
+        ok: false,
+        issue: { kind: "request", issues: [{ path: `$.${key}`, message: "unknown member of a submission envelope", expected: "clientId, credential" }] },
+      };
+    }
+  }
+  const { clientId, credential } = value;
+  if (clientId !== undefined && (typeof clientId !== "string" || clientId.length === 0 || clientId.length > MAX_CLIENT_ID)) {
+    return {
+      ok: false,
+      issue: { kind: "request", issues: [{ path: "$.clientId", message: "is not a non-empty string of at most 256 characters", expected: "string (1..256 characters)" }] },
+    };
+  }
+  if (!isRecord(credential)) {
+    return { ok: false, issue: { kind: "credential", issues: [{ path: "$.credential", message: "is not a JSON object", expected: "a credential object" }] } };
+  }
+  return {
+    ok: true,
+    credential,
+    clientId: (clientId as string | undefined) ?? defaultClientId ?? credentialIdOf(credential),
+    base: "$.credential",
+  };
+}
+
+function checkCredential(credential: Record<string, unknown>, issuerIdentifier: string): FieldIssue[] {
   try {
     validateCredential({ credential });
   } catch (error) {
-    if (error instanceof CredanchorError) return error.details ?? [{ path: "$", message: error.message }];
+    if (error instanceof CredanchorError) return [...(error.details ?? [{ path: "$", message: error.message }])];
     throw error;
   }
-  const record = credential as Record<string, unknown>;
   const issues: FieldIssue[] = [];
   for (const member of ["proof", "credentialStatus"] as const) {
-    if (member in record) {
-      issues.push({
-        path: `$.${member}`,
-        message: "must not be present: the service adds it once the credential is anchored",
-        expected: "absent",
-      });
+    if (member in credential) {
+      issues.push({ path: `$.${member}`, message: "must not be present: the service adds it once the credential is anchored", expected: "absent" });
     }
   }
-  const issuerId = issuerIdOf(record);
+  const issuerId = issuerIdOf(credential);
   if (issuerId === undefined || !issuerMatches({ issuerId, institutionIdentifier: issuerIdentifier })) {
     issues.push({
-      path: typeof record.issuer === "string" ? "$.issuer" : "$.issuer.id",
+      path: typeof credential.issuer === "string" ? "$.issuer" : "$.issuer.id",
       message: `does not name this institution (${JSON.stringify(issuerId ?? null)})`,
       expected: JSON.stringify(issuerIdentifier),
     });
   }
   return issues;
+}
+
+const rebase = (issues: readonly FieldIssue[], base: string): FieldIssue[] =>
+  base === "$" ? [...issues] : issues.map((issue) => ({ ...issue, path: base + issue.path.slice(1) }));
+
+/**
+ * Parses, validates and hashes items. Every invalid item is collected (so a bulk
+ * rejection can list every bad position), never thrown.
+ *
+ * @example
+ * ```ts
+ * const { invalid, clientIds, bodies, hashes, salts } = prepareItems({ texts, issuerIdentifier: "did:web:example.edu" });
+ * ```
+ */
+export function prepareItems(parameters: PrepareItemsParameters): PrepareItemsReturnType {
+  const { texts, values, issuerIdentifier, defaultClientId } = parameters;
+  const count = texts?.length ?? values?.length ?? 0;
+  const invalid: PreparedIssue[] = [];
+  const clientIds: (string | null)[] = new Array(count);
+  const bodies: string[] = new Array(count);
+  const salts = randomBytesInto(new Uint8Array(count * 32));
+  const hashes = new Uint8Array(count * 32);
+  for (let index = 0; index < count; index++) {
+    let value: unknown;
+    if (texts !== undefined) {
+      try {
+        value = JSON.parse(texts[index]!);
+      } catch (error) {
+        invalid.push({ index, kind: "malformed", issues: [{ path: "$", message: (error as Error).message, expected: "well-formed JSON" }] });
+        continue;
+      }
+    } else {
+      value = values![index];
+    }
+    const item = unwrap(value, defaultClientId);
+    if (!item.ok) {
+      invalid.push({ index, ...item.issue });
+      continue;
+    }
+    const issues = checkCredential(item.credential, issuerIdentifier);
+    if (issues.length > 0) {
+      invalid.push({ index, kind: "credential", issues: rebase(issues, item.base) });
+      continue;
+    }
+    if (invalid.length > 0) continue; // the request fails anyway: only collect issues
+    try {
+      const canonical = canonicalizeCredential({ credential: item.credential });
+      const salt = salts.subarray(index * 32, index * 32 + 32);
+      hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical, salt }), size: 32 }), index * 32);
+      bodies[index] = canonical;
+      clientIds[index] = item.clientId;
+    } catch (error) {
+      if (!(error instanceof CredanchorError)) throw error;
+      invalid.push({ index, kind: "credential", issues: rebase(error.details ?? [{ path: "$", message: error.message }], item.base) });
+    }
+  }
+  if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
+  return { invalid, clientIds, bodies, salts, hashes };
 }

@@ -2,7 +2,7 @@
  * Splits a bulk body `{"credentials":[ … ]}` into the JSON text of each element without
  * parsing it, so the elements can be parsed (and validated and hashed) in worker threads
  * instead of on the main thread. One pass over the characters, tracking strings and
- * nesting: about 1 µs per kilobyte.
+ * nesting (string contents are skipped with indexOf): about 1 µs per kilobyte.
  *
  * Anything it does not recognise (other members, escaped key names, malformed nesting)
  * returns undefined and the caller parses the body normally, which also produces the
@@ -63,12 +63,14 @@ export function splitBulkBody(text: string): string[] | undefined {
       for (; i < length; i++) {
         const code = text.charCodeAt(i);
         if (code === QUOTE) {
-          for (i++; i < length; i++) {
-            const inner = text.charCodeAt(i);
-            if (inner === BACKSLASH) i++;
-            else if (inner === QUOTE) break;
+          // Jump to the closing quote: one not preceded by an odd run of backslashes.
+          for (;;) {
+            i = text.indexOf('"', i + 1);
+            if (i === -1) return undefined;
+            let backslashes = 0;
+            while (text.charCodeAt(i - 1 - backslashes) === BACKSLASH) backslashes++;
+            if (backslashes % 2 === 0) break;
           }
-          if (i >= length) return undefined;
         } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
           depth++;
         } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {

@@ -58,6 +58,12 @@ export function errorHandler(parameters: { readonly logger: Logger }) {
     }
     const { status, body, headers } = errorResponse(mapped ?? error);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    // An error before the body was read (too large, unauthenticated upload): this
+    // connection cannot carry another request; tell the client not to reuse it.
+    if (!req.complete) {
+      res.setHeader("Connection", "close");
+      req.resume();
+    }
     res.status(status).json(body);
   };
 }

@@ -2,76 +2,25 @@
  * POST /v1/credentials (JSON: one, envelope or bulk; or NDJSON), GET by id, by hash,
  * proof and live status.
  */
-import type { Express, Request, Response } from "express";
+import type { Express, Response } from "express";
 import express from "express";
 
 import { readBatch, readCredentialStatuses } from "../../core/registry.ts";
 import { readStatusHistory, statusFromHistory } from "../../core/history.ts";
 import { describeReason } from "../../core/reasons.ts";
-import { invalidRequest, notFound, ServiceError } from "../errors.ts";
+import { notFound, ServiceError } from "../errors.ts";
 import { authOf, requireScope } from "../http/auth.ts";
 import { hashParam, uuidParam } from "../http/params.ts";
-import { acceptSubmission, lifecycleOf, parseJsonSubmission, toItem, type SubmissionItem } from "../intake.ts";
+import { acceptSubmission, lifecycleOf, parseJsonSubmission, readNdjsonSubmission, type Submission } from "../intake.ts";
 import type { CredentialWithBatch } from "../store/types.ts";
 import { credentialView } from "../views.ts";
 import type { RouteContext } from "./context.ts";
 
-async function readNdjson(req: Request, limits: { bytes: number; items: number }): Promise<SubmissionItem[]> {
-  const items: SubmissionItem[] = [];
-  let received = 0;
-  let carry = "";
-  let line = 0;
-  const takeLine = (text: string) => {
-    line++;
-    const trimmed = text.trim();
-    if (trimmed === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      throw new ServiceError({
-        code: "CA_REQUEST_JSON_MALFORMED",
-        message: `NDJSON line ${line} is not valid JSON: ${(error as Error).message}.`,
-        details: [{ path: `$[${items.length}]`, message: `line ${line}: ${(error as Error).message}`, expected: "one JSON object per line" }],
-      });
-    }
-    if (items.length >= limits.items) {
-      throw new ServiceError({
-        code: "CA_REQUEST_TOO_LARGE",
-        message: `More than ${limits.items} credentials in one request.`,
-        details: [{ path: `$[${items.length}]`, message: `line ${line} exceeds the limit`, expected: `at most ${limits.items} lines` }],
-      });
-    }
-    items.push(toItem(value, `$[${items.length}]`));
-  };
-  req.setEncoding("utf8");
-  for await (const chunk of req as AsyncIterable<string>) {
-    received += Buffer.byteLength(chunk);
-    if (received > limits.bytes) {
-      req.resume();
-      throw new ServiceError({
-        code: "CA_REQUEST_TOO_LARGE",
-        message: `The NDJSON body is larger than the limit of ${limits.bytes} bytes.`,
-        details: [{ path: "$", message: `body exceeds ${limits.bytes} bytes`, expected: `at most ${limits.bytes} bytes` }],
-      });
-    }
-    const text = carry + chunk;
-    let start = 0;
-    for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", start)) {
-      takeLine(text.slice(start, newline));
-      start = newline + 1;
-    }
-    carry = text.slice(start);
-  }
-  takeLine(carry);
-  if (items.length === 0) throw invalidRequest("$", "the NDJSON body has no credentials", "one credential (or { clientId, credential }) per line");
-  return items;
-}
-
 /** Registers the credential routes. */
 export function registerCredentialRoutes(app: Express, context: RouteContext): void {
   const { store, settings, proofs, chain } = context;
-  const json = express.json({ limit: settings.limits.bodyLimitBytes, type: "application/json" });
+  // Raw text: bulk bodies are split without parsing and parsed in the hashing workers.
+  const rawJson = express.text({ limit: settings.limits.bodyLimitBytes, type: () => true });
 
   async function lookup(res: Response, id: string): Promise<CredentialWithBatch> {
     const credential = await store.getCredential({ institutionId: authOf(res).institution.id, id });
@@ -88,14 +37,18 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
   app.post("/v1/credentials", async (req, res) => {
     const { institution } = requireScope(res, "issue");
     const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-    let items: SubmissionItem[];
+    let submission: Submission;
     if (type === "application/x-ndjson" || type === "application/jsonl") {
-      items = await readNdjson(req, { bytes: settings.limits.ndjsonLimitBytes, items: settings.limits.maxCredentialsPerRequest });
+      submission = await readNdjsonSubmission({
+        stream: req,
+        maxBytes: settings.limits.ndjsonLimitBytes,
+        maxItems: settings.limits.maxCredentialsPerRequest,
+      });
     } else if (type === "application/json") {
-      await new Promise<void>((resolve, reject) => json(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) => rawJson(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
       const key = req.headers["idempotency-key"];
-      items = parseJsonSubmission({
-        body: req.body,
+      submission = parseJsonSubmission({
+        text: typeof req.body === "string" ? req.body : "",
         idempotencyKey: typeof key === "string" ? key : undefined,
         maxItems: settings.limits.maxCredentialsPerRequest,
       });
@@ -109,7 +62,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       store,
       pool: context.pool,
       institution,
-      items,
+      submission,
       maxSize: settings.batchMaxSize,
       onBatchesFilled: (ids) => context.batcher.notifyFilled(ids),
     });
@@ -120,8 +73,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       res.send(results.map((result) => JSON.stringify(result)).join("\n") + "\n");
       return;
     }
-    const single = !("credentials" in (req.body as object));
-    res.json(single ? results[0] : { credentials: results });
+    res.json(submission.bulk ? { credentials: results } : results[0]);
   });
 
   app.get("/v1/credentials/by-hash/:hash", async (req, res) => {

@@ -9,6 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { Worker } from "node:worker_threads";
 
 import { encodeHex } from "../../core/hex.ts";
 import { SCHEMA_VERSION, schemaSql } from "./schema.ts";
@@ -32,6 +33,8 @@ import type {
 export type CreateSqliteStoreParameters = {
   /** Database file; its directory is created if missing. `:memory:` works for experiments. */
   readonly path: string;
+  /** Checkpoint the WAL from a worker thread (default true for files). */
+  readonly backgroundCheckpoints?: boolean | undefined;
 };
 
 type Row = Record<string, unknown>;
@@ -157,6 +160,13 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   db.exec("PRAGMA cache_size = -262144"); // 256 MiB page cache: hash indexes stay in memory
   db.exec("PRAGMA temp_store = MEMORY");
   db.exec(schemaSql);
+  let checkpointer: Worker | undefined;
+  if (parameters.path !== ":memory:" && (parameters.backgroundCheckpoints ?? true)) {
+    db.exec("PRAGMA wal_autocheckpoint = 0");
+    checkpointer = new Worker(new URL("./checkpointer.ts", import.meta.url), { workerData: { path: parameters.path, intervalMs: 500 } });
+    checkpointer.unref();
+    checkpointer.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
+  }
   const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
   if (version === undefined) {
     db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
@@ -349,7 +359,23 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       statement("SELECT 1").get();
     },
     async close() {
-      if (db.isOpen) db.close();
+      if (checkpointer !== undefined) {
+        const worker = checkpointer;
+        checkpointer = undefined;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2_000);
+          worker.once("message", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          worker.postMessage("stop");
+        });
+        await worker.terminate();
+      }
+      if (db.isOpen) {
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        db.close();
+      }
     },
 
     async getChainIdentity() {

@@ -162,6 +162,12 @@ function summary(report: RunReport): string {
     for (const result of service.results) {
       rows.push([`Service: ${result.impl} (${result.bench}, n = ${int(result.size)})`, duration(result.medianMs), "", "", ""]);
     }
+    if (service.results.length === 0) {
+      // Scripts that print figures as text: their lines naming a target or a rate.
+      for (const line of service.output.split("\n").filter((l) => /target|\/s\b|p99/i.test(l)).slice(0, 4)) {
+        rows.push([`Service (${service.script})`, line.trim().replaceAll("|", "\\|"), "", "", ""]);
+      }
+    }
   }
   return table(["Figure", "credanchor", "Peer", "Ratio (peer ÷ credanchor)", "Target"], rows);
 }
