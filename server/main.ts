@@ -6,7 +6,7 @@
  * replays the database onto a reset chain), and starts the HTTP API, the batcher and the
  * publisher. Everything else receives its dependencies from here.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 
@@ -109,7 +109,11 @@ export async function startService(parameters: {
 
   const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
   const pool = createHashPool({ size: config.hashWorkers });
-  const faults = createFaults({ point: config.fault, onHit: (point) => logger.warn({ point }, "CREDANCHOR_FAULT: killing the process (test aid)") });
+  const faults = createFaults({
+    point: config.fault,
+    // Synchronous write: the process dies right after, before any async logger flushes.
+    onHit: (point) => writeSync(2, `credanchor: CREDANCHOR_FAULT=${point}: killing the process (test aid)\n`),
+  });
   const publisher = createPublisher({
     store,
     client: chain.client,

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { type Hex, isHex } from "viem";
 
+import { type CredentialStatusName, readCredentialStatuses } from "../../core/registry.ts";
 import { connect, resolveRegistry, type ChainContext, type RegistryTarget } from "../lib/chain.ts";
 import { type Runtime, type TxFlags, action, addChainOptions, addTxOptions, openRegistry, senderFor, withHelp } from "../lib/command.ts";
 import { chainConfig, keyEnv } from "../lib/config.ts";
@@ -23,11 +24,24 @@ export const revokerEnv = [
   ...keyEnv("revoker"),
 ] as const;
 
+/**
+ * Each action, and the registry statuses that show it would change nothing (those indices
+ * are left out, so re-running an interrupted command is safe). Other statuses go to the
+ * registry, which names the problem if there is one.
+ */
 const verbs = {
-  revoke: { functionName: "revokeCredentials", past: "revoked", doc: "permanently revoke credentials" },
-  suspend: { functionName: "suspendCredentials", past: "suspended", doc: "suspend credentials (reversible with reinstate)" },
-  reinstate: { functionName: "reinstateCredentials", past: "reinstated", doc: "lift the suspension of credentials" },
-} as const satisfies Record<string, { functionName: RegistryWriteFunction; past: string; doc: string }>;
+  revoke: { functionName: "revokeCredentials", past: "revoked", doc: "permanently revoke credentials", noop: ["revoked"] },
+  suspend: {
+    functionName: "suspendCredentials",
+    past: "suspended",
+    doc: "suspend credentials (reversible with reinstate)",
+    noop: ["suspended", "revoked"],
+  },
+  reinstate: { functionName: "reinstateCredentials", past: "reinstated", doc: "lift the suspension of credentials", noop: ["valid", "revoked"] },
+} as const satisfies Record<
+  string,
+  { functionName: RegistryWriteFunction; past: string; doc: string; noop: readonly CredentialStatusName[] }
+>;
 
 type StatusFlags = TxFlags & { readonly batch?: string; readonly index?: string; readonly reason?: string };
 
@@ -115,6 +129,21 @@ async function changeStatus(
     target = await openRegistry(flags);
   }
 
+  // One status read per batch: leave out what is already in the wanted state.
+  const skipped: { batchId: Hex; leafIndex: number; status: CredentialStatusName }[] = [];
+  for (const [batchId, indices] of groups) {
+    const statuses = await readCredentialStatuses({ client: target.chain.client, registry: target.registry.address, batchId, leafIndices: indices });
+    const keep = indices.filter((leafIndex, i) => {
+      const status = statuses[i]!;
+      if (!(spec.noop as readonly CredentialStatusName[]).includes(status)) return true;
+      skipped.push({ batchId, leafIndex, status });
+      return false;
+    });
+    if (keep.length > 0) groups.set(batchId, keep);
+    else groups.delete(batchId);
+  }
+  for (const item of skipped) out.note(`skipped: credential ${item.leafIndex} of batch ${item.batchId} is already ${item.status}.`);
+
   const calls: PlannedCall[] = [...groups].map(([batchId, indices]) => ({
     functionName: spec.functionName,
     args: [batchId, indices.map(BigInt), reason],
@@ -122,13 +151,18 @@ async function changeStatus(
   }));
   const sender = await senderFor("revoker", flags, runtime.io);
   const dryRun = flags.dryRun === true;
-  const reports = await execute({ chain: target.chain, registry: target.registry.address, sender, calls, dryRun });
+  const reports = calls.length === 0 ? [] : await execute({ chain: target.chain, registry: target.registry.address, sender, calls, dryRun });
   out.result({
     ...callReportsJson(reports, dryRun),
     action: verb,
     reason,
     credentials: [...groups].flatMap(([batchId, indices]) => indices.map((leafIndex) => ({ batchId, leafIndex }))),
+    skipped,
   });
+  if (calls.length === 0) {
+    out.line(`Nothing to do: every credential given is already ${spec.past}.`);
+    return 0;
+  }
   printCallReports(out, reports, dryRun);
   if (!dryRun) {
     const count = [...groups.values()].reduce((sum, list) => sum + list.length, 0);

@@ -103,7 +103,7 @@ export async function issueThroughService(
   }
 
   // Close the open batch now rather than wait for the service's maximum wait.
-  if (flags.close !== false && pending.length > 0) await client.request("POST", "/v1/batches/close");
+  if (flags.close !== false) await client.request("POST", "/v1/batches/close");
 
   // Wait until each batch is anchored (one request per batch and round), then fetch and
   // write each of its credentials once.

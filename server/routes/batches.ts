@@ -15,7 +15,7 @@ export function registerBatchRoutes(app: Express, context: RouteContext): void {
 
   async function head(): Promise<bigint | undefined> {
     try {
-      return await chain.client.getBlockNumber({ cacheTime: 1_000 });
+      return await chain.client.getBlockNumber({ cacheTime: 0 });
     } catch {
       return undefined; // confirmations shown as null while the RPC is down
     }

@@ -119,21 +119,20 @@ describe("credanchor CLI on a local chain (no service)", function () {
       expect(result.stdout).to.equal("");
     });
 
-    it("never echoes a malformed private key", async function () {
+    it("never echoes a malformed private key, and names the variables when no key is set", async function () {
       const secret = "0xdeadbeefnot-a-key-but-a-secret-all-the-same";
-      const result = await cli(["keys", "add", devAddresses.outsider, "--role", "revoker", "--institution", "1", "--json"], {
-        env: { CREDANCHOR_ADMIN_KEY: secret },
-      });
-      expect(result.code).to.equal(2);
-      expect(result.json<{ error: { code: string } }>().error.code).to.equal("CA_CLI_KEY_INVALID");
-      expect(result.stdout + result.stderr).not.to.include("deadbeef");
-    });
-
-    it("says which variables can hold the key when none is set", async function () {
-      const result = await cli(["institution", "suspend", "1", "--reason", "underInvestigation"]);
-      expect(result.code).to.equal(2);
-      expect(result.stderr).to.include("No governor key");
-      expect(result.stderr).to.include("CREDANCHOR_GOVERNOR_KEY");
+      const [malformed, missing] = await Promise.all([
+        cli(["keys", "add", devAddresses.outsider, "--role", "revoker", "--institution", "1", "--json"], {
+          env: { CREDANCHOR_ADMIN_KEY: secret },
+        }),
+        cli(["institution", "suspend", "1", "--reason", "underInvestigation"]),
+      ]);
+      expect(malformed.code).to.equal(2);
+      expect(malformed.json<{ error: { code: string } }>().error.code).to.equal("CA_CLI_KEY_INVALID");
+      expect(malformed.stdout + malformed.stderr).not.to.include("deadbeef");
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.include("No governor key");
+      expect(missing.stderr).to.include("CREDANCHOR_GOVERNOR_KEY");
     });
 
     it("signs with an encrypted JSON keystore, and says so when the password is wrong", async function () {
@@ -273,9 +272,14 @@ describe("credanchor CLI on a local chain (no service)", function () {
 
       // As of a moment before the revocation, it was valid (rebuilt from the registry's events).
       const anchoredAt = JSON.parse(await readFile(file("roster-2-turing-alan"), "utf8")).proof.created as string;
-      const then = await cli(["verify", file("roster-2-turing-alan"), "--at", anchoredAt, "--json"]);
+      // And revoking it again (an interrupted run, re-run) sends nothing.
+      const [then, again] = await Promise.all([
+        cli(["verify", file("roster-2-turing-alan"), "--at", anchoredAt, "--json"]),
+        cli(["revoke", file("roster-2-turing-alan"), "--reason", "superseded", "--json"], { env: { CREDANCHOR_REVOKER_KEY: devKeys.revoker } }),
+      ]);
       expect(then.code).to.equal(0);
       expect(then.json<{ results: { status: string }[] }>().results[0]!.status).to.equal("valid");
+      expect(expectOk(again).json()).to.deep.include({ calls: [], skipped: [{ batchId: issued.batchId, leafIndex: 1, status: "revoked" }] });
     });
 
     it("verifies a folder in one run: one line each, a summary, and exit 2 for an unreadable file (--json shape too)", async function () {
@@ -369,16 +373,18 @@ describe("credanchor CLI on a local chain (no service)", function () {
     });
 
     it("prints the revocation of a whole batch with --dry-run and sends nothing", async function () {
-      const result = expectOk(
-        await cli(["batch", "revoke", String(issued.batchId), "--reason", "issuedInError", "--dry-run", "--json"], {
+      const [result, after] = await Promise.all([
+        cli(["batch", "revoke", String(issued.batchId), "--reason", "issuedInError", "--dry-run", "--json"], {
           env: { CREDANCHOR_REVOKER_KEY: devKeys.revoker },
         }),
-      );
-      const body = result.json<{ dryRun: boolean; calls: { functionName: string; args: unknown[]; gas: string }[] }>();
+        cli(["batch", "show", String(issued.batchId), "--json"]),
+      ]);
+      const body = expectOk(result).json<{ dryRun: boolean; calls: { functionName: string; args: unknown[]; gas: string }[] }>();
       expect(body.dryRun).to.equal(true);
       expect(body.calls[0]).to.deep.include({ functionName: "revokeBatch", args: [issued.batchId, 1] });
       expect(Number(body.calls[0]!.gas)).to.be.greaterThan(21_000);
-      const show = expectOk(await cli(["batch", "show", String(issued.batchId), "--json"])).json<{ batch: { revoked: boolean; leafCount: number } }>();
+      expect(body.calls[0]).not.to.have.property("transactionHash");
+      const show = expectOk(after).json<{ batch: { revoked: boolean; leafCount: number } }>();
       expect(show.batch).to.include({ revoked: false, leafCount: 4 });
     });
 
