@@ -3,17 +3,15 @@
  * batch's flat tree, which is read from the store once and kept in an LRU cache bounded
  * by bytes. The portable credential (credential + `credanchor-proof-v1` proof + status
  * entry) is assembled by core's `attachProof`.
+ *
+ * Proof queries are the hot path (thousands per second), so `attachProof` (which
+ * validates the whole proof, checksums the registry address…) runs once per batch and
+ * anchoring: that result is the batch's template, and each credential's proof is the
+ * template with its own leaf index, salt, credential hash and sibling path. A test
+ * (test/server/api.test.ts) checks the result equals `attachProof`'s for the same credential.
  */
-import {
-  attachProof,
-  getProof,
-  treeFromNodes,
-  type AnchorRecord,
-  type CredanchorProof,
-  type CredanchorStatus,
-  type MerkleTree,
-} from "../core/index.ts";
-import type { CredentialWithBatch, Store } from "./store/types.ts";
+import { attachProof, getProof, treeFromNodes, type AnchorRecord, type CredanchorProof, type CredanchorStatus, type MerkleTree } from "../core/index.ts";
+import type { BatchRow, CredentialAnchorRow, CredentialWithBatch, Store } from "./store/types.ts";
 
 /** Parameters of {@link createProofService}. */
 export type CreateProofServiceParameters = {
@@ -24,15 +22,20 @@ export type CreateProofServiceParameters = {
   readonly cacheBytes: number;
 };
 
+/** A proof and its status entry. */
+export type ProofParts = { proof: CredanchorProof; credentialStatus: CredanchorStatus };
+
 /** The proof service. */
 export type ProofService = {
   /** Proof and status entry of an anchored credential. */
-  proofOf(credential: CredentialWithBatch): Promise<{ proof: CredanchorProof; credentialStatus: CredanchorStatus }>;
-  /** The portable credential of an anchored credential. */
+  proofOf(credential: CredentialAnchorRow): Promise<ProofParts>;
+  /** The portable credential of an anchored credential (full `attachProof`). */
   portableOf(credential: CredentialWithBatch): Promise<Record<string, unknown>>;
-  /** Forget cached trees (after a chain replay changes anchoring records). */
-  clear(): void;
 };
+
+type Cached = { tree: MerkleTree; anchorKey: string; template: ProofParts | undefined };
+
+const anchorKeyOf = (batch: BatchRow) => `${batch.txHash}/${batch.blockNumber}/${batch.minedAt}`;
 
 /**
  * @example
@@ -43,40 +46,43 @@ export type ProofService = {
  */
 export function createProofService(parameters: CreateProofServiceParameters): ProofService {
   const { store, chainId, registry, cacheBytes } = parameters;
-  const cache = new Map<number, MerkleTree>(); // insertion order = LRU order
-  const loading = new Map<number, Promise<MerkleTree>>();
+  const cache = new Map<number, Cached>(); // insertion order = LRU order
+  const loading = new Map<number, Promise<Cached>>();
   let cachedBytes = 0;
 
-  async function treeOf(batchId: number, leafCount: number): Promise<MerkleTree> {
-    const hit = cache.get(batchId);
+  async function entryOf(batch: BatchRow): Promise<Cached> {
+    const hit = cache.get(batch.id);
     if (hit !== undefined) {
-      cache.delete(batchId);
-      cache.set(batchId, hit);
+      cache.delete(batch.id);
+      cache.set(batch.id, hit);
+      if (hit.anchorKey !== anchorKeyOf(batch)) {
+        hit.anchorKey = anchorKeyOf(batch); // re-anchored (reorg, replay): rebuild the template
+        hit.template = undefined;
+      }
       return hit;
     }
-    let pending = loading.get(batchId);
+    let pending = loading.get(batch.id);
     if (pending === undefined) {
       pending = (async () => {
-        const nodes = await store.getBatchTree(batchId);
-        if (nodes === undefined) throw new Error(`batch ${batchId} has no stored tree`);
-        const tree = treeFromNodes({ nodes, leafCount });
-        cache.set(batchId, tree);
+        const nodes = await store.getBatchTree(batch.id);
+        if (nodes === undefined) throw new Error(`batch ${batch.id} has no stored tree`);
+        const entry: Cached = { tree: treeFromNodes({ nodes, leafCount: batch.size }), anchorKey: anchorKeyOf(batch), template: undefined };
+        cache.set(batch.id, entry);
         cachedBytes += nodes.length;
         for (const [id, old] of cache) {
-          if (cachedBytes <= cacheBytes || id === batchId) break;
+          if (cachedBytes <= cacheBytes || id === batch.id) break;
           cache.delete(id);
-          cachedBytes -= old.nodes.length;
+          cachedBytes -= old.tree.nodes.length;
         }
-        return tree;
-      })().finally(() => loading.delete(batchId));
-      loading.set(batchId, pending);
+        return entry;
+      })().finally(() => loading.delete(batch.id));
+      loading.set(batch.id, pending);
     }
     return pending;
   }
 
-  async function anchorOf(credential: CredentialWithBatch): Promise<AnchorRecord> {
+  function anchorOf(credential: CredentialAnchorRow, tree: MerkleTree): AnchorRecord {
     const { batch } = credential;
-    const tree = await treeOf(batch.id, batch.size);
     return {
       chain: chainId,
       registry,
@@ -96,20 +102,25 @@ export function createProofService(parameters: CreateProofServiceParameters): Pr
 
   return {
     async proofOf(credential) {
-      // attachProof on an empty object: the proof and status entry without parsing the body.
-      const portable = attachProof({ credential: {}, anchor: await anchorOf(credential), check: false });
+      const entry = await entryOf(credential.batch);
+      const anchor = anchorOf(credential, entry.tree);
+      if (entry.template === undefined) {
+        // attachProof on an empty object: the proof and status entry without parsing a body.
+        const portable = attachProof({ credential: {}, anchor, check: false });
+        entry.template = { proof: portable.proof as CredanchorProof, credentialStatus: portable.credentialStatus as CredanchorStatus };
+        return entry.template;
+      }
+      const { proof, credentialStatus } = entry.template;
+      const statusPrefix = credentialStatus.id.slice(0, credentialStatus.id.lastIndexOf("/") + 1);
       return {
-        proof: portable.proof as CredanchorProof,
-        credentialStatus: portable.credentialStatus as CredanchorStatus,
+        proof: { ...proof, leafIndex: anchor.leafIndex, salt: anchor.salt, credentialHash: anchor.credentialHash, proofPath: [...anchor.proofPath] },
+        credentialStatus: { ...credentialStatus, id: `${statusPrefix}${anchor.leafIndex}`, leafIndex: anchor.leafIndex },
       };
     },
     async portableOf(credential) {
+      const entry = await entryOf(credential.batch);
       const body = JSON.parse(credential.body) as Record<string, unknown>;
-      return attachProof({ credential: body, anchor: await anchorOf(credential), check: false });
-    },
-    clear() {
-      cache.clear();
-      cachedBytes = 0;
+      return attachProof({ credential: body, anchor: anchorOf(credential, entry.tree), check: false });
     },
   };
 }

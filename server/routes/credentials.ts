@@ -11,6 +11,7 @@ import { describeReason } from "../../core/reasons.ts";
 import { notFound, ServiceError } from "../errors.ts";
 import { authOf, requireScope } from "../http/auth.ts";
 import { hashParam, uuidParam } from "../http/params.ts";
+import { sendJson } from "../http/sendJson.ts";
 import { acceptSubmission, lifecycleOf, parseJsonSubmission, readNdjsonSubmission, type Submission } from "../intake.ts";
 import type { CredentialWithBatch } from "../store/types.ts";
 import { credentialView } from "../views.ts";
@@ -89,14 +90,16 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
   });
 
   app.get("/v1/credentials/:id/proof", async (req, res) => {
-    const credential = await lookup(res, uuidParam(req.params.id, "id"));
+    const id = uuidParam(req.params.id, "id");
+    const credential = await store.getCredentialAnchor({ institutionId: authOf(res).institution.id, id });
+    if (credential === undefined) throw notFound("credential", id);
     if (credential.batch.state !== "anchored") {
       throw new ServiceError({
         code: "CA_CREDENTIAL_PENDING",
-        message: `Credential ${credential.id} is ${lifecycleOf(credential.batch.state)} (batch ${credential.batchId} is ${credential.batch.state}); its proof exists once the batch is anchored.`,
+        message: `Credential ${credential.id} is ${lifecycleOf(credential.batch.state)} (batch ${credential.batch.id} is ${credential.batch.state}); its proof exists once the batch is anchored.`,
       });
     }
-    res.json(await proofs.proofOf(credential));
+    sendJson(res, 200, await proofs.proofOf(credential));
   });
 
   app.get("/v1/credentials/:id/status", async (req, res) => {

@@ -173,6 +173,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   }
 
   const cache = new Map<string, StatementSync>();
+  const anchoredBatches = new Map<number, BatchRow>();
   const statement = (sql: string): StatementSync => {
     let prepared = cache.get(sql);
     if (prepared === undefined) {
@@ -434,6 +435,24 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       ).get(id, institutionId) as Row | undefined;
       return row === undefined ? undefined : toCredential(row);
     },
+    async getCredentialAnchor({ institutionId, id }) {
+      // The proof-query hot path: five columns, and the batch from a cache of anchored
+      // batches (their rows no longer change, except through transitionBatch, which evicts).
+      const query = statement("SELECT c.id, c.leaf_index, c.credential_hash, c.salt, c.batch_id FROM credentials c WHERE c.id = ? AND c.institution_id = ? /* arrays */");
+      query.setReturnArrays(true);
+      const row = query.get(id, institutionId) as unknown as [string, number, Uint8Array, Uint8Array, number] | undefined;
+      if (row === undefined) return undefined;
+      const batchId = row[4];
+      let batch = anchoredBatches.get(batchId);
+      if (batch === undefined) {
+        batch = toBatch(statement(`${selectBatch} WHERE b.id = ?`).get(batchId) as Row);
+        if (batch.state === "anchored") {
+          if (anchoredBatches.size > 100_000) anchoredBatches.clear();
+          anchoredBatches.set(batchId, batch);
+        }
+      }
+      return { id: row[0], leafIndex: row[1], credentialHash: encodeHex(row[2]), salt: encodeHex(row[3]), batch };
+    },
     async findCredentialsByHash({ institutionId, hash }) {
       return findByHash(institutionId, hash);
     },
@@ -521,6 +540,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       return row === undefined ? undefined : (row.tree as Uint8Array);
     },
     async transitionBatch({ id, from, to, patch }) {
+      anchoredBatches.delete(id);
       const sets = ["state = ?"];
       const values: (string | number | null)[] = [to];
       for (const [key, value] of Object.entries(patch ?? {})) {

@@ -80,6 +80,15 @@ export type CredentialRow = {
   readonly createdAt: number;
 };
 
+/** What a proof of one credential needs. */
+export type CredentialAnchorRow = {
+  readonly id: string;
+  readonly leafIndex: number;
+  readonly credentialHash: `0x${string}`;
+  readonly salt: `0x${string}`;
+  readonly batch: BatchRow;
+};
+
 /** A credential with the batch fields queries need. */
 export type CredentialWithBatch = CredentialRow & { readonly batch: BatchRow };
 
@@ -210,6 +219,8 @@ export type Store = {
   // intake
   submitCredentials(parameters: SubmitCredentialsParameters): Promise<SubmitResult>;
   getCredential(parameters: { institutionId: number; id: string }): Promise<CredentialWithBatch | undefined>;
+  /** Like getCredential without the body: what a proof needs (the hot path of proof queries). */
+  getCredentialAnchor(parameters: { institutionId: number; id: string }): Promise<CredentialAnchorRow | undefined>;
   /** By credential hash or leaf hash (32 bytes). */
   findCredentialsByHash(parameters: { institutionId: number; hash: Uint8Array }): Promise<CredentialWithBatch[]>;
   getCredentialsByIds(parameters: { institutionId: number; ids: readonly string[] }): Promise<CredentialWithBatch[]>;

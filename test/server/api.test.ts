@@ -78,6 +78,14 @@ describe("service API: happy paths", function () {
     const proof = await fixture.request("GET", `/v1/credentials/${submitted.body.id}/proof`);
     expect(proof.status).to.equal(200);
     expect(proof.body.proof).to.deep.equal(body.credential.proof);
+    expect(proof.body.credentialStatus).to.deep.equal(body.credential.credentialStatus);
+    // Another credential of the same batch (the per-batch template path) equals attachProof's output too.
+    const { body: sibling } = await fixture.request("POST", "/v1/credentials", { body: sampleCredential({ n: 4 }) });
+    const siblingProof = await fixture.request("GET", `/v1/credentials/${sibling.id}/proof`);
+    const siblingRecord = await fixture.request("GET", `/v1/credentials/${sibling.id}`);
+    expect(siblingProof.body.proof).to.deep.equal(siblingRecord.body.credential.proof);
+    expect(siblingProof.body.credentialStatus).to.deep.equal(siblingRecord.body.credential.credentialStatus);
+    expect(siblingProof.body.proof.leafIndex).to.equal(3);
     expect(proof.body.credentialStatus.batchId).to.equal(batch.chainBatchId);
   });
 

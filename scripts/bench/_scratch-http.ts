@@ -1,0 +1,14 @@
+import { createServer } from "node:http";
+import autocannon from "autocannon";
+import express from "express";
+const body = JSON.stringify({ proof: "x".repeat(1500) });
+const bare = createServer((req, res) => { res.writeHead(200, { "content-type": "application/json" }); res.end(body); });
+await new Promise<void>((r) => bare.listen(18111, "127.0.0.1", r));
+let result = await autocannon({ url: "http://127.0.0.1:18111/x", connections: 32, duration: 5 });
+console.log("bare node http:", Math.round(result.requests.average), "req/s p99", result.latency.p99);
+const app = express(); app.get("/x/:id", (req, res) => { res.json({ proof: "x".repeat(1500) }); });
+const server = app.listen(18112, "127.0.0.1");
+await new Promise((r) => setTimeout(r, 200));
+result = await autocannon({ url: "http://127.0.0.1:18112/x/abc", connections: 32, duration: 5 });
+console.log("express:", Math.round(result.requests.average), "req/s p99", result.latency.p99);
+bare.close(); server.close();
