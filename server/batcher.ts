@@ -8,7 +8,7 @@
  * (full → closed) are compare-and-set updates in the store, so a second batcher would
  * find nothing to do.
  */
-import { batchIdOf, buildTree, getRoot } from "../core/index.ts";
+import { batchIdOf, buildTree, bytesToHex } from "../core/index.ts";
 import type { BatchRow, Store } from "./store/types.ts";
 
 /** Parameters of {@link createBatcher}. */
@@ -18,6 +18,11 @@ export type CreateBatcherParameters = {
   readonly store: Store;
   /** Called after a batch is closed and persisted. */
   readonly onBatchClosed?: ((batch: BatchRow) => void) | undefined;
+  /**
+   * Builds the flat tree (all nodes) from the leaf hashes; default core's buildTree on this
+   * thread. main.ts passes the hashing pool's, which runs it on a worker thread.
+   */
+  readonly buildTreeNodes?: ((leaves: Uint8Array) => Promise<Uint8Array>) | undefined;
   /** Called when closing fails (logged by the caller); the batch is retried next tick. */
   readonly onError?: ((error: unknown, batchId: number) => void) | undefined;
   /** Clock (tests). */
@@ -46,6 +51,7 @@ export type Batcher = {
  */
 export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const { maxWaitMs, store } = parameters;
+  const buildNodes = parameters.buildTreeNodes ?? (async (leaves: Uint8Array) => buildTree({ leaves }).nodes);
   const now = parameters.now ?? Date.now;
   const interval = Math.max(20, Math.min(500, Math.floor(maxWaitMs / 4)));
   let timer: NodeJS.Timeout | undefined;
@@ -58,10 +64,10 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       if (current?.state !== "full") return undefined;
     }
     const leaves = await store.getLeafHashes(batch.id);
-    const tree = buildTree({ leaves });
-    const merkleRoot = getRoot({ tree });
+    const nodes = await buildNodes(leaves);
+    const merkleRoot = bytesToHex({ bytes: nodes.subarray(nodes.length - 32) }); // the root is the last node
     const chainBatchId = batchIdOf({ institutionId: batch.institutionId, merkleRoot });
-    const closed = await store.saveClosedBatch({ id: batch.id, merkleRoot, chainBatchId, tree: tree.nodes, now: now() });
+    const closed = await store.saveClosedBatch({ id: batch.id, merkleRoot, chainBatchId, tree: nodes, now: now() });
     if (!closed) return undefined;
     const row = (await store.getBatchById(batch.id))!;
     parameters.onBatchClosed?.(row);

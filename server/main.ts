@@ -130,6 +130,7 @@ export async function startService(parameters: {
     maxSize: config.batch.maxSize,
     maxWaitMs: config.batch.maxWaitMs,
     store,
+    buildTreeNodes: (leaves) => pool.buildTreeNodes(leaves),
     onBatchClosed: (batch) => {
       logger.info({ batch: batch.id, size: batch.size, root: batch.merkleRoot }, "batch closed");
       publisher.kick();

@@ -5,7 +5,8 @@
  *   npm run bench:quick    # small sizes, smoke test; writes <tmpdir>/credanchor-bench/BENCHMARKS.quick.md
  *
  * Options: --quick, --out <file>, --only <batch,tree,gas,service,verify> (with --only or
- * --quick the output goes to <tmpdir>/credanchor-bench/ unless --out says otherwise).
+ * --quick the output goes to <tmpdir>/credanchor-bench/ unless --out says otherwise),
+ * --render-from <tmpdir>/credanchor-bench/run-report.json (re-render a saved run, no measuring).
  *
  * Each size runs in its own child process (peak RSS per size). A benchmark whose own
  * result checks fail is recorded as FAILED in BENCHMARKS.md, the other benchmarks still
@@ -131,13 +132,21 @@ function extractSection(markdown: string, heading: RegExp): string | undefined {
  * A script that writes its own "## Service…" section into BENCHMARKS.md keeps it.
  */
 async function runServiceBenchmarks(): Promise<boolean> {
-  // service-harness.ts and the like are shared helpers, not benchmarks.
-  const scripts = (await readdir(path.join(repoRoot, "scripts", "bench")))
+  // service-harness.ts and the like are shared helpers, not benchmarks; service-all.ts,
+  // when present, runs every service benchmark itself at its full size.
+  const found = (await readdir(path.join(repoRoot, "scripts", "bench")))
     .filter((name) => /^service-.*\.ts$/.test(name) && !/harness|helpers?|lib/.test(name))
     .sort();
+  const scripts = found.includes("service-all.ts") && !quick ? ["service-all.ts"] : found.filter((name) => name !== "service-all.ts");
   for (const name of scripts) {
     const script = `scripts/bench/${name}`;
-    const argv: string[] = []; // quick mode is passed as BENCH_QUICK=1
+    // Quick mode: small sizes for the scripts we know (positional arguments), BENCH_QUICK=1 for all.
+    const quickArgs: Record<string, string[]> = {
+      "service-ingest.ts": ["20000", "5000", "2"],
+      "service-anchor.ts": ["10000"],
+      "service-proofs.ts": ["100000", "5", "16"],
+    };
+    const argv: string[] = quick ? (quickArgs[name] ?? []) : [];
     await step(`service: ${script}`, async () => {
       const output = await run(process.execPath, ["--expose-gc", "--import", "tsx", script, ...argv], quick ? { BENCH_QUICK: "1" } : {});
       const results = output
@@ -151,6 +160,16 @@ async function runServiceBenchmarks(): Promise<boolean> {
 }
 
 // ---------------------------------------------------------------------------------------
+const renderIndex = args.indexOf("--render-from");
+if (renderIndex >= 0) {
+  // Re-render a saved run (after a change to lib/render.ts): no measuring.
+  const saved = JSON.parse(await readFile(path.resolve(args[renderIndex + 1]!), "utf8")) as RunReport;
+  const revived: RunReport = { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
+  await writeFile(outFile, renderBenchmarks(revived));
+  log(`re-rendered ${outFile} from ${args[renderIndex + 1]}`);
+  process.exit(0);
+}
+
 const startedAt = new Date();
 const machine = machineInfo();
 await mkdir(resultsDir, { recursive: true });
@@ -260,6 +279,8 @@ const report: RunReport = {
   failures,
 };
 await mkdir(path.dirname(outFile), { recursive: true });
+// The raw results, so the page can be re-rendered without re-measuring (--render-from).
+await writeFile(path.join(resultsDir, quick ? "run-report.quick.json" : "run-report.json"), JSON.stringify(report, null, 2));
 await writeFile(outFile, renderBenchmarks(report));
 log(`wrote ${outFile}${failures.length > 0 ? ` with ${failures.length} FAILED step(s)` : ""}`);
 if (failures.length > 0) {

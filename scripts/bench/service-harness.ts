@@ -2,6 +2,7 @@
  * Shared set-up of the service benchmarks: a Hardhat node and the real service process
  * on free ports with a temporary database, and request bodies built before timing.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { sampleCredential } from "../../test/server/helpers/credentials.ts";
@@ -62,4 +63,30 @@ export function bulkBodies(parameters: { count: number; perRequest: number; offs
 /** Formats a number with thousands separators. */
 export function fmt(value: number, digits = 0): string {
   return value.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc
+ * (Linux). Divided by the work done, it gives a cost that does not depend on how busy
+ * the rest of the machine is.
+ */
+export function cpuSeconds(pid: number, which: "all" | "user" | "system" = "all"): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const user = Number(fields[11]); // utime, stime: fields 14 and 15 of /proc/<pid>/stat
+    const system = Number(fields[12]);
+    return (which === "user" ? user : which === "system" ? system : user + system) / 100; // USER_HZ
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The machine's 1-minute load average (context for the figures). */
+export function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
 }

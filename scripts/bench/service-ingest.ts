@@ -7,14 +7,16 @@
  *
  * Target: >= 20,000 credentials/s.
  */
-import { bulkBodies, fmt, startBenchService } from "./service-harness.ts";
+import { bulkBodies, cpuSeconds, fmt, loadAverage, startBenchService } from "./service-harness.ts";
 
 const total = Number(process.argv[2] ?? 200_000);
 const perRequest = Number(process.argv[3] ?? 10_000);
 const concurrency = Number(process.argv[4] ?? 2);
 const requests = Math.ceil(total / perRequest);
 
-const bench = await startBenchService({ env: { CREDANCHOR_BATCH_MAX_SIZE: "10000", CREDANCHOR_BATCH_MAX_WAIT_MS: "5000" } });
+const bench = await startBenchService({
+  env: { CREDANCHOR_BATCH_MAX_SIZE: "10000", CREDANCHOR_BATCH_MAX_WAIT_MS: "5000", ...(process.env.HASH_WORKERS ? { CREDANCHOR_HASH_WORKERS: process.env.HASH_WORKERS } : {}) },
+});
 try {
   const { url, token } = bench.service;
   console.log(`building ${requests} bodies of ${fmt(perRequest)} credentials...`);
@@ -32,6 +34,8 @@ try {
   await post(bodies.pop()!); // warm-up (JIT, workers)
   const latencies: number[] = [];
   let next = 0;
+  const pid = bench.service.child.pid!;
+  const cpuBefore = cpuSeconds(pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -44,9 +48,11 @@ try {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuBefore;
   latencies.sort((a, b) => a - b);
   console.log(`ingestion: ${fmt(requests * perRequest)} credentials in ${fmt(seconds, 2)} s`);
   console.log(`  ${fmt((requests * perRequest) / seconds)} credentials/s   (target >= 20,000)`);
+  console.log(`  service CPU: ${fmt((cpu * 1e6) / (requests * perRequest))} µs per credential (all threads) = ${fmt((requests * perRequest) / cpu)} credentials per CPU-second; load average ${loadAverage()}`);
   console.log(`  request latency p50 ${fmt(latencies[Math.floor(latencies.length / 2)]!)} ms, max ${fmt(latencies.at(-1)!)} ms (${fmt(perRequest)} per request, ${concurrency} concurrent)`);
 } finally {
   await bench.stop();

@@ -10,7 +10,7 @@
  */
 import autocannon from "autocannon";
 
-import { bulkBodies, fmt, startBenchService } from "./service-harness.ts";
+import { bulkBodies, cpuSeconds, fmt, loadAverage, startBenchService } from "./service-harness.ts";
 
 const stored = Number(process.argv[2] ?? 1_000_000);
 const seconds = Number(process.argv[3] ?? 20);
@@ -52,6 +52,9 @@ try {
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
   // Warm-up: load every batch tree once (the service caches them).
   await autocannon({ url, connections, duration: 3, headers: { authorization: `Bearer ${token}` }, requests: [{ setupRequest: (request: any) => ({ ...request, path: `/v1/credentials/${pick()}/proof` }) }] });
+  const pid = bench.service.child.pid!;
+  const cpuBefore = cpuSeconds(pid);
+  const systemBefore = cpuSeconds(pid, "system");
   const result = await autocannon({
     url,
     connections,
@@ -59,9 +62,12 @@ try {
     headers: { authorization: `Bearer ${token}` },
     requests: [{ setupRequest: (request: any) => ({ ...request, path: `/v1/credentials/${pick()}/proof` }) }],
   });
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const system = cpuSeconds(pid, "system") - systemBefore;
   console.log(`proof queries (GET /v1/credentials/:id/proof, random ids of ${fmt(ids.length)} stored, ${connections} connections, ${seconds} s):`);
   console.log(`  ${fmt(result.requests.average)} requests/s   (target >= 5,000)`);
   console.log(`  latency p50 ${fmt(result.latency.p50, 2)} ms, p99 ${fmt(result.latency.p99, 2)} ms, max ${fmt(result.latency.max, 2)} ms   (target p99 <= 20 ms)`);
+  console.log(`  service CPU: ${fmt((cpu * 1e6) / result.requests.total)} µs per request (${fmt((system * 1e6) / result.requests.total)} in the kernel) = ${fmt(result.requests.total / cpu)} requests per CPU-second (the API is one thread); load average ${loadAverage()}`);
   console.log(`  responses: ${fmt(result["2xx"])} 2xx, ${fmt(result.non2xx)} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
 } finally {
   await bench.stop();

@@ -6,6 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 
+import { buildTree } from "../../core/index.ts";
 import { prepareItems, type PrepareItemsParameters, type PrepareItemsReturnType } from "./prepare.ts";
 
 /** Parameters of {@link createHashPool}. */
@@ -20,12 +21,14 @@ export type CreateHashPoolParameters = {
 export type HashPool = {
   /** Parses, validates and hashes, in input order. */
   prepare(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType>;
+  /** core's buildTree on a worker (the main thread keeps serving requests); returns the flat nodes. */
+  buildTreeNodes(leaves: Uint8Array): Promise<Uint8Array>;
   readonly size: number;
   close(): Promise<void>;
 };
 
 type Pending = {
-  resolve: (result: PrepareItemsReturnType) => void;
+  resolve: (result: any) => void;
   reject: (error: Error) => void;
 };
 
@@ -51,7 +54,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
     const worker = new Worker(new URL("./worker.ts", import.meta.url));
     worker.unref();
     const slot: Slot = { worker, busy: 0, pending: new Map() };
-    worker.on("message", (message: { id: number; result?: PrepareItemsReturnType; error?: string }) => {
+    worker.on("message", (message: { id: number; result?: unknown; error?: string }) => {
       const job = slot.pending.get(message.id);
       if (job === undefined) return;
       slot.pending.delete(message.id);
@@ -81,8 +84,20 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       slot.worker.postMessage({ ...job, id });
     });
 
+  const leastBusy = () => slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
+
   return {
     size: parameters.size,
+    async buildTreeNodes(leaves) {
+      if (slots.length === 0 || leaves.length < 32 * 4096) return buildTree({ leaves }).nodes;
+      const slot = leastBusy();
+      return new Promise<Uint8Array>((resolve, reject) => {
+        const id = nextJob++;
+        slot.pending.set(id, { resolve, reject });
+        slot.busy++;
+        slot.worker.postMessage({ id, kind: "tree", leaves });
+      });
+    },
     async prepare(job) {
       const count = job.texts?.length ?? job.values?.length ?? 0;
       if (slots.length === 0 || count < inlineBelow) return prepareItems(job);
@@ -90,7 +105,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
       const jobs: Promise<PrepareItemsReturnType>[] = [];
       for (let start = 0; start < count; start += chunkSize) {
-        const slot = slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
+        const slot = leastBusy();
         jobs.push(
           run(slot, {
             issuerIdentifier: job.issuerIdentifier,

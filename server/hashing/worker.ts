@@ -1,13 +1,20 @@
 /**
  * Worker thread of the hashing pool (pool.ts): runs {@link prepareItems} on the chunks
- * it is sent and posts the result back, transferring the byte arrays.
+ * it is sent, or builds a batch's Merkle tree (core), and posts the result back,
+ * transferring the byte arrays.
  */
 import { parentPort } from "node:worker_threads";
 
+import { buildTree } from "../../core/index.ts";
 import { prepareItems, type PrepareItemsParameters } from "./prepare.ts";
 
-parentPort?.on("message", (job: PrepareItemsParameters & { id: number }) => {
+parentPort?.on("message", (job: (PrepareItemsParameters & { id: number; kind?: "prepare" }) | { id: number; kind: "tree"; leaves: Uint8Array }) => {
   try {
+    if (job.kind === "tree") {
+      const { nodes } = buildTree({ leaves: job.leaves });
+      parentPort!.postMessage({ id: job.id, result: nodes }, [nodes.buffer as ArrayBuffer]);
+      return;
+    }
     const result = prepareItems(job);
     parentPort!.postMessage({ id: job.id, result }, [result.salts.buffer, result.hashes.buffer] as ArrayBuffer[]);
   } catch (error) {

@@ -137,6 +137,12 @@ export function hashPrefix(hash: Uint8Array): number {
   return hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + ((hash[2]! << 24) >>> 0) + (hash[3]! << 16) + (hash[4]! << 8) + hash[5]!;
 }
 
+/** True for the unique-constraint failure of an idempotency key. */
+function isClientIdConflict(error: unknown): boolean {
+  const message = (error as Error | undefined)?.message ?? "";
+  return /UNIQUE constraint failed: credentials\.institution_id, credentials\.client_id/.test(message);
+}
+
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -222,7 +228,22 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     return toBatch(statement(`${selectBatch} WHERE b.id = ?`).get(Number(lastInsertRowid)) as Row);
   }
 
+  /**
+   * Optimistic first: insert without looking each idempotency key up (the unique index
+   * on (institution, client_id) is the guard). A resubmitted key makes the insert fail;
+   * then the transaction is rolled back and run again looking every key up. New keys,
+   * the common case, so cost no extra index probe.
+   */
   function submit(parameters: SubmitCredentialsParameters): SubmitResult {
+    try {
+      return submitOnce(parameters, false);
+    } catch (error) {
+      if (!isClientIdConflict(error)) throw error;
+      return submitOnce(parameters, true);
+    }
+  }
+
+  function submitOnce(parameters: SubmitCredentialsParameters, probe: boolean): SubmitResult {
     const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
     return transaction((): SubmitResult => {
       const records: (IntakeRecord | undefined)[] = new Array(items.length);
@@ -247,7 +268,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
           continue;
         }
         firstByKey.set(item.clientId, position);
-        const existing = byClient.get(institutionId, item.clientId) as Row | undefined;
+        const existing = probe ? (byClient.get(institutionId, item.clientId) as Row | undefined) : undefined;
         if (existing === undefined) {
           fresh.push(position);
         } else if (existing.body !== item.body) {

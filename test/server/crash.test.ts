@@ -3,6 +3,9 @@
  * against a real Hardhat node and a real SQLite file, SIGKILLs itself at each publishing
  * step (CREDANCHOR_FAULT, a test aid), and is restarted without the fault. Every
  * accepted credential must end anchored exactly once, with a proof that verifies on chain.
+ *
+ * Soak: CREDANCHOR_SOAK_ROUNDS=20 npx hardhat test mocha test/server/crash.test.ts
+ * repeats the four crash points 20 times on the same database and chain.
  */
 import { expect } from "chai";
 import { join } from "node:path";
@@ -19,7 +22,7 @@ import { hardhatKey } from "./helpers/fixture.ts";
 import { spawnService, startNode, tempDir, type ServiceProcess } from "./helpers/processes.ts";
 
 describe("crash safety: SIGKILL at every publishing step, then restart", function () {
-  this.timeout(180_000);
+  this.timeout(180_000 * Number(process.env.CREDANCHOR_SOAK_ROUNDS ?? 1));
   let node: HardhatNode;
   let client: PublicClient;
   const dataDir = tempDir("credanchor-crash-");
@@ -53,8 +56,10 @@ describe("crash safety: SIGKILL at every publishing step, then restart", functio
     return { status: response.status, body: (await response.json()) as any };
   };
 
-  for (const [round, fault] of faultPoints.entries()) {
-    it(`anchors exactly once after a crash ${fault}`, async function () {
+  const rounds = Number(process.env.CREDANCHOR_SOAK_ROUNDS ?? 1);
+  const plan = Array.from({ length: rounds }, () => faultPoints).flat();
+  for (const [round, fault] of plan.entries()) {
+    it(`anchors exactly once after a crash ${fault}${rounds > 1 ? ` (round ${Math.floor(round / faultPoints.length) + 1})` : ""}`, async function () {
       service = await spawnService({ rpcUrl: node.url, dataDir, env: { ...env, CREDANCHOR_FAULT: fault } });
       const credentials = Array.from({ length: 25 }, (_, i) => sampleCredential({ n: round * 1000 + i }));
       const submitted = await call(service, "POST", "/v1/credentials", { credentials });
@@ -68,7 +73,7 @@ describe("crash safety: SIGKILL at every publishing step, then restart", functio
       service = await spawnService({ rpcUrl: node.url, dataDir, env });
       const restarted = service;
       await eventually(async () => {
-        const { body } = await call(restarted, "GET", "/v1/batches");
+        const { body } = await call(restarted, "GET", "/v1/batches?limit=1000");
         return body.batches.every((batch: any) => batch.state === "anchored") ? true : undefined;
       }, 30_000, "every batch anchored after restart");
       await service.stop();
@@ -78,9 +83,9 @@ describe("crash safety: SIGKILL at every publishing step, then restart", functio
 
   it("has exactly one on-chain batch per local batch, and every accepted credential verifies", async function () {
     service = await spawnService({ rpcUrl: node.url, dataDir, env });
-    const { body } = await call(service, "GET", "/v1/batches");
+    const { body } = await call(service, "GET", "/v1/batches?limit=1000");
     const batches = body.batches as any[];
-    expect(batches).to.have.length(faultPoints.length);
+    expect(batches).to.have.length(plan.length);
     const registry = (await call(service, "GET", `/v1/credentials/${accepted[0]!.id}`)).body.credential.proof.registry as `0x${string}`;
     const events = await client.getContractEvents({ address: registry, abi: registryAbi, eventName: "BatchAnchored", fromBlock: 0n });
     expect(events).to.have.length(batches.length);
@@ -91,7 +96,7 @@ describe("crash safety: SIGKILL at every publishing step, then restart", functio
       const [record] = (await client.readContract({ address: registry, abi: registryAbi, functionName: "getBatch", args: [batch.chainBatchId] })) as any;
       expect(Number(record.leafCount)).to.equal(batch.size);
     }
-    expect(accepted).to.have.length(faultPoints.length * 25);
+    expect(accepted).to.have.length(plan.length * 25);
     for (const { id } of accepted) {
       const { status, body: credential } = await call(service, "GET", `/v1/credentials/${id}`);
       expect(status).to.equal(200);

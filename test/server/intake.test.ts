@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
 
-import { credentialHash, leafHash } from "../../core/index.ts";
+import { buildTree, credentialHash, leafHash } from "../../core/index.ts";
 import { createBatcher } from "../../server/batcher.ts";
 import { createHashPool } from "../../server/hashing/pool.ts";
 import { prepareItems } from "../../server/hashing/prepare.ts";
@@ -43,6 +43,16 @@ describe("intake internals", function () {
       const text = JSON.stringify(sampleCredential({ n: 1 }));
       const prepared = prepareItems({ texts: [text, text], issuerIdentifier: "did:web:demo.credanchor.local" });
       expect(Buffer.compare(prepared.hashes.subarray(0, 32), prepared.hashes.subarray(32, 64))).to.not.equal(0);
+    });
+  });
+
+  describe("hash pool", function () {
+    it("builds the same tree on a worker thread as core does inline", async function () {
+      const pool = createHashPool({ size: 1 });
+      const leaves = new Uint8Array(5000 * 32).map((_, i) => (i * 2654435761) >>> 24);
+      const nodes = await pool.buildTreeNodes(leaves.slice());
+      expect(Buffer.from(nodes).equals(Buffer.from(buildTree({ leaves }).nodes))).to.equal(true);
+      await pool.close();
     });
   });
 
