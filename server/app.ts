@@ -4,6 +4,8 @@
  * revoker key). server/main.ts is the one place that builds real ones; tests build their
  * own and run the real thing.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+
 import express, { type Express } from "express";
 import type { Chain, PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
@@ -12,10 +14,11 @@ import type { Logger } from "pino";
 import type { Batcher } from "./batcher.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
-import { authenticate } from "./http/auth.ts";
+import { authenticate, createAuthenticator } from "./http/auth.ts";
 import { errorHandler } from "./http/errorHandler.ts";
+import { createFastPath, type FastPath } from "./http/fastPath.ts";
 import { observe } from "./http/observe.ts";
-import { rateLimit } from "./http/rateLimit.ts";
+import { createRateLimiter, rateLimit } from "./http/rateLimit.ts";
 import type { ServiceMetrics } from "./metrics.ts";
 import { createProofService } from "./proofs.ts";
 import type { PublisherHealth } from "./publisher.ts";
@@ -46,6 +49,22 @@ export type AppDeps = {
   /** Bytes of batch trees cached for proofs (default 256 MiB). */
   readonly proofCacheBytes?: number | undefined;
 };
+
+/**
+ * The request listener to serve: the proof-query fast path (http/fastPath.ts) in front of
+ * the express app.
+ *
+ * @example
+ * ```ts
+ * http.createServer(requestListener(createApp(deps))).listen(8787);
+ * ```
+ */
+export function requestListener(app: Express): (req: IncomingMessage, res: ServerResponse) => void {
+  const fast = app.locals.fastPath as FastPath | undefined;
+  return (req, res) => {
+    if (fast === undefined || !fast(req, res)) app(req, res);
+  };
+}
 
 /**
  * Builds the app.
@@ -89,12 +108,12 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
   app.use(observe({ logger: deps.logger, metrics: deps.metrics, timeoutMs: deps.settings.limits.requestTimeoutMs }));
 
+  const authenticator = createAuthenticator({ tokens: context.tokens, store: deps.store });
+  const limiter = createRateLimiter({ perSecond: deps.settings.limits.rateLimitPerSecond, burst: deps.settings.limits.rateLimitBurst });
+  app.locals.fastPath = createFastPath({ store: deps.store, proofs: context.proofs, authenticator, limiter, metrics: deps.metrics }) satisfies FastPath;
+
   registerHealthRoutes(app, context);
-  app.use(
-    "/v1",
-    authenticate({ tokens: context.tokens, store: deps.store }),
-    rateLimit({ perSecond: deps.settings.limits.rateLimitPerSecond, burst: deps.settings.limits.rateLimitBurst }),
-  );
+  app.use("/v1", authenticate(authenticator), rateLimit(limiter));
   registerCredentialRoutes(app, context);
   registerStatusRoutes(app, context);
   registerBatchRoutes(app, context);

@@ -7,12 +7,12 @@
  * publisher. Everything else receives its dependencies from here.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 
 import type { Logger } from "pino";
 
-import { createApp } from "./app.ts";
+import { createApp, requestListener } from "./app.ts";
 import { createBatcher } from "./batcher.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
@@ -154,8 +154,13 @@ export async function startService(parameters: {
     },
     proofCacheBytes: config.proofCacheBytes,
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.listen.port, config.listen.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const server = createServer(requestListener(app));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.listen.port, config.listen.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   server.requestTimeout = config.limits.requestTimeoutMs + 5_000;
   server.headersTimeout = 30_000;

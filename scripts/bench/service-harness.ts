@@ -82,6 +82,17 @@ export function cpuSeconds(pid: number, which: "all" | "user" | "system" = "all"
   }
 }
 
+/** CPU seconds used by the process's main thread alone (its thread id is the pid). */
+export function mainThreadCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The machine's 1-minute load average (context for the figures). */
 export function loadAverage(): string {
   try {

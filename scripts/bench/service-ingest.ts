@@ -7,7 +7,9 @@
  *
  * Target: >= 20,000 credentials/s.
  */
-import { bulkBodies, cpuSeconds, fmt, loadAverage, startBenchService } from "./service-harness.ts";
+import { availableParallelism } from "node:os";
+
+import { bulkBodies, cpuSeconds, fmt, loadAverage, mainThreadCpuSeconds, startBenchService } from "./service-harness.ts";
 
 const total = Number(process.argv[2] ?? 200_000);
 const perRequest = Number(process.argv[3] ?? 10_000);
@@ -36,6 +38,7 @@ try {
   let next = 0;
   const pid = bench.service.child.pid!;
   const cpuBefore = cpuSeconds(pid);
+  const mainBefore = mainThreadCpuSeconds(pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -49,10 +52,16 @@ try {
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
+  const main = mainThreadCpuSeconds(pid) - mainBefore;
   latencies.sort((a, b) => a - b);
   console.log(`ingestion: ${fmt(requests * perRequest)} credentials in ${fmt(seconds, 2)} s`);
   console.log(`  ${fmt((requests * perRequest) / seconds)} credentials/s   (target >= 20,000)`);
   console.log(`  service CPU: ${fmt((cpu * 1e6) / (requests * perRequest))} µs per credential (all threads) = ${fmt((requests * perRequest) / cpu)} credentials per CPU-second; load average ${loadAverage()}`);
+  const count = requests * perRequest;
+  const mainUs = (main * 1e6) / count;
+  const totalUs = (cpu * 1e6) / count;
+  const cores = availableParallelism();
+  console.log(`  main thread: ${fmt(mainUs)} µs per credential; capacity with ${cores} idle cores ≈ ${fmt(1e6 / Math.max(mainUs, totalUs / cores))} credentials/s (limited by ${mainUs > totalUs / cores ? "the main thread" : "total CPU"})`);
   console.log(`  request latency p50 ${fmt(latencies[Math.floor(latencies.length / 2)]!)} ms, max ${fmt(latencies.at(-1)!)} ms (${fmt(perRequest)} per request, ${concurrency} concurrent)`);
 } finally {
   await bench.stop();

@@ -28,27 +28,27 @@ export function requireScope(res: Response, scope: TokenScope): AuthContext {
   return auth;
 }
 
+/** Resolves an Authorization header to its token and institution (shared with fastPath.ts). */
+export type Authenticator = (header: string | undefined) => Promise<AuthContext>;
+
 /**
- * Middleware: 401 unless `Authorization: Bearer <token>` names a live token.
+ * 401 unless `header` is `Bearer <token>` naming a live token.
  *
  * @example
  * ```ts
- * app.use("/v1", authenticate({ tokens, store }));
+ * const authenticateHeader = createAuthenticator({ tokens, store });
+ * const { token, institution } = await authenticateHeader(req.headers.authorization);
  * ```
  */
-export function authenticate(parameters: { readonly tokens: TokenAuthenticator; readonly store: Store }) {
+export function createAuthenticator(parameters: { readonly tokens: TokenAuthenticator; readonly store: Store }): Authenticator {
   const institutions = new Map<number, InstitutionRow>();
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const header = req.headers.authorization;
+  return async (header) => {
     if (header === undefined) {
       throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "Missing Authorization header." });
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match === null) {
-      throw new ServiceError({
-        code: "CA_UNAUTHENTICATED",
-        message: "The Authorization header must be `Bearer <token>`.",
-      });
+      throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "The Authorization header must be `Bearer <token>`." });
     }
     const token = await parameters.tokens.authenticate(match[1]!);
     if (token === undefined) {
@@ -60,7 +60,21 @@ export function authenticate(parameters: { readonly tokens: TokenAuthenticator; 
       if (institution === undefined) throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "The token's institution is unknown." });
       institutions.set(token.institutionId, institution);
     }
-    res.locals.auth = { token, institution } satisfies AuthContext;
+    return { token, institution };
+  };
+}
+
+/**
+ * Middleware: 401 unless `Authorization: Bearer <token>` names a live token.
+ *
+ * @example
+ * ```ts
+ * app.use("/v1", authenticate(createAuthenticator({ tokens, store })));
+ * ```
+ */
+export function authenticate(authenticator: Authenticator) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    res.locals.auth = await authenticator(req.headers.authorization);
     next();
   };
 }

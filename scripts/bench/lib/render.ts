@@ -162,14 +162,40 @@ function summary(report: RunReport): string {
     for (const result of service.results) {
       rows.push([`Service: ${result.impl} (${result.bench}, n = ${int(result.size)})`, duration(result.medianMs), "", "", ""]);
     }
-    if (service.results.length === 0) {
-      // Scripts that print figures as text: their lines naming a target or a rate.
-      for (const line of service.output.split("\n").filter((l) => /target|\/s\b|p99/i.test(l)).slice(0, 4)) {
-        rows.push([`Service (${service.script})`, line.trim().replaceAll("|", "\\|"), "", "", ""]);
-      }
-    }
+    if (service.results.length === 0) rows.push(...serviceTargetRows(service.output));
   }
   return table(["Figure", "credanchor", "Peer", "Ratio (peer ÷ credanchor)", "Target"], rows);
+}
+
+/**
+ * Summary rows from service scripts that print figures as text: every line with
+ * "(target <op> <number>)", labelled by its own "label:" or the last unindented line,
+ * and judged against the target (the named metric, e.g. p99, when the target names one).
+ */
+export function serviceTargetRows(output: string): string[][] {
+  const rows: string[][] = [];
+  let context = "";
+  for (const raw of output.split("\n")) {
+    const line = raw.replace(/\s+$/, "");
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const targetMatch = /\(target\s+(?:(\w+)\s+)?(>=|<=|≥|≤)\s*([\d,.]+)\s*([^)]*)\)/.exec(line);
+    if (!targetMatch) {
+      if (!/^\s/.test(line)) context = (line.endsWith(":") ? line.slice(0, -1) : line.split(": ")[0]!).trim();
+      continue;
+    }
+    const [, metric, op, limitText, unit] = targetMatch;
+    const before = line.slice(0, targetMatch.index).trim();
+    const colon = before.lastIndexOf(":");
+    const label = colon > 0 ? before.slice(0, colon).trim() : context;
+    const value = (colon > 0 ? before.slice(colon + 1) : before).trim().replace(/\s{2,}/g, " ");
+    const number = (metric ? new RegExp(`${metric}\\s+([\\d,.]+)`).exec(value)?.[1] : /([\d,.]*\d)/.exec(value)?.[1]) ?? "";
+    const measured = Number(number.replaceAll(",", ""));
+    const limit = Number(limitText!.replaceAll(",", ""));
+    const met = op === ">=" || op === "≥" ? measured >= limit : measured <= limit;
+    const target = `${metric ? metric + " " : ""}${op === ">=" || op === "≥" ? "≥" : "≤"} ${limitText}${unit ? " " + unit.trim() : ""}`;
+    rows.push([`Service: ${label || "figure"}`, value.replaceAll("|", "\\|"), "", "", `${target}: ${Number.isFinite(measured) && number !== "" ? (met ? "met" : "**MISSED**") : "?"}`]);
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -342,7 +368,7 @@ function verifySection(report: RunReport): string {
           : "cold: fresh `node cli/bin.js verify <file>` process";
     const extra =
       r.bench === "verify-bulk"
-        ? `${int(Number(r.extra?.["credentialsPerSecond"]))} credentials/s`
+        ? `${int(Number(r.extra?.["credentialsPerSecond"]))} credentials/s, ${String(r.extra?.["rpcRequestsPerRun"] ?? "?")} RPC requests per run`
         : r.bench === "verify-warm"
           ? `p99 ${duration(Number(r.extra?.["p99Ms"]))}`
           : "";
@@ -374,11 +400,20 @@ such script it finds (hook: \`runServiceBenchmarks\`), so the next \`npm run ben
 `;
   }
   const parts = report.service.map((service) => {
-    if (service.results.length === 0) return `### ${service.script}\n\nCommand: \`${service.command}\`\n\n\`\`\`\n${service.output}\n\`\`\`\n`;
+    const output = service.output
+      .split("\n")
+      .filter((line) => !/^\s*stored [\d,]+\s*$/.test(line))
+      .join("\n")
+      .trim();
+    if (service.results.length === 0) return `### ${service.script}\n\nCommand: \`${service.command}\`\n\n\`\`\`\n${output}\n\`\`\`\n`;
     const rows = service.results.map((r) => [r.impl, r.bench, int(r.size), duration(r.medianMs), String(r.timesMs.length), mib(r.peakRssMiB)]);
     return `### ${service.script}\n\n${table(["What", "Bench", "n", "Median", "Runs", "Peak RSS"], rows, [2, 3, 4, 5])}\n\nChecks: ${service.results.flatMap((r) => r.checks).join("; ")}\n\nCommand: \`${service.command}\`\n`;
   });
-  return `## 4. Service\n\n${parts.join("\n")}${report.serviceSections.length > 0 ? "\n" + report.serviceSections.join("\n") : ""}`;
+  const intro =
+    "The service benchmarks are scripts/bench/service-*.ts (owned with the service); run-all runs them and keeps\n" +
+    "their output as printed. Each figure is one run of the real service process against a local Hardhat node,\n" +
+    "measured and checked (HTTP status of every response, anchoring) by those scripts, not a median.\n\n";
+  return `## 4. Service\n\n${intro}${parts.join("\n")}${report.serviceSections.length > 0 ? "\n" + report.serviceSections.join("\n") : ""}`;
 }
 
 // ---------------------------------------------------------------------------------------
