@@ -179,3 +179,51 @@ export {
   type IterateBatchEntriesParameters,
   type IterateBatchEntriesReturnType,
 } from "./batch.ts";
+export { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
+export { describeReason, MAX_REASON_CODE, parseReason, reasonCodes, type ReasonName } from "./reasons.ts";
+export {
+  credentialStatusNames,
+  findAnchoring,
+  hasRegistryCode,
+  institutionStatusNames,
+  isTransportFailure,
+  readBatch,
+  readChainId,
+  readCredentialStatuses,
+  readInstitution,
+  readKeyRecord,
+  rpcRead,
+  type AnchoringRecord,
+  type BatchRecord,
+  type CredentialStatusName,
+  type InstitutionRecord,
+  type InstitutionStatusName,
+  type KeyRecord,
+  type RegistryClient,
+  type RegistryLocation,
+} from "./registry.ts";
+export {
+  blockAtTimestamp,
+  readStatusHistory,
+  statusFromHistory,
+  type ReadStatusHistoryParameters,
+  type StatusEvent,
+} from "./history.ts";
+export {
+  checkIds,
+  type CheckId,
+  type CheckOutcome,
+  type VerificationCheck,
+  type VerificationReport,
+  type VerificationStatus,
+  type VerifyOptions,
+} from "./verify/types.ts";
+export {
+  verifyCredential,
+  verifyCredentials,
+  type VerifyCredentialParameters,
+  type VerifyCredentialReturnType,
+  type VerifyCredentialsParameters,
+  type VerifyCredentialsReturnType,
+} from "./verify/verifyCredentials.ts";
+export { issuerIdOf, issuerMatches } from "./verify/issuerMatches.ts";

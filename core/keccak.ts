@@ -2,8 +2,8 @@
  * The keccak-256 backend every other core file hashes with.
  *
  * Chosen by measurement (scripts/bench/core-keccak.ts, 2-core AMD EPYC, Node 24):
- * hash-wasm ~0.9 µs per 65-byte tree preimage and ~7 µs per 1.5 KB credential,
- * against ~9.7 µs and ~66 µs for @noble/hashes. The WASM hasher is created once, at
+ * hash-wasm ~0.9-1.1 µs per 65-byte tree preimage and ~7 µs per 1.5 KB credential,
+ * against ~6.5-9.7 µs and ~66 µs for @noble/hashes. The WASM hasher is created once, at
  * module load, with top-level await (fine in browsers and Node ESM). Where
  * WebAssembly is unavailable (e.g. a Content-Security-Policy without
  * 'wasm-unsafe-eval') core falls back to @noble/hashes: same digests, slower.

@@ -110,7 +110,14 @@ export function createApp(deps: AppDeps): Express {
 
   const authenticator = createAuthenticator({ tokens: context.tokens, store: deps.store });
   const limiter = createRateLimiter({ perSecond: deps.settings.limits.rateLimitPerSecond, burst: deps.settings.limits.rateLimitBurst });
-  app.locals.fastPath = createFastPath({ store: deps.store, proofs: context.proofs, authenticator, limiter, metrics: deps.metrics }) satisfies FastPath;
+  app.locals.fastPath = createFastPath({
+    store: deps.store,
+    proofs: context.proofs,
+    authenticator,
+    limiter,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  }) satisfies FastPath;
 
   registerHealthRoutes(app, context);
   app.use("/v1", authenticate(authenticator), rateLimit(limiter));

@@ -9,6 +9,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+import type { Logger } from "pino";
+
 import { errorResponse, notFound, ServiceError } from "../errors.ts";
 import { lifecycleOf } from "../intake.ts";
 import type { ServiceMetrics } from "../metrics.ts";
@@ -42,8 +44,9 @@ export function createFastPath(parameters: {
   readonly authenticator: Authenticator;
   readonly limiter: RateLimiter;
   readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
 }): FastPath {
-  const { store, proofs, authenticator, limiter, metrics } = parameters;
+  const { store, proofs, authenticator, limiter, metrics, logger } = parameters;
   return (req, res) => {
     if (req.method !== "GET" || req.url === undefined) return false;
     const match = PROOF_PATH.exec(req.url);
@@ -66,6 +69,7 @@ export function createFastPath(parameters: {
         send(res, 200, await proofs.proofOf(credential));
       } catch (error) {
         const { status, body, headers } = errorResponse(error);
+        if (status >= 500) logger.error({ err: error, path: ROUTE }, "proof query failed");
         if (!res.headersSent) send(res, status, body, headers);
       } finally {
         metrics.httpDuration.observe({ method: "GET", route: ROUTE, status: String(res.statusCode) }, (performance.now() - started) / 1000);

@@ -13,21 +13,21 @@ import { Worker } from "node:worker_threads";
 
 import { encodeHex } from "../../core/hex.ts";
 import { SCHEMA_VERSION, schemaSql } from "./schema.ts";
-import type {
-  BatchPatch,
-  BatchRow,
-  BatchState,
-  ChainIdentity,
-  ChainOpRow,
-  CredentialWithBatch,
-  InstitutionRow,
-  IntakeRecord,
-  Store,
-  SubmitCredentialsParameters,
-  SubmitResult,
-  TokenRow,
-  TokenScope,
-} from "./types.ts";
+import { createIntakeTransaction } from "./sqliteIntake.ts";
+import {
+  BATCH_COLUMNS,
+  CREDENTIAL_COLUMNS,
+  equalBytes,
+  hashPrefix,
+  PATCH_COLUMNS,
+  SELECT_BATCH,
+  toBatch,
+  toCredential,
+  toInstitution,
+  toToken,
+  type Row,
+} from "./sqliteRows.ts";
+import type { BatchPatch, BatchRow, ChainIdentity, ChainOpRow, CredentialWithBatch, Store } from "./types.ts";
 
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
@@ -36,118 +36,6 @@ export type CreateSqliteStoreParameters = {
   /** Checkpoint the WAL from a worker thread (default true for files). */
   readonly backgroundCheckpoints?: boolean | undefined;
 };
-
-type Row = Record<string, unknown>;
-
-const BATCH_COLUMNS = `b.id AS b_id, b.institution_id AS b_institution_id, b.state AS b_state, b.size AS b_size,
-  b.created_at AS b_created_at, b.first_at AS b_first_at, b.closed_at AS b_closed_at, b.merkle_root AS b_merkle_root,
-  b.chain_batch_id AS b_chain_batch_id, b.nonce AS b_nonce, b.from_address AS b_from_address, b.raw_tx AS b_raw_tx,
-  b.tx_hash AS b_tx_hash, b.sent_at AS b_sent_at, b.block_number AS b_block_number, b.block_hash AS b_block_hash,
-  b.tx_index AS b_tx_index, b.mined_at AS b_mined_at, b.anchored_at AS b_anchored_at, b.attempts AS b_attempts,
-  b.last_error AS b_last_error, b.next_attempt_at AS b_next_attempt_at`;
-
-const CREDENTIAL_COLUMNS = `c.seq, c.id, c.institution_id, c.batch_id, c.leaf_index, c.client_id, c.credential_hash,
-  c.leaf_hash, c.salt, c.body, c.created_at`;
-
-/** Patch field → column. */
-const PATCH_COLUMNS: Record<keyof BatchPatch, string> = {
-  nonce: "nonce",
-  fromAddress: "from_address",
-  rawTx: "raw_tx",
-  txHash: "tx_hash",
-  sentAt: "sent_at",
-  blockNumber: "block_number",
-  blockHash: "block_hash",
-  txIndex: "tx_index",
-  minedAt: "mined_at",
-  anchoredAt: "anchored_at",
-  attempts: "attempts",
-  lastError: "last_error",
-  nextAttemptAt: "next_attempt_at",
-};
-
-function toBatch(row: Row): BatchRow {
-  return {
-    id: row.b_id as number,
-    institutionId: row.b_institution_id as number,
-    state: row.b_state as BatchState,
-    size: row.b_size as number,
-    createdAt: row.b_created_at as number,
-    firstAt: row.b_first_at as number | null,
-    closedAt: row.b_closed_at as number | null,
-    merkleRoot: row.b_merkle_root as `0x${string}` | null,
-    chainBatchId: row.b_chain_batch_id as `0x${string}` | null,
-    nonce: row.b_nonce as number | null,
-    fromAddress: row.b_from_address as string | null,
-    rawTx: row.b_raw_tx as `0x${string}` | null,
-    txHash: row.b_tx_hash as `0x${string}` | null,
-    sentAt: row.b_sent_at as number | null,
-    blockNumber: row.b_block_number as number | null,
-    blockHash: row.b_block_hash as `0x${string}` | null,
-    txIndex: row.b_tx_index as number | null,
-    minedAt: row.b_mined_at as number | null,
-    anchoredAt: row.b_anchored_at as number | null,
-    attempts: row.b_attempts as number,
-    lastError: row.b_last_error as string | null,
-    nextAttemptAt: row.b_next_attempt_at as number | null,
-  };
-}
-
-function toCredential(row: Row): CredentialWithBatch {
-  return {
-    seq: row.seq as number,
-    id: row.id as string,
-    institutionId: row.institution_id as number,
-    batchId: row.batch_id as number,
-    leafIndex: row.leaf_index as number,
-    clientId: row.client_id as string | null,
-    credentialHash: encodeHex(row.credential_hash as Uint8Array),
-    leafHash: encodeHex(row.leaf_hash as Uint8Array),
-    salt: encodeHex(row.salt as Uint8Array),
-    body: row.body as string,
-    createdAt: row.created_at as number,
-    batch: toBatch(row),
-  };
-}
-
-function toToken(row: Row): TokenRow {
-  return {
-    id: row.id as string,
-    institutionId: row.institution_id as number,
-    name: row.name as string,
-    scopes: String(row.scopes).split(",").filter(Boolean) as TokenScope[],
-    createdAt: row.created_at as number,
-    revokedAt: row.revoked_at as number | null,
-  };
-}
-
-function toInstitution(row: Row): InstitutionRow {
-  return {
-    id: row.id as number,
-    name: row.name as string,
-    identifier: row.identifier as string,
-    metadataUri: row.metadata_uri as string,
-    adminAddress: row.admin_address as string,
-    createdAt: row.created_at as number,
-  };
-}
-
-/** First 6 bytes of a hash as a safe integer: the key of the hash indexes. */
-export function hashPrefix(hash: Uint8Array): number {
-  return hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + ((hash[2]! << 24) >>> 0) + (hash[3]! << 16) + (hash[4]! << 8) + hash[5]!;
-}
-
-/** True for the unique-constraint failure of an idempotency key. */
-function isClientIdConflict(error: unknown): boolean {
-  const message = (error as Error | undefined)?.message ?? "";
-  return /UNIQUE constraint failed: credentials\.institution_id, credentials\.client_id/.test(message);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Opens (and creates or migrates) the SQLite database at `path`.
@@ -215,143 +103,8 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     );
   };
 
-  const selectBatch = `SELECT ${BATCH_COLUMNS} FROM batches b`;
-
-  function openBatchFor(institutionId: number, now: number): BatchRow {
-    const row = statement(`${selectBatch} WHERE b.institution_id = ? AND b.state = 'open'`).get(institutionId) as
-      | Row
-      | undefined;
-    if (row !== undefined) return toBatch(row);
-    const { lastInsertRowid } = statement(
-      "INSERT INTO batches (institution_id, state, size, created_at) VALUES (?, 'open', 0, ?)",
-    ).run(institutionId, now);
-    return toBatch(statement(`${selectBatch} WHERE b.id = ?`).get(Number(lastInsertRowid)) as Row);
-  }
-
-  /**
-   * Optimistic first: insert without looking each idempotency key up (the unique index
-   * on (institution, client_id) is the guard). A resubmitted key makes the insert fail;
-   * then the transaction is rolled back and run again looking every key up. New keys,
-   * the common case, so cost no extra index probe.
-   */
-  function submit(parameters: SubmitCredentialsParameters): SubmitResult {
-    try {
-      return submitOnce(parameters, false);
-    } catch (error) {
-      if (!isClientIdConflict(error)) throw error;
-      return submitOnce(parameters, true);
-    }
-  }
-
-  function submitOnce(parameters: SubmitCredentialsParameters, probe: boolean): SubmitResult {
-    const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
-    return transaction((): SubmitResult => {
-      const records: (IntakeRecord | undefined)[] = new Array(items.length);
-      const conflicts: { position: number; clientId: string }[] = [];
-      const fresh: number[] = [];
-      const firstByKey = new Map<string, number>();
-      const aliases: [number, number][] = []; // [position, position of the first with that key]
-      const byClient = statement(
-        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
-         WHERE c.institution_id = ? AND c.client_id = ?`,
-      );
-      for (let position = 0; position < items.length; position++) {
-        const item = items[position]!;
-        if (item.clientId === null) {
-          fresh.push(position);
-          continue;
-        }
-        const first = firstByKey.get(item.clientId);
-        if (first !== undefined) {
-          if (items[first]!.body === item.body) aliases.push([position, first]);
-          else conflicts.push({ position, clientId: item.clientId });
-          continue;
-        }
-        firstByKey.set(item.clientId, position);
-        const existing = probe ? (byClient.get(institutionId, item.clientId) as Row | undefined) : undefined;
-        if (existing === undefined) {
-          fresh.push(position);
-        } else if (existing.body !== item.body) {
-          conflicts.push({ position, clientId: item.clientId });
-        } else {
-          const credential = toCredential(existing);
-          records[position] = {
-            id: credential.id,
-            clientId: credential.clientId,
-            credentialHash: existing.credential_hash as Uint8Array,
-            batchId: credential.batchId,
-            leafIndex: credential.leafIndex,
-            leafHash: existing.leaf_hash as Uint8Array,
-            batchState: credential.batch.state,
-            existing: true,
-          };
-        }
-      }
-      if (conflicts.length > 0) return { ok: false, conflicts };
-
-      const filledBatches: number[] = [];
-      const grow = statement(
-        "UPDATE batches SET size = size + ?, first_at = COALESCE(first_at, ?) WHERE id = ? AND state = 'open' RETURNING size",
-      );
-      const markFull = statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open'");
-      const insert = statement(
-        `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt,
-           body, created_at, ch_prefix, lh_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      let cursor = 0;
-      while (cursor < fresh.length) {
-        const batch = openBatchFor(institutionId, now);
-        const take = Math.min(fresh.length - cursor, maxSize - batch.size);
-        if (take <= 0) {
-          // Capacity lowered since the batch opened: seal it and open the next.
-          markFull.run(batch.id);
-          filledBatches.push(batch.id);
-          continue;
-        }
-        const grown = grow.get(take, now, batch.id) as Row;
-        const end = grown.size as number;
-        let leafIndex = end - take;
-        const state: BatchState = end >= maxSize ? "full" : "open";
-        for (let k = 0; k < take; k++, leafIndex++) {
-          const position = fresh[cursor + k]!;
-          const item = items[position]!;
-          const leaf = leafHash(leafIndex, item.credentialHash);
-          const id = newId();
-          insert.run(
-            id,
-            institutionId,
-            batch.id,
-            leafIndex,
-            item.clientId,
-            item.credentialHash,
-            leaf,
-            item.salt,
-            item.body,
-            now,
-            hashPrefix(item.credentialHash),
-            hashPrefix(leaf),
-          );
-          records[position] = {
-            id,
-            clientId: item.clientId,
-            credentialHash: item.credentialHash,
-            batchId: batch.id,
-            leafIndex,
-            leafHash: leaf,
-            batchState: state,
-            existing: false,
-          };
-        }
-        cursor += take;
-        if (state === "full") {
-          markFull.run(batch.id);
-          filledBatches.push(batch.id);
-        }
-      }
-      for (const [position, first] of aliases) records[position] = { ...records[first]!, existing: true };
-      return { ok: true, records: records as IntakeRecord[], filledBatches };
-    });
-  }
+  const selectBatch = SELECT_BATCH;
+  const submit = createIntakeTransaction({ statement, transaction });
 
   function findByHash(institutionId: number, hash: Uint8Array): CredentialWithBatch[] {
     const prefix = hashPrefix(hash);

@@ -7,6 +7,9 @@ import { expect } from "chai";
 import { createServer, request as httpRequest, type Server } from "node:http";
 
 import { loadConfig } from "../../server/config.ts";
+import { sendRegistryCall } from "../../server/chain/clients.ts";
+import { devAccounts } from "../../server/chain/devAccounts.ts";
+import { ROLES } from "../../server/institutions.ts";
 import type { HardhatNode } from "../../server/chain/devNode.ts";
 import { registryAbi } from "../../server/chain/registryAbi.ts";
 import { startService } from "../../server/main.ts";
@@ -208,6 +211,29 @@ describe("publisher: reorgs and RPC outages", function () {
     expect(anchored.confirmations).to.be.at.least(3);
     const { body: record } = await reorg.request("GET", `/v1/credentials/${body.id}`);
     await expectVerifiesOnChain({ client: reorg.client, registry: reorg.registry, portable: record.credential });
+  });
+
+  it("retries a batch the registry refuses (anchorer role removed) with backoff, and anchors it once the role is back", async function () {
+    const { service } = outage;
+    const call = { client: service.chain.client, chain: service.chain.chain, registry: service.chain.registry };
+    const anchorer = service.chain.accounts.anchorer.address;
+    const institution = outage.institutions.a.id;
+    await sendRegistryCall({ ...call, account: devAccounts().admin, functionName: "revokeRoles", args: [institution, anchorer, ROLES.anchorer] });
+    const { body } = await outage.request("POST", "/v1/credentials", { body: sampleCredential({ n: 3 }) });
+    await outage.request("POST", "/v1/batches/close");
+    const refused = await eventually(async () => {
+      const { body: batch } = await outage.request("GET", `/v1/batches/${body.batch}`);
+      return batch.attempts >= 1 && batch.lastError !== null ? batch : undefined;
+    });
+    expect(refused.state).to.equal("closed");
+    expect(refused.lastError).to.include("CredentialRegistryUnauthorized");
+    const metrics = await outage.request("GET", "/metrics", { token: null });
+    expect(metrics.text).to.match(/credanchor_tx_failures_total\{kind="anchor",reason="reverted"\} [1-9]/);
+    await sendRegistryCall({ ...call, account: devAccounts().admin, functionName: "grantRoles", args: [institution, anchorer, ROLES.anchorer] });
+    await eventually(async () => {
+      const { body: batch } = await outage.request("GET", `/v1/batches/${body.batch}`);
+      return batch.state === "anchored" ? true : undefined;
+    }, 30_000, "anchored after the role is restored");
   });
 
   it("keeps accepting credentials while the RPC is down, reports not ready, and anchors once it is back", async function () {

@@ -1,0 +1,118 @@
+/**
+ * Row mapping for the SQLite store: column lists and row → record conversions.
+ */
+import { encodeHex } from "../../core/hex.ts";
+import type { BatchPatch, BatchRow, BatchState, CredentialWithBatch, InstitutionRow, TokenRow, TokenScope } from "./types.ts";
+
+/** A row as node:sqlite returns it. */
+export type Row = Record<string, unknown>;
+
+/** Batch columns, aliased `b_*` so they can be joined with credential columns. */
+export const BATCH_COLUMNS = `b.id AS b_id, b.institution_id AS b_institution_id, b.state AS b_state, b.size AS b_size,
+  b.created_at AS b_created_at, b.first_at AS b_first_at, b.closed_at AS b_closed_at, b.merkle_root AS b_merkle_root,
+  b.chain_batch_id AS b_chain_batch_id, b.nonce AS b_nonce, b.from_address AS b_from_address, b.raw_tx AS b_raw_tx,
+  b.tx_hash AS b_tx_hash, b.sent_at AS b_sent_at, b.block_number AS b_block_number, b.block_hash AS b_block_hash,
+  b.tx_index AS b_tx_index, b.mined_at AS b_mined_at, b.anchored_at AS b_anchored_at, b.attempts AS b_attempts,
+  b.last_error AS b_last_error, b.next_attempt_at AS b_next_attempt_at`;
+
+/** Credential columns (table alias `c`). */
+export const CREDENTIAL_COLUMNS = `c.seq, c.id, c.institution_id, c.batch_id, c.leaf_index, c.client_id, c.credential_hash,
+  c.leaf_hash, c.salt, c.body, c.created_at`;
+
+/** Patch field → column. */
+/** `SELECT <batch columns> FROM batches b`. */
+export const SELECT_BATCH = `SELECT ${BATCH_COLUMNS} FROM batches b`;
+
+export const PATCH_COLUMNS: Record<keyof BatchPatch, string> = {
+  nonce: "nonce",
+  fromAddress: "from_address",
+  rawTx: "raw_tx",
+  txHash: "tx_hash",
+  sentAt: "sent_at",
+  blockNumber: "block_number",
+  blockHash: "block_hash",
+  txIndex: "tx_index",
+  minedAt: "mined_at",
+  anchoredAt: "anchored_at",
+  attempts: "attempts",
+  lastError: "last_error",
+  nextAttemptAt: "next_attempt_at",
+};
+
+export function toBatch(row: Row): BatchRow {
+  return {
+    id: row.b_id as number,
+    institutionId: row.b_institution_id as number,
+    state: row.b_state as BatchState,
+    size: row.b_size as number,
+    createdAt: row.b_created_at as number,
+    firstAt: row.b_first_at as number | null,
+    closedAt: row.b_closed_at as number | null,
+    merkleRoot: row.b_merkle_root as `0x${string}` | null,
+    chainBatchId: row.b_chain_batch_id as `0x${string}` | null,
+    nonce: row.b_nonce as number | null,
+    fromAddress: row.b_from_address as string | null,
+    rawTx: row.b_raw_tx as `0x${string}` | null,
+    txHash: row.b_tx_hash as `0x${string}` | null,
+    sentAt: row.b_sent_at as number | null,
+    blockNumber: row.b_block_number as number | null,
+    blockHash: row.b_block_hash as `0x${string}` | null,
+    txIndex: row.b_tx_index as number | null,
+    minedAt: row.b_mined_at as number | null,
+    anchoredAt: row.b_anchored_at as number | null,
+    attempts: row.b_attempts as number,
+    lastError: row.b_last_error as string | null,
+    nextAttemptAt: row.b_next_attempt_at as number | null,
+  };
+}
+
+export function toCredential(row: Row): CredentialWithBatch {
+  return {
+    seq: row.seq as number,
+    id: row.id as string,
+    institutionId: row.institution_id as number,
+    batchId: row.batch_id as number,
+    leafIndex: row.leaf_index as number,
+    clientId: row.client_id as string | null,
+    credentialHash: encodeHex(row.credential_hash as Uint8Array),
+    leafHash: encodeHex(row.leaf_hash as Uint8Array),
+    salt: encodeHex(row.salt as Uint8Array),
+    body: row.body as string,
+    createdAt: row.created_at as number,
+    batch: toBatch(row),
+  };
+}
+
+export function toToken(row: Row): TokenRow {
+  return {
+    id: row.id as string,
+    institutionId: row.institution_id as number,
+    name: row.name as string,
+    scopes: String(row.scopes).split(",").filter(Boolean) as TokenScope[],
+    createdAt: row.created_at as number,
+    revokedAt: row.revoked_at as number | null,
+  };
+}
+
+export function toInstitution(row: Row): InstitutionRow {
+  return {
+    id: row.id as number,
+    name: row.name as string,
+    identifier: row.identifier as string,
+    metadataUri: row.metadata_uri as string,
+    adminAddress: row.admin_address as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+/** First 6 bytes of a hash as a safe integer: the key of the hash indexes. */
+export function hashPrefix(hash: Uint8Array): number {
+  return hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + ((hash[2]! << 24) >>> 0) + (hash[3]! << 16) + (hash[4]! << 8) + hash[5]!;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
