@@ -77,9 +77,16 @@ export type FieldIssue = {
   readonly expected?: string | undefined;
 };
 
+/**
+ * A catalogue entry: the HTTP status an error answers with and the hint every instance
+ * carries. Core's codes are in {@link errorCatalogue}; the service and other layers keep
+ * catalogues of their own codes and pass the entry to {@link CredanchorError}.
+ */
+export type CatalogueEntry = { readonly httpStatus: number; readonly hint: string };
+
 /** What {@link CredanchorError} is built from. */
-export type CredanchorErrorParameters = {
-  readonly code: ErrorCode;
+export type CredanchorErrorParameters<Code extends string = ErrorCode> = {
+  readonly code: Code;
   readonly message: string;
   /** Extra hints, shown before the catalogue's default hint. */
   readonly hints?: readonly string[] | undefined;
@@ -88,8 +95,8 @@ export type CredanchorErrorParameters = {
 };
 
 /** The JSON body the service answers with: `{ error: CredanchorErrorJson }`. */
-export type CredanchorErrorJson = {
-  readonly code: ErrorCode;
+export type CredanchorErrorJson<Code extends string = ErrorCode> = {
+  readonly code: Code;
   readonly message: string;
   readonly hints: readonly string[];
   readonly details?: readonly FieldIssue[] | undefined;
@@ -108,16 +115,22 @@ export type CredanchorErrorJson = {
  * }
  * ```
  */
-export class CredanchorError extends Error {
+export class CredanchorError<Code extends string = ErrorCode> extends Error {
   override name = "CredanchorError";
-  readonly code: ErrorCode;
+  readonly code: Code;
   readonly hints: readonly string[];
   readonly details: readonly FieldIssue[] | undefined;
   readonly httpStatus: number;
 
-  constructor(parameters: CredanchorErrorParameters) {
+  /**
+   * @param entry The code's catalogue entry; defaults to core's {@link errorCatalogue}, so
+   * only layers with codes of their own (the service) pass it.
+   */
+  constructor(
+    parameters: CredanchorErrorParameters<Code>,
+    entry: CatalogueEntry = (errorCatalogue as Record<string, CatalogueEntry>)[parameters.code]!,
+  ) {
     super(parameters.message, parameters.cause === undefined ? undefined : { cause: parameters.cause });
-    const entry = errorCatalogue[parameters.code];
     this.code = parameters.code;
     this.hints = [...(parameters.hints ?? []), entry.hint];
     this.details = parameters.details;
@@ -125,7 +138,7 @@ export class CredanchorError extends Error {
   }
 
   /** The public shape (no stack, no cause): what the API returns and the CLI prints. */
-  toJSON(): CredanchorErrorJson {
+  toJSON(): CredanchorErrorJson<Code> {
     return this.details === undefined
       ? { code: this.code, message: this.message, hints: this.hints }
       : { code: this.code, message: this.message, hints: this.hints, details: this.details };

@@ -1,13 +1,9 @@
 /**
- * The service's own errors: same JSON shape as core's {@link CredanchorError}
- * (`{ code, message, hints, details? }`), with codes for what only a service can get
- * wrong (HTTP input, auth, limits, idempotency, chain writes).
- *
- * TODO(core): core/errors.ts's catalogue is closed (its constructor looks the code up),
- * so these codes live here. If core's catalogue grows these entries (or accepts
- * extensions), ServiceError can become a CredanchorError subclass.
+ * The service's own errors: core's {@link CredanchorError} (same class, same JSON shape
+ * `{ code, message, hints, details? }`) with a catalogue of codes for what only a service
+ * can get wrong (HTTP input, auth, limits, idempotency, chain writes).
  */
-import { CredanchorError, type FieldIssue } from "../core/errors.ts";
+import { CredanchorError, type CredanchorErrorJson, type FieldIssue } from "../core/errors.ts";
 
 /** Stable service error codes with their HTTP status and default hint. Append only. */
 export const serviceErrorCatalogue = {
@@ -70,12 +66,7 @@ export type ServiceErrorParameters = {
 };
 
 /** The JSON an error answers with, inside `{ error: … }`. */
-export type ErrorJson = {
-  readonly code: string;
-  readonly message: string;
-  readonly hints: readonly string[];
-  readonly details?: readonly RequestIssue[] | undefined;
-};
+export type ErrorJson = CredanchorErrorJson<string>;
 
 /**
  * An error of the service with a stable code. Match on `code`, never on `message`.
@@ -85,29 +76,14 @@ export type ErrorJson = {
  * throw new ServiceError({ code: "CA_NOT_FOUND", message: "No credential 0190… for this institution." });
  * ```
  */
-export class ServiceError extends Error {
+export class ServiceError extends CredanchorError<ServiceErrorCode> {
   override name = "ServiceError";
-  readonly code: ServiceErrorCode;
-  readonly hints: readonly string[];
-  readonly details: readonly RequestIssue[] | undefined;
-  readonly httpStatus: number;
+  declare readonly details: readonly RequestIssue[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(parameters: ServiceErrorParameters) {
-    super(parameters.message, parameters.cause === undefined ? undefined : { cause: parameters.cause });
-    const entry = serviceErrorCatalogue[parameters.code];
-    this.code = parameters.code;
-    this.hints = [...(parameters.hints ?? []), entry.hint];
-    this.details = parameters.details;
-    this.httpStatus = entry.httpStatus;
+    super(parameters, serviceErrorCatalogue[parameters.code]);
     this.headers = parameters.headers ?? {};
-  }
-
-  /** The public shape: no stack, no cause. */
-  toJSON(): ErrorJson {
-    return this.details === undefined
-      ? { code: this.code, message: this.message, hints: this.hints }
-      : { code: this.code, message: this.message, hints: this.hints, details: this.details };
   }
 }
 
