@@ -63,7 +63,7 @@ main(async () => {
   };
 
   const checks: string[] = [];
-  const { timesMs } = await timeRuns<Output>({
+  const { timesMs, cpuTimesMs } = await timeRuns<Output>({
     runs,
     run,
     verify: (output) => {
@@ -103,6 +103,8 @@ main(async () => {
     size,
     timesMs,
     medianMs: median(timesMs),
+    cpuTimesMs,
+    medianCpuMs: median(cpuTimesMs),
     peakRssMiB: peakRssMiB(),
     inputRssMiB: inputRss,
     checks,

@@ -20,7 +20,7 @@ main(async () => {
   const inputRss = rssMiB();
   const meanBytes = JSON.stringify(documents.slice(0, 100)).length / Math.min(100, size);
 
-  const { timesMs } = await timeRuns({
+  const { timesMs, cpuTimesMs } = await timeRuns({
     runs,
     // wrapDocuments is typed for its own schema type; the fixtures follow the v2 schema.
     run: () => wrapDocuments(documents as unknown as Parameters<typeof wrapDocuments>[0]),
@@ -42,6 +42,8 @@ main(async () => {
     size,
     timesMs,
     medianMs: median(timesMs),
+    cpuTimesMs,
+    medianCpuMs: median(cpuTimesMs),
     peakRssMiB: peakRssMiB(),
     inputRssMiB: inputRss,
     checks: [`all ${size} documents of run 1 pass verifySignature and share one root`],

@@ -6,7 +6,8 @@
  *
  * Options: --quick, --out <file>, --only <batch,tree,gas,service,verify> (with --only or
  * --quick the output goes to <tmpdir>/credanchor-bench/ unless --out says otherwise),
- * --render-from <tmpdir>/credanchor-bench/run-report.json (re-render a saved run, no measuring).
+ * --render-from <tmpdir>/credanchor-bench/run-report.json (re-render a saved run, no measuring),
+ * --merge with --only (re-measure some sections, keep the rest of the saved full run, rewrite BENCHMARKS.md).
  *
  * Each size runs in its own child process (peak RSS per size). A benchmark whose own
  * result checks fail is recorded as FAILED in BENCHMARKS.md, the other benchmarks still
@@ -31,7 +32,7 @@ const resultsDir = path.join(tmpdir(), "credanchor-bench");
 const outFile =
   outIndex >= 0
     ? path.resolve(args[outIndex + 1]!)
-    : quick || only !== undefined
+    : quick || (only !== undefined && !args.includes("--merge"))
       ? path.join(resultsDir, quick ? "BENCHMARKS.quick.md" : "BENCHMARKS.partial.md")
       : path.join(repoRoot, "BENCHMARKS.md");
 const enabled = (section: string) => only === undefined || only.has(section);
@@ -262,21 +263,36 @@ try {
 } catch {
   /* first run */
 }
+// --merge (with --only): keep the saved full run's other sections, replace the ones just run.
+let previous: RunReport | undefined;
+if (args.includes("--merge")) {
+  const saved = JSON.parse(await readFile(path.join(resultsDir, "run-report.json"), "utf8")) as RunReport;
+  previous = { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
+}
+const keep = <T,>(section: string, fresh: T, old: T | undefined): T => (previous !== undefined && !enabled(section) ? (old as T) : fresh);
 const report: RunReport = {
   mode: quick ? "quick" : "full",
   startedAt,
   finishedAt: new Date(),
   machine,
   loadAtEnd: currentLoad(),
-  batch,
-  tree,
-  gas,
+  batch: keep("batch", batch, previous?.batch),
+  tree: keep("tree", tree, previous?.tree),
+  gas: keep("gas", gas, previous?.gas),
   credanchorGasSection: extractSection(existing, /^## Gas\s*$/m),
-  verify,
-  service,
+  verify: keep("verify", verify, previous?.verify),
+  service: keep("service", service, previous?.service),
   serviceSections: [extractSection(existing, /^## Service/m)].filter((s): s is string => s !== undefined && !quick),
-  serviceScriptsFound,
-  failures,
+  serviceScriptsFound: keep("service", serviceScriptsFound, previous?.serviceScriptsFound),
+  failures: [...failures, ...(previous?.failures ?? []).filter((f) => !enabled(f.step.split(":")[0]!))],
+  ...(previous === undefined
+    ? {}
+    : {
+        startedAt: previous.startedAt,
+        finishedAt: previous.finishedAt,
+        machine: previous.machine,
+        merged: { at: startedAt, sections: [...(only ?? [])], loadAtStart: machine.loadAverage },
+      }),
 };
 await mkdir(path.dirname(outFile), { recursive: true });
 // The raw results, so the page can be re-rendered without re-measuring (--render-from).

@@ -57,6 +57,9 @@ export type BenchResult = {
   /** Every timed run, in order. */
   readonly timesMs: readonly number[];
   readonly medianMs: number;
+  /** CPU time (user + system, all threads) of each timed run: less sensitive to other load than wall time. */
+  readonly cpuTimesMs?: readonly number[] | undefined;
+  readonly medianCpuMs?: number | undefined;
   /** Peak RSS of the whole child process (inputs included), MiB. */
   readonly peakRssMiB?: number | undefined;
   /** RSS once the inputs were built, before the first timed run, MiB. */
@@ -101,20 +104,24 @@ export async function timeRuns<T>(parameters: {
   /** Verify every run (default: only the first; later runs must still pass `cheapVerify`). */
   readonly verifyEvery?: boolean | undefined;
   readonly cheapVerify?: ((output: T) => void) | undefined;
-}): Promise<{ timesMs: number[] }> {
+}): Promise<{ timesMs: number[]; cpuTimesMs: number[] }> {
   const timesMs: number[] = [];
+  const cpuTimesMs: number[] = [];
   const budget = runBudgetMs();
   for (let i = 0; i < parameters.runs; i++) {
     if (i > 0 && timesMs.reduce((a, b) => a + b, 0) >= budget) break;
     collectGarbage();
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     let output: T | undefined = await parameters.run();
     timesMs.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTimesMs.push((cpu.user + cpu.system) / 1000);
     if (i === 0 || parameters.verifyEvery) await parameters.verify(output, i);
     else parameters.cheapVerify?.(output);
     output = undefined;
   }
-  return { timesMs };
+  return { timesMs, cpuTimesMs };
 }
 
 /** Reads `process.argv[index]` as a positive integer, or the default. */
