@@ -297,8 +297,16 @@ const report: RunReport = {
 await mkdir(path.dirname(outFile), { recursive: true });
 // The raw results, so the page can be re-rendered without re-measuring (--render-from).
 await writeFile(path.join(resultsDir, quick ? "run-report.quick.json" : "run-report.json"), JSON.stringify(report, null, 2));
-await writeFile(outFile, renderBenchmarks(report));
+// scripts/bench/core-targets.ts owns the "## Core targets" section: kept here, re-measured below.
+const coreTargetsSection = extractSection(existing, /^## Core targets\s*$/m);
+const page = renderBenchmarks(report);
+await writeFile(outFile, coreTargetsSection && !quick ? `${page.trimEnd()}\n\n${coreTargetsSection.trimEnd()}\n` : page);
 log(`wrote ${outFile}${failures.length > 0 ? ` with ${failures.length} FAILED step(s)` : ""}`);
+if (!quick && enabled("tree")) {
+  await step("core targets: node --import tsx scripts/bench/core-targets.ts", async () => {
+    await run(process.execPath, ["--import", "tsx", "scripts/bench/core-targets.ts"]);
+  });
+}
 if (failures.length > 0) {
   for (const failure of failures) process.stderr.write(`  FAILED ${failure.step}: ${failure.error.split("\n")[0]}\n`);
   process.exitCode = 1;
