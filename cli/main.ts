@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 
+import { keccakReady } from "../core/index.ts";
 import { registerBatchCommands } from "./commands/batches.ts";
 import { registerDeployCommand } from "./commands/deploy.ts";
 import { registerInstitutionCommands } from "./commands/institution.ts";
@@ -75,6 +76,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const runtime: Runtime = { io, exitCode: exitCodes.ok, output: undefined };
   const program = buildProgram(runtime);
   try {
+    await keccakReady; // a few ms; bulk verify and issue --local then hash at WASM speed
     await program.parseAsync([...argv]);
     return runtime.exitCode;
   } catch (error) {

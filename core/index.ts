@@ -28,7 +28,7 @@ export {
   type IsHexParameters,
   type IsHexReturnType,
 } from "./hex.ts";
-export { keccakBackend, type KeccakBackend } from "./keccak.ts";
+export { getKeccakBackend, keccakReady, type KeccakBackend } from "./keccak.ts";
 export {
   batchIdOf,
   canonicalizeCredential,

@@ -3,10 +3,18 @@
  *
  * Chosen by measurement (scripts/bench/core-keccak.ts, 2-core AMD EPYC, Node 24):
  * hash-wasm ~0.9-1.1 µs per 65-byte tree preimage and ~7 µs per 1.5 KB credential,
- * against ~6.5-9.7 µs and ~66 µs for @noble/hashes. The WASM hasher is created once, at
- * module load, with top-level await (fine in browsers and Node ESM). Where
- * WebAssembly is unavailable (e.g. a Content-Security-Policy without
- * 'wasm-unsafe-eval') core falls back to @noble/hashes: same digests, slower.
+ * against ~6.5-9.7 µs and ~66 µs for @noble/hashes. The WASM hasher is compiled once,
+ * asynchronously, when this module loads; until it is ready (a few milliseconds), and
+ * wherever WebAssembly is unavailable (e.g. a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), hashing runs on @noble/hashes: same digests, slower. Hot paths
+ * (the service, workers, benchmarks) `await keccakReady` first.
+ *
+ * Why not a top-level await: a module with one is evaluated asynchronously, and Node 24
+ * aborts the whole process inside V8 now and then when such an evaluation completes in a
+ * worker thread ("Check failed: (location_) != nullptr" in
+ * SourceTextModule::AsyncModuleExecutionFulfilled, nodejs/node#53238 and #60755). It
+ * took down a CI run. Keeping core free of top-level await keeps every importer
+ * synchronous.
  *
  * Calls are synchronous init/update/digest sequences on one shared hasher; JavaScript
  * never interleaves them, so sharing is safe (worker threads each load their own copy).
@@ -17,19 +25,31 @@ import { createKeccak, type IHasher } from "hash-wasm";
 /** Which implementation is hashing: `"hash-wasm"` normally, `"noble"` without WebAssembly. */
 export type KeccakBackend = "hash-wasm" | "noble";
 
-async function loadWasmHasher(): Promise<IHasher | undefined> {
-  try {
-    return await createKeccak(256);
-  } catch {
-    return undefined;
-  }
-}
+let wasmHasher: IHasher | undefined;
 
-const wasmHasher: IHasher | undefined = await loadWasmHasher();
+/**
+ * Resolves, never rejects, once the WASM hasher is ready or known to be unavailable, with
+ * the backend used from then on. Hashing before that is correct, only slower.
+ *
+ * @example
+ * ```ts
+ * await keccakReady; // before a benchmark or a million-leaf tree
+ * ```
+ */
+export const keccakReady: Promise<KeccakBackend> = createKeccak(256).then(
+  (hasher) => {
+    wasmHasher = hasher;
+    return "hash-wasm";
+  },
+  () => "noble",
+);
+
 const utf8 = new TextEncoder();
 
-/** The backend in use in this realm. */
-export const keccakBackend: KeccakBackend = wasmHasher === undefined ? "noble" : "hash-wasm";
+/** The backend hashing right now in this realm (`"noble"` until {@link keccakReady} resolves). */
+export function getKeccakBackend(): KeccakBackend {
+  return wasmHasher === undefined ? "noble" : "hash-wasm";
+}
 
 /** keccak-256 of `data` (a fresh 32-byte array). */
 export function keccak256(data: Uint8Array): Uint8Array {

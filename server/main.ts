@@ -12,6 +12,7 @@ import { join } from "node:path";
 
 import type { Logger } from "pino";
 
+import { keccakReady } from "../core/index.ts";
 import { createApp, requestListener } from "./app.ts";
 import { createBatcher } from "./batcher.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
@@ -103,6 +104,7 @@ export async function startService(parameters: {
     );
   }
   logger.info({ config: describeConfig(config) }, "starting");
+  await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
   const store = createSqliteStore({ path: config.dbPath });
   const chain = await connectChain({ config, keys, store, logger });
   const demo = config.dev ? await ensureDemo(config, store, chain) : undefined;

@@ -23,7 +23,7 @@ import {
   buildBatchFromHashes,
   canonicalizeCredential,
   getBatchEntry,
-  keccakBackend,
+  keccakReady,
   validateCredential,
 } from "../../core/index.ts";
 import { credentialHashBytes } from "../../core/hash.ts";
@@ -89,7 +89,7 @@ function makeChunk(start: number, n: number): Record<string, unknown>[] {
 
 const sample = makeChunk(0, 1)[0]!;
 console.log(
-  `keccak backend: ${keccakBackend}; credentials: ${count.toLocaleString("en")}; ` +
+  `keccak backend: ${await keccakReady}; credentials: ${count.toLocaleString("en")}; ` +
     `${JSON.stringify(sample).length} bytes of JSON each; node ${process.version}; load ${loadavg().map((v) => v.toFixed(1)).join(" ")}`,
 );
 

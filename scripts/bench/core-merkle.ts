@@ -14,7 +14,7 @@ import {
   getProof,
   getProofBytes,
   getRoot,
-  keccakBackend,
+  keccakReady,
 } from "../../core/index.ts";
 
 const leafCount = Number(process.argv[2] ?? 1_000_000);
@@ -46,7 +46,7 @@ for (let i = 0; i < words.length; i++) {
 
 const ROUNDS = 3;
 const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
-console.log(`keccak backend: ${keccakBackend}; leaves: ${leafCount.toLocaleString("en")}; node ${process.version}; load ${load()}`);
+console.log(`keccak backend: ${await keccakReady}; leaves: ${leafCount.toLocaleString("en")}; node ${process.version}; load ${load()}`);
 console.log(`(tree and proof figures: best of ${ROUNDS} rounds; the machine is shared, so best is closest to the real cost)`);
 
 // Warm up the JIT on a small tree first so the big run measures steady state.

@@ -4,9 +4,8 @@
  * the main thread keeps the database writes. Small submissions run inline: a message
  * round trip costs more than hashing a few credentials.
  */
-import { Worker } from "node:worker_threads";
-
 import { buildTree } from "../../core/index.ts";
+import { startManagedWorker, type ManagedWorker } from "../threads.ts";
 import { prepareItems, type PrepareItemsParameters, type PrepareItemsReturnType } from "./prepare.ts";
 
 /** Parameters of {@link createHashPool}. */
@@ -32,7 +31,7 @@ type Pending = {
   reject: (error: Error) => void;
 };
 
-type Slot = { worker: Worker; busy: number; pending: Map<number, Pending> };
+type Slot = { thread: ManagedWorker; busy: number; pending: Map<number, Pending> };
 
 /**
  * Starts `size` workers.
@@ -51,10 +50,11 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   let closed = false;
 
   const spawn = (): Slot => {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url));
-    worker.unref();
-    const slot: Slot = { worker, busy: 0, pending: new Map() };
-    worker.on("message", (message: { id: number; result?: unknown; error?: string }) => {
+    const thread = startManagedWorker({ url: new URL("./worker.ts", import.meta.url) });
+    const { worker } = thread;
+    const slot: Slot = { thread, busy: 0, pending: new Map() };
+    worker.on("message", (message: { id?: number; result?: unknown; error?: string }) => {
+      if (typeof message !== "object" || message === null || typeof message.id !== "number") return;
       const job = slot.pending.get(message.id);
       if (job === undefined) return;
       slot.pending.delete(message.id);
@@ -81,7 +81,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       const id = nextJob++;
       slot.pending.set(id, { resolve, reject });
       slot.busy++;
-      slot.worker.postMessage({ ...job, id });
+      slot.thread.worker.postMessage({ ...job, id });
     });
 
   const leastBusy = () => slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
@@ -95,7 +95,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
         const id = nextJob++;
         slot.pending.set(id, { resolve, reject });
         slot.busy++;
-        slot.worker.postMessage({ id, kind: "tree", leaves });
+        slot.thread.worker.postMessage({ id, kind: "tree", leaves });
       });
     },
     async prepare(job) {
@@ -131,7 +131,8 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
     },
     async close() {
       closed = true;
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      // A graceful stop, never a bare terminate(): see threads.ts for the V8 abort it avoids.
+      await Promise.all(slots.map((slot) => slot.thread.stop()));
     },
   };
 }

@@ -5,10 +5,13 @@
  */
 import { parentPort } from "node:worker_threads";
 
-import { buildTree } from "../../core/index.ts";
+import { buildTree, keccakReady } from "../../core/index.ts";
+import { serveParent } from "../threads.ts";
 import { prepareItems, type PrepareItemsParameters } from "./prepare.ts";
 
-parentPort?.on("message", (job: (PrepareItemsParameters & { id: number; kind?: "prepare" }) | { id: number; kind: "tree"; leaves: Uint8Array }) => {
+type Job = (PrepareItemsParameters & { id: number; kind?: "prepare" }) | { id: number; kind: "tree"; leaves: Uint8Array };
+
+function run(job: Job): void {
   try {
     if (job.kind === "tree") {
       const { nodes } = buildTree({ leaves: job.leaves });
@@ -20,4 +23,6 @@ parentPort?.on("message", (job: (PrepareItemsParameters & { id: number; kind?: "
   } catch (error) {
     parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
   }
-});
+}
+
+serveParent({ onMessage: run, ready: keccakReady });

@@ -4,7 +4,9 @@
  * 40% of intake's insert time at 100k+ rows). PASSIVE checkpoints never block writers.
  */
 import { DatabaseSync } from "node:sqlite";
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData } from "node:worker_threads";
+
+import { serveParent } from "../threads.ts";
 
 const { path, intervalMs } = workerData as { path: string; intervalMs: number };
 const db = new DatabaseSync(path, { timeout: 5_000 });
@@ -17,9 +19,10 @@ const timer = setInterval(() => {
     // busy: try again next interval
   }
 }, intervalMs);
-parentPort?.on("message", (message: string) => {
-  if (message !== "stop") return;
-  clearInterval(timer);
-  db.close();
-  parentPort?.postMessage("stopped");
+serveParent({
+  onMessage: () => {},
+  onStop: () => {
+    clearInterval(timer);
+    db.close();
+  },
 });

@@ -9,9 +9,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { Worker } from "node:worker_threads";
-
 import { encodeHex } from "../../core/hex.ts";
+import { startManagedWorker, type ManagedWorker } from "../threads.ts";
 import { SCHEMA_VERSION, schemaSql } from "./schema.ts";
 import { createIntakeTransaction } from "./sqliteIntake.ts";
 import {
@@ -54,12 +53,14 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   db.exec("PRAGMA cache_size = -262144"); // 256 MiB page cache: hash indexes stay in memory
   db.exec("PRAGMA temp_store = MEMORY");
   db.exec(schemaSql);
-  let checkpointer: Worker | undefined;
+  let checkpointer: ManagedWorker | undefined;
   if (parameters.path !== ":memory:" && (parameters.backgroundCheckpoints ?? true)) {
     db.exec("PRAGMA wal_autocheckpoint = 0");
-    checkpointer = new Worker(new URL("./checkpointer.ts", import.meta.url), { workerData: { path: parameters.path, intervalMs: 500 } });
-    checkpointer.unref();
-    checkpointer.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
+    checkpointer = startManagedWorker({
+      url: new URL("./checkpointer.ts", import.meta.url),
+      options: { workerData: { path: parameters.path, intervalMs: 500 } },
+    });
+    checkpointer.worker.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
   }
   const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
   if (version === undefined) {
@@ -135,17 +136,10 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     },
     async close() {
       if (checkpointer !== undefined) {
-        const worker = checkpointer;
+        const thread = checkpointer;
         checkpointer = undefined;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 2_000);
-          worker.once("message", () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          worker.postMessage("stop");
-        });
-        await worker.terminate();
+        // Its connection closes before ours, so the TRUNCATE checkpoint below is not busy.
+        await thread.stop();
       }
       if (db.isOpen) {
         db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
