@@ -186,7 +186,8 @@ export async function startService(parameters: {
         "Try:",
         `  curl -s -H "Authorization: Bearer $(cat ${join(config.dataDir, "demo-token")})" ${url}/v1/batches`,
         `  curl -s -X POST -H "Authorization: Bearer $(cat ${join(config.dataDir, "demo-token")})" \\`,
-        `       -H "Content-Type: application/json" --data @credential.json ${url}/v1/credentials`,
+        `       -H "Content-Type: application/json" --data @${join(config.repoRoot, "examples/credential.json")} ${url}/v1/credentials`,
+        `Verifiers trust this registry with: npx credanchor verify <file> --registry ${chain.registry}`,
       ]),
     );
   }

@@ -41,7 +41,11 @@ export function registerVerifyCommand(program: Command, runtime: Runtime): void 
     .description("verify portable credentials (files, directories, or - for stdin) against the chain")
     .option("--rpc <url>", "JSON-RPC endpoint of the chain the credentials name (env CREDANCHOR_RPC_URL)")
     .option("--chain <caip2>", "accept only these chains, e.g. eip155:1 (repeatable or comma-separated)", collect)
-    .option("--registry <address>", "trust only these registries (repeatable; default: deployments/*.json of the chain)", collect)
+    .option(
+      "--registry <address>",
+      'trust only these registries (repeatable; default: deployments/*.json of the chain; "any" trusts whatever a credential names: unsafe)',
+      collect,
+    )
     .option("--confirmations <n>", "confirmations the anchoring needs, else pending (default 1)")
     .option("--at <time>", "the status as of this past moment (ISO 8601 or unix seconds), rebuilt from events")
     .option("--now <time>", "judge validFrom / validUntil at this moment instead of now")
@@ -56,8 +60,9 @@ export function registerVerifyCommand(program: Command, runtime: Runtime): void 
       "credanchor verify alice.json --rpc https://rpc.example --registry 0x5FbD… --confirmations 12",
     ],
     notes: [
-      "Trusted registries default to the addresses in deployments/*.json for the RPC's chain; without any,",
-      "the registry each credential names is trusted and the report says so. No anchoring service is needed.",
+      "The registry is the root of trust: anyone can deploy a copy and register a look-alike institution in it.",
+      "Trusted registries default to the addresses in deployments/*.json for the RPC's chain; with none there and",
+      "no --registry, no credential verifies. No anchoring service is needed.",
     ],
     exitCodes: "0 all valid, 1 a credential is invalid, revoked or still pending, 2 a file or the chain could not be read.",
     env: ["CREDANCHOR_RPC_URL", "CREDANCHOR_CHAIN_IDS", "CREDANCHOR_REGISTRY_ADDRESS", "CREDANCHOR_CONFIRMATIONS", "CREDANCHOR_DEPLOYMENTS_DIR", "NO_COLOR"],
@@ -103,16 +108,18 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
   const { documents, problems } = await readDocuments(files, runtime.io);
   const client = createClient(chain.rpcUrl);
 
-  // Default trust: the registries deployed on the RPC's chain, as recorded in deployments/.
+  // Default trust: the registries deployed on the RPC's chain, as recorded in deployments/;
+  // none recorded means none trusted (fail closed), never "whatever the credential names".
   // If the RPC does not answer, verification reports that per credential (as an error).
-  let trustedRegistries = options.trustedRegistries as readonly string[] | undefined;
+  let trustedRegistries: readonly string[] | "any" | undefined = options.trustedRegistries;
+  const fromDeployments = trustedRegistries === undefined;
   if (trustedRegistries === undefined) {
     const caip2 = await readChainId({ client }).catch(() => undefined);
-    if (caip2 !== undefined) {
-      const records = await deploymentsFor({ chainId: Number(caip2.slice("eip155:".length)) }, chain.deploymentsDir);
-      if (records.length > 0) trustedRegistries = records.map((record) => getAddress(record.address));
-    }
+    const records =
+      caip2 === undefined ? [] : await deploymentsFor({ chainId: Number(caip2.slice("eip155:".length)) }, chain.deploymentsDir);
+    trustedRegistries = records.map((record) => getAddress(record.address));
   }
+  const trusted = trustedRegistries;
 
   const results: (VerifyResult | undefined)[] = new Array(documents.length);
   const progress = startProgress(out, { total: documents.length, label: "Verifying" });
@@ -122,7 +129,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
         credentials: group.map((position) => documents[position]!.value),
         client,
         allowedChains: options.allowedChains,
-        trustedRegistries,
+        trustedRegistries: trusted,
         requiredConfirmations: options.confirmations,
         now,
         at,
@@ -150,7 +157,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
     options: {
       rpc: chain.rpcUrl,
       allowedChains: options.allowedChains ?? null,
-      trustedRegistries: trustedRegistries ?? null,
+      trustedRegistries: trusted,
       requiredConfirmations: options.confirmations,
       at: at?.toISOString() ?? null,
     },
@@ -167,8 +174,21 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
     }
   }
   if (all.length > 1 || flags.quiet === true) printSummary(out, all);
-  if (trustedRegistries === undefined && !out.json && all.some((result) => result.status === "valid")) {
-    out.note("note: no trusted registry given and none recorded in deployments/ for this chain: the registry each credential names was trusted (use --registry).");
+  if (!out.json && trusted === "any" && all.some((result) => result.status === "valid")) {
+    out.note('warning: --registry any: the registry each credential names was trusted; anyone can deploy one, so "valid" here proves nothing about the issuer.');
+  }
+  if (!out.json && trusted !== "any" && trusted.length === 0 && all.some(untrustedRegistry)) {
+    out.note(
+      `note: no trusted registry: none was given and ${fromDeployments ? `none is recorded in ${chain.deploymentsDir} for this chain` : "the list is empty"}. ` +
+        "Pass --registry <address> (or CREDANCHOR_REGISTRY_ADDRESS): the registry your issuers anchor in.",
+    );
   }
   return exitCodeOf(all);
+}
+
+/** True when the credential failed only because its registry is not trusted. */
+function untrustedRegistry(result: VerifyResult): boolean {
+  if (!("report" in result)) return false;
+  const anchored = result.report.checks.find((check) => check.id === "anchored");
+  return (anchored?.details as { code?: string } | undefined)?.code === "CA_REGISTRY_UNTRUSTED";
 }

@@ -89,8 +89,8 @@ export function chainConfig(flags: { readonly rpc?: string | undefined; readonly
 /** Verification settings: chain allow-list, trusted registries, confirmations. */
 export type VerifyConfig = {
   readonly allowedChains: readonly string[] | undefined;
-  /** Explicit --registry values (a list); undefined means "from deployments". */
-  readonly trustedRegistries: readonly `0x${string}`[] | undefined;
+  /** Explicit --registry values (a list, or "any" to trust whatever a credential names); undefined means "from deployments". */
+  readonly trustedRegistries: readonly `0x${string}`[] | "any" | undefined;
   readonly confirmations: number;
 };
 
@@ -118,7 +118,10 @@ export function verifyConfig(flags: {
       const value = /^\d+$/.test(item.value) ? `eip155:${item.value}` : item.value;
       return check(chainSchema, { value, source: item.source }, "a CAIP-2 chain id such as eip155:1");
     }),
-    trustedRegistries: registries?.map((item) => check(addressSchema, item, "a 0x-prefixed 20-byte address")),
+    trustedRegistries:
+      registries !== undefined && registries.length === 1 && registries[0]!.value.toLowerCase() === "any"
+        ? "any"
+        : registries?.map((item) => check(addressSchema, item, 'a 0x-prefixed 20-byte address (or "any", alone)')),
     confirmations:
       confirmations === undefined ? defaults.confirmations : check(countSchema, confirmations, "a whole number >= 0"),
   };

@@ -81,11 +81,14 @@ export type VerifyOptions = {
    */
   readonly allowedChains?: readonly string[] | undefined;
   /**
-   * Registry addresses to trust. A credential naming another registry is invalid: anyone can
-   * deploy a copy of the registry and register a look-alike institution in it. Undefined
-   * trusts the registry the credential names, and the anchored check says so.
+   * Registry addresses to trust: required, because the registry is the root of trust. Anyone
+   * can deploy a copy of the registry, register a look-alike institution (any name, any
+   * DID) in it and anchor what they like, so a credential naming another registry is
+   * invalid (`CA_REGISTRY_UNTRUSTED`), and so is every credential when the list is empty.
+   * `"any"` trusts whatever registry the credential names: only for exploring, never for a
+   * decision; the anchored check then says the registry was not checked.
    */
-  readonly trustedRegistries?: readonly string[] | undefined;
+  readonly trustedRegistries: readonly string[] | "any";
   /** Confirmations needed before the anchoring counts (default 1). Fewer report "pending". */
   readonly requiredConfirmations?: number | undefined;
   /** The moment validity periods are judged at (default: now). */

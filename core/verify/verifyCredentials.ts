@@ -216,15 +216,17 @@ async function runChainChecks({
       return checks;
     }
     const registry = getAddress(proof.registry);
-    if (
-      parameters.trustedRegistries !== undefined &&
-      !parameters.trustedRegistries.some((trusted) => sameAddress(trusted, registry, proof.chain))
-    ) {
+    const trustAny = parameters.trustedRegistries === "any";
+    if (!trustAny && !parameters.trustedRegistries.some((trusted) => sameAddress(trusted, registry, proof.chain))) {
+      const trusted = parameters.trustedRegistries as readonly string[];
       checks.push({
         id: "anchored",
         outcome: "invalid",
-        reason: `registry ${registry} is not one of the trusted registries (${parameters.trustedRegistries.join(", ")})`,
-        details: { registry, trustedRegistries: parameters.trustedRegistries },
+        reason:
+          trusted.length === 0
+            ? `registry ${registry} is not trusted: no trusted registry was given, and a registry anyone could have deployed proves nothing; trust the registry your issuers use (CLI --registry <address>)`
+            : `registry ${registry} is not one of the trusted registries (${trusted.join(", ")})`,
+        details: { code: "CA_REGISTRY_UNTRUSTED", registry, trustedRegistries: trusted },
       });
       return checks;
     }
@@ -273,7 +275,7 @@ async function runChainChecks({
       id: "anchored",
       outcome: "valid",
       reason: `root anchored in registry ${registry} on ${proof.chain} at ${isoTime(batch.anchoredAt)}${
-        parameters.trustedRegistries === undefined ? " (registry not checked against a trusted list)" : ""
+        trustAny ? " (registry NOT checked against a trusted list: anyone can deploy one)" : ""
       }`,
       details: {
         registry,
@@ -281,7 +283,7 @@ async function runChainChecks({
         anchorer: batch.anchorer,
         anchorBlock: anchoring?.blockNumber.toString(),
         anchorTransaction: anchoring?.transactionHash,
-        registryTrusted: parameters.trustedRegistries !== undefined,
+        registryTrusted: !trustAny,
       },
     });
 

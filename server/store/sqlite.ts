@@ -58,7 +58,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     db.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = startManagedWorker({
       url: new URL("./checkpointer.ts", import.meta.url),
-      options: { workerData: { path: parameters.path, intervalMs: 500 } },
+      options: { workerData: { path: parameters.path, intervalMs: 2000 } },
     });
     checkpointer.worker.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
   }

@@ -342,6 +342,21 @@ describe("credanchor CLI on a local chain (no service)", function () {
       expect(anchored(registry).reason).to.include("is not one of the trusted registries");
     });
 
+    it("trusts no registry when none is given or recorded, and only warns with --registry any", async function () {
+      const nowhere = { env: { CREDANCHOR_DEPLOYMENTS_DIR: join(dir, "no-deployments-here") } };
+      const [closed, open] = await Promise.all([
+        cli(["verify", file("roster-1-ada-lovelace")], nowhere),
+        cli(["verify", file("roster-1-ada-lovelace"), "--registry", "any"], nowhere),
+      ]);
+      expect(closed.code).to.equal(1);
+      expect(closed.stdout).to.include("INVALID");
+      expect(closed.stdout).to.include("is not trusted: no trusted registry was given");
+      expect(closed.stderr + closed.stdout).to.include("Pass --registry <address>");
+      expect(open.code).to.equal(0);
+      expect(open.stdout).to.include("NOT checked against a trusted list");
+      expect(open.stderr + open.stdout).to.include("warning: --registry any");
+    });
+
     it("reports an unreachable RPC as an error, never as invalid (exit 2)", async function () {
       const result = await cli(["verify", file("roster-1-ada-lovelace"), "--rpc", "http://127.0.0.1:9", "--json"]);
       expect(result.code).to.equal(2);

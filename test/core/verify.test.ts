@@ -102,7 +102,7 @@ describe("verifyCredential on a real chain", () => {
     const { portable } = await issue(fixture, 2);
     const tampered = structuredClone(portable[0]) as Record<string, any>;
     tampered.credentialSubject.achievement.name = "Solidity 999";
-    const report = await verifyCredential({ credential: tampered, client });
+    const report = await verifyCredential({ credential: tampered, client, trustedRegistries: [fixture.address] });
     expect(report.status).to.equal("invalid");
     expect(check(report, "integrity").outcome).to.equal("invalid");
     expect(check(report, "anchored").outcome).to.equal("skipped");
@@ -112,7 +112,7 @@ describe("verifyCredential on a real chain", () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable, batchId } = await issue(fixture, 4);
     await fixture.registry.connect(revoker).revokeCredentials(batchId, [2], 2);
-    const [kept, revoked] = await verifyCredentials({ credentials: [portable[1], portable[2]], client });
+    const [kept, revoked] = await verifyCredentials({ credentials: [portable[1], portable[2]], client, trustedRegistries: [fixture.address] });
     expect(kept!.status).to.equal("valid");
     expect(revoked!.status).to.equal("invalid");
     expect(check(revoked!, "status").reason).to.equal("revoked by the issuer: superseded by a newer credential (reason 2)");
@@ -123,18 +123,18 @@ describe("verifyCredential on a real chain", () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable, batchId } = await issue(fixture, 2);
     await fixture.registry.connect(revoker).suspendCredentials(batchId, [0], 8);
-    const suspended = await verifyCredential({ credential: portable[0], client });
+    const suspended = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address] });
     expect(suspended.status).to.equal("invalid");
     expect(check(suspended, "status").reason).to.include("suspended by the issuer: under investigation (reason 8)");
     await fixture.registry.connect(revoker).reinstateCredentials(batchId, [0], 10);
-    expect((await verifyCredential({ credential: portable[0], client })).status).to.equal("valid");
+    expect((await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address] })).status).to.equal("valid");
   });
 
   it("verify-batch-revoked: every credential of the batch is invalid", async () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable, batchId } = await issue(fixture, 3);
     await fixture.registry.connect(admin).revokeBatch(batchId, 1);
-    const reports = await verifyCredentials({ credentials: portable, client });
+    const reports = await verifyCredentials({ credentials: portable, client, trustedRegistries: [fixture.address] });
     for (const report of reports) {
       expect(report.status).to.equal("invalid");
       expect(check(report, "status").reason).to.equal("the whole batch was revoked: issued in error (reason 1)");
@@ -145,7 +145,7 @@ describe("verifyCredential on a real chain", () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable } = await issue(fixture, 1);
     await fixture.registry.connect(governor).suspendInstitution(1, 5);
-    const report = await verifyCredential({ credential: portable[0], client });
+    const report = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address] });
     expect(report.status).to.equal("invalid");
     expect(check(report, "issuer").reason).to.include("is suspended by registry governance");
     expect(check(report, "status").details).to.include({ registryStatus: "institutionSuspended" });
@@ -159,7 +159,7 @@ describe("verifyCredential on a real chain", () => {
     await networkHelpers.time.setNextBlockTimestamp(cutoff);
     const after = await issue(fixture, 1);
     await fixture.registry.connect(admin).markKeyCompromised(1, anchorer!.address, cutoff);
-    const [early, late] = await verifyCredentials({ credentials: [before.portable[0], after.portable[0]], client });
+    const [early, late] = await verifyCredentials({ credentials: [before.portable[0], after.portable[0]], client, trustedRegistries: [fixture.address] });
     expect(early!.status).to.equal("valid");
     expect(check(early!, "issuer").details).to.include({ anchorerCompromisedLater: true });
     expect(late!.status).to.equal("invalid");
@@ -170,23 +170,23 @@ describe("verifyCredential on a real chain", () => {
   it("verify-expired and verify-not-yet-valid: judged against `now`", async () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable } = await issue(fixture, 1, { validFrom: "2026-01-01T00:00:00Z", validUntil: "2027-01-01T00:00:00Z" });
-    const expired = await verifyCredential({ credential: portable[0], client, now: new Date("2027-06-01T00:00:00Z") });
+    const expired = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], now: new Date("2027-06-01T00:00:00Z") });
     expect(expired.status).to.equal("invalid");
     expect(check(expired, "validityPeriod").reason).to.equal("expired on 2027-01-01T00:00:00Z");
-    const early = await verifyCredential({ credential: portable[0], client, now: new Date("2025-06-01T00:00:00Z") });
+    const early = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], now: new Date("2025-06-01T00:00:00Z") });
     expect(check(early, "validityPeriod").reason).to.equal("not yet valid: valid from 2026-01-01T00:00:00Z");
-    const inside = await verifyCredential({ credential: portable[0], client, now: new Date("2026-06-01T00:00:00Z") });
+    const inside = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], now: new Date("2026-06-01T00:00:00Z") });
     expect(inside.status).to.equal("valid");
   });
 
   it("verify-pending: fewer confirmations than required is pending, not valid", async () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable } = await issue(fixture, 1);
-    const pending = await verifyCredential({ credential: portable[0], client, requiredConfirmations: 3 });
+    const pending = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], requiredConfirmations: 3 });
     expect(pending.status).to.equal("pending");
     expect(check(pending, "confirmations").reason).to.equal("1 of 3 required confirmations so far; check again later");
     await networkHelpers.mine(2);
-    expect((await verifyCredential({ credential: portable[0], client, requiredConfirmations: 3 })).status).to.equal("valid");
+    expect((await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], requiredConfirmations: 3 })).status).to.equal("valid");
   });
 
   it("verify-wrong-chain: an RPC serving another chain is an error, never invalid", async () => {
@@ -194,7 +194,7 @@ describe("verifyCredential on a real chain", () => {
     const { portable } = await issue(fixture, 1);
     const other = await network.create({ override: { chainId: 5151 } });
     const otherClient = createPublicClient({ transport: custom(other.provider) }) as PublicClient;
-    const report = await verifyCredential({ credential: portable[0], client: otherClient });
+    const report = await verifyCredential({ credential: portable[0], client: otherClient, trustedRegistries: [fixture.address] });
     expect(report.status).to.equal("error");
     expect(check(report, "anchored").reason).to.include("serves eip155:5151");
     await other.close();
@@ -203,7 +203,7 @@ describe("verifyCredential on a real chain", () => {
   it("verify-chain-not-allowed: a credential from a chain outside the allow-list is invalid", async () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable } = await issue(fixture, 1);
-    const report = await verifyCredential({ credential: portable[0], client, allowedChains: ["eip155:1"] });
+    const report = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], allowedChains: ["eip155:1"] });
     expect(report.status).to.equal("invalid");
     expect(check(report, "anchored").reason).to.include("not an allowed chain");
   });
@@ -223,16 +223,42 @@ describe("verifyCredential on a real chain", () => {
     moved.proof.registry = "0x000000000000000000000000000000000000dead";
     moved.credentialStatus.registry = moved.proof.registry;
     moved.credentialStatus.id = `eip155:31337:${moved.proof.registry}/${moved.proof.batchId}/${moved.proof.leafIndex}`;
-    const empty = await verifyCredential({ credential: moved, client });
+    const empty = await verifyCredential({ credential: moved, client, trustedRegistries: [moved.proof.registry] });
     expect(empty.status).to.equal("invalid");
     expect(check(empty, "anchored").reason).to.include("there is no registry contract");
+  });
+
+  it("verify-look-alike-registry: a copy of the registry with a look-alike institution passes only where it is trusted", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    // An attacker deploys the same contract, registers an institution with the victim's DID
+    // and anchors a credential of their own making: every on-chain fact checks out there.
+    const forger = (await ethers.getSigners())[9]!;
+    const copy = await (await ethers.getContractFactory("CredentialRegistry")).connect(forger).deploy(forger.address, 0);
+    await copy.registerInstitution("Example University", ISSUER.id, "", ethers.ZeroHash, forger.address);
+    await copy.grantRoles(1, anchorer!.address, 2);
+    const forged = (await issue({ registry: copy, address: (await copy.getAddress()) as `0x${string}` }, 1)).portable[0];
+
+    const pinned = await verifyCredential({ credential: forged, client, trustedRegistries: [fixture.address] });
+    expect(pinned.status).to.equal("invalid");
+    expect(check(pinned, "anchored").details).to.include({ code: "CA_REGISTRY_UNTRUSTED" });
+    expect(check(pinned, "issuer").outcome).to.equal("skipped");
+
+    const nothingTrusted = await verifyCredential({ credential: forged, client, trustedRegistries: [] });
+    expect(nothingTrusted.status).to.equal("invalid");
+    expect(check(nothingTrusted, "anchored").reason).to.include("no trusted registry was given");
+
+    // Only an explicit "any" accepts it, and the report says the registry was not checked.
+    const anything = await verifyCredential({ credential: forged, client, trustedRegistries: "any" });
+    expect(anything.status).to.equal("valid");
+    expect(check(anything, "anchored").reason).to.include("NOT checked against a trusted list");
+    expect(check(anything, "anchored").details).to.include({ registryTrusted: false });
   });
 
   it("verify-rpc-unreachable: reports error on the chain checks, never revoked or invalid", async () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable } = await issue(fixture, 1);
     const dead = createPublicClient({ transport: http("http://127.0.0.1:9", { retryCount: 0, timeout: 2_000 }) });
-    const report = await verifyCredential({ credential: portable[0], client: dead as PublicClient });
+    const report = await verifyCredential({ credential: portable[0], client: dead as PublicClient, trustedRegistries: [fixture.address] });
     expect(report.status).to.equal("error");
     expect(check(report, "integrity").outcome).to.equal("valid");
     expect(check(report, "anchored").outcome).to.equal("error");
@@ -247,10 +273,10 @@ describe("verifyCredential on a real chain", () => {
     const beforeRevocation = new Date((await networkHelpers.time.latest()) * 1000);
     await networkHelpers.time.increase(100);
     await fixture.registry.connect(revoker).revokeCredentials(batchId, [0], 5);
-    const past = await verifyCredential({ credential: portable[0], client, at: beforeRevocation });
+    const past = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address], at: beforeRevocation });
     expect(past.status).to.equal("valid");
     expect(check(past, "status").reason).to.include("as of");
-    const present = await verifyCredential({ credential: portable[0], client });
+    const present = await verifyCredential({ credential: portable[0], client, trustedRegistries: [fixture.address] });
     expect(present.status).to.equal("invalid");
   });
 
@@ -271,7 +297,7 @@ describe("verifyCredential on a real chain", () => {
         },
       }),
     }) as PublicClient;
-    const reports = await verifyCredentials({ credentials: [...first.portable, ...second.portable], client: counting });
+    const reports = await verifyCredentials({ credentials: [...first.portable, ...second.portable], client: counting, trustedRegistries: [fixture.address] });
     expect(reports.every((report) => report.status === "valid")).to.equal(true);
     const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
     expect(calls.filter((selector) => selector === statusSelector)).to.have.length(2);

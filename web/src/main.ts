@@ -52,7 +52,7 @@ async function verifyText(text: string): Promise<void> {
       credential,
       client,
       allowedChains: chains.length > 0 ? chains : undefined,
-      trustedRegistries: registries.length > 0 ? registries : undefined,
+      trustedRegistries: registries.length === 1 && registries[0]!.toLowerCase() === "any" ? "any" : registries,
     }),
   );
 }
