@@ -20,7 +20,11 @@ export function issuerMatches({
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) return false;
   if (issuerId.toLowerCase().startsWith("did:web:")) {
     const host = issuerId.slice("did:web:".length).split(":")[0] ?? "";
-    return decodeURIComponent(host).toLowerCase() === domain;
+    try {
+      return decodeURIComponent(host).toLowerCase() === domain;
+    } catch {
+      return false; // malformed percent-encoding: not a host, so no match (and not a crash)
+    }
   }
   try {
     const url = new URL(issuerId);
