@@ -62,8 +62,6 @@ export function startManagedWorker(parameters: StartManagedWorkerParameters): Ma
     // A worker that fails while loading never gets ready; it has exited, which is as good.
     void exit.then(() => resolve());
   });
-  // Handlers attached by callers see only their own messages.
-  worker.setMaxListeners(0);
   let stopping: Promise<void> | undefined;
   return {
     worker,

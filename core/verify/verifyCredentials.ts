@@ -217,8 +217,9 @@ async function runChainChecks({
     }
     const registry = getAddress(proof.registry);
     const trustAny = parameters.trustedRegistries === "any";
-    if (!trustAny && !parameters.trustedRegistries.some((trusted) => sameAddress(trusted, registry, proof.chain))) {
-      const trusted = parameters.trustedRegistries as readonly string[];
+    // `?? []`: a JavaScript caller that leaves the option out gets the fail-closed answer, not a TypeError.
+    const trusted: readonly string[] = trustAny ? [] : ((parameters.trustedRegistries as readonly string[] | undefined) ?? []);
+    if (!trustAny && !trusted.some((candidate) => sameAddress(candidate, registry, proof.chain))) {
       checks.push({
         id: "anchored",
         outcome: "invalid",

@@ -9,6 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+
 import { encodeHex } from "../../core/hex.ts";
 import { startManagedWorker, type ManagedWorker } from "../threads.ts";
 import { SCHEMA_VERSION, schemaSql } from "./schema.ts";

@@ -6,6 +6,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import { keccakReady } from "../../../core/keccak.ts";
+
 /** A benchmark whose own results are wrong: the run stops and no time is reported. */
 export class BenchCheckError extends Error {
   override name = "BenchCheckError";
@@ -184,8 +186,15 @@ export function runChild(script: string, args: readonly (string | number)[], opt
 
 /** Runs a benchmark's main function, turning any failure into a loud non-zero exit. */
 export function main(run: () => Promise<void>): void {
-  run().catch((error: unknown) => {
-    process.stderr.write(`\nBENCHMARK FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
+  // core hashes on @noble/hashes until its WASM keccak is compiled (core/keccak.ts):
+  // measuring before that would time the fallback, several times slower.
+  keccakReady
+    .then(async (backend) => {
+      if (backend !== "hash-wasm") throw new Error(`keccak backend is ${backend}, not hash-wasm: figures would not be representative`);
+      await run();
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`\nBENCHMARK FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
 }
