@@ -166,7 +166,11 @@ if (renderIndex >= 0) {
   // Re-render a saved run (after a change to lib/render.ts): no measuring.
   const saved = JSON.parse(await readFile(path.resolve(args[renderIndex + 1]!), "utf8")) as RunReport;
   const revived: RunReport = { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
-  await writeFile(outFile, renderBenchmarks(revived));
+  // The "## Core targets" section is core-targets.ts's, not the saved run's: keep what the page has.
+  const current = await readFile(outFile, "utf8").catch(() => "");
+  const coreTargets = extractSection(current, /^## Core targets\s*$/m);
+  const page = renderBenchmarks(revived);
+  await writeFile(outFile, coreTargets ? `${page.trimEnd()}\n\n${coreTargets.trimEnd()}\n` : page);
   log(`re-rendered ${outFile} from ${args[renderIndex + 1]}`);
   process.exit(0);
 }
@@ -291,7 +295,12 @@ const report: RunReport = {
         startedAt: previous.startedAt,
         finishedAt: previous.finishedAt,
         machine: previous.machine,
-        merged: { at: startedAt, sections: [...(only ?? [])], loadAtStart: machine.loadAverage },
+        merged: {
+          at: startedAt,
+          sections: [...(only ?? [])],
+          loadAtStart: machine.loadAverage,
+          earlier: previous.merged ? [...(previous.merged.earlier ?? []), { at: previous.merged.at, sections: previous.merged.sections, loadAtStart: previous.merged.loadAtStart }] : [],
+        },
       }),
 };
 await mkdir(path.dirname(outFile), { recursive: true });
