@@ -3,6 +3,8 @@
  * nothing but the files and an RPC endpoint (no service). Many credentials are verified
  * in groups of whole batches, so the registry is asked once per batch for statuses.
  */
+import { join } from "node:path";
+
 import type { Command } from "commander";
 import { getAddress } from "viem";
 
@@ -179,7 +181,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
   }
   if (!out.json && trusted !== "any" && trusted.length === 0 && all.some(untrustedRegistry)) {
     out.note(
-      `note: no trusted registry: none was given and ${fromDeployments ? `none is recorded in ${chain.deploymentsDir} for this chain` : "the list is empty"}. ` +
+      `note: no trusted registry: none was given and ${fromDeployments ? `none is recorded in ${join(chain.deploymentsDir, "*.json")} for this chain` : "the list is empty"}. ` +
         "Pass --registry <address> (or CREDANCHOR_REGISTRY_ADDRESS): the registry your issuers anchor in.",
     );
   }

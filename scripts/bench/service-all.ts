@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 const here = import.meta.dirname;
 for (const [script, args] of [
-  ["service-ingest.ts", ["200000", "10000", "2"]],
+  ["service-ingest.ts", ["200000", "10000", "2", "3"]],
   ["service-anchor.ts", ["100000"]],
   ["service-proofs.ts", ["1000000", "20", "32"]],
 ] as const) {

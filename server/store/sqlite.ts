@@ -48,6 +48,11 @@ export type CreateSqliteStoreParameters = {
 export function createSqliteStore(parameters: CreateSqliteStoreParameters): Store {
   if (parameters.path !== ":memory:") mkdirSync(dirname(parameters.path), { recursive: true });
   const db = new DatabaseSync(parameters.path, { timeout: 10_000 });
+  // 16 KiB pages (new databases only; an existing file keeps its size): a stored credential
+  // is ~1.5 KB, and with SQLite's default 4 KiB pages intake paid for overflow and page
+  // splits. Measured with scripts/bench/service-ingest.ts 200000 10000 2: 71-73 µs of CPU per
+  // credential at 16 KiB against 73-90 µs at 4 KiB (20,475-21,765 against 15,584-19,120 credentials/s).
+  db.exec("PRAGMA page_size = 16384");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA foreign_keys = ON");
