@@ -5,21 +5,23 @@ import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 describe("core/verify/issuerMatches", () => {
   const matches = (issuerId: string, institutionIdentifier: string) => issuerMatches({ issuerId, institutionIdentifier });
 
-  it("matches an identical identifier, and a domain by did:web or https host", () => {
-    expect(matches("did:web:uni.example", "did:web:uni.example")).to.equal(true);
-    expect(matches("did:web:uni.example", "uni.example")).to.equal(true);
-    expect(matches("did:web:Uni.Example:issuers:1", "uni.example")).to.equal(true);
-    expect(matches("https://uni.example/issuer", "uni.example")).to.equal(true);
-  });
-
-  it("refuses look-alike hosts, other schemes, ports and DIDs that merely share a prefix", () => {
-    expect(matches("did:web:uni.example.evil.test", "uni.example")).to.equal(false);
-    expect(matches("did:web:evil-uni.example", "uni.example")).to.equal(false);
-    expect(matches("http://uni.example/issuer", "uni.example")).to.equal(false);
-    expect(matches("did:web:uni.example%3A8443", "uni.example")).to.equal(false);
-    expect(matches("did:web:uni.example2", "did:web:uni.example")).to.equal(false);
-    expect(matches("did:key:z6Mk", "uni.example")).to.equal(false);
-  });
+  const cases: [issuerId: string, institutionIdentifier: string, expected: boolean, why: string][] = [
+    ["did:web:uni.example", "did:web:uni.example", true, "identical identifier"],
+    ["did:web:uni.example", "uni.example", true, "did:web of the domain"],
+    ["did:web:Uni.Example:issuers:1", "uni.example", true, "did:web with a path, any case"],
+    ["https://uni.example/issuer", "uni.example", true, "https URL on the domain"],
+    ["did:web:uni.example.evil.test", "uni.example", false, "look-alike host with a suffix"],
+    ["did:web:evil-uni.example", "uni.example", false, "look-alike host with a prefix"],
+    ["http://uni.example/issuer", "uni.example", false, "plain http"],
+    ["did:web:uni.example%3A8443", "uni.example", false, "another port"],
+    ["did:web:uni.example2", "did:web:uni.example", false, "a DID that merely shares a prefix"],
+    ["did:key:z6Mk", "uni.example", false, "another DID method"],
+  ];
+  for (const [issuerId, institutionIdentifier, expected, why] of cases) {
+    it(`${expected ? "matches" : "refuses"} ${issuerId} for ${institutionIdentifier} (${why})`, () => {
+      expect(matches(issuerId, institutionIdentifier)).to.equal(expected);
+    });
+  }
 
   it("answers false, without throwing, for malformed percent-encoding", () => {
     expect(matches("did:web:%E0%A4%A", "uni.example")).to.equal(false);
