@@ -12,7 +12,8 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 
 import { encodeHex } from "../../core/hex.ts";
 import { startManagedWorker, type ManagedWorker } from "../threads.ts";
-import { SCHEMA_VERSION, schemaSql } from "./schema.ts";
+import { ConfigError } from "../errors.ts";
+import { LOOKUP_GENERATION_BITS, migrations, SCHEMA_VERSION, schemaSql } from "./schema.ts";
 import { createIntakeTransaction } from "./sqliteIntake.ts";
 import {
   BATCH_COLUMNS,
@@ -38,6 +39,36 @@ export type CreateSqliteStoreParameters = {
 };
 
 /**
+ * Creates the schema of a new database, or brings an older one to {@link SCHEMA_VERSION}
+ * step by step, in one transaction (a crash mid-way leaves the old version intact). A
+ * database written by a newer credanchor is refused rather than half understood.
+ */
+function migrate(db: DatabaseSync, path: string): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
+    const isNew = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'credentials'").get() === undefined;
+    let version = row === undefined ? (isNew ? SCHEMA_VERSION : 1) : Number(row.value);
+    if (!Number.isInteger(version) || version < 1 || version > SCHEMA_VERSION) {
+      throw new ConfigError({
+        message: `Database ${path} has schema version ${String(row?.value)}; this credanchor reads versions 1 to ${SCHEMA_VERSION}.`,
+        hints: ["Run the credanchor release that wrote this database, or point CREDANCHOR_DB_PATH at another file."],
+      });
+    }
+    for (; version < SCHEMA_VERSION; version++) db.exec(migrations[version] ?? "");
+    db.exec(schemaSql);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+      String(SCHEMA_VERSION),
+    );
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/**
  * Opens (and creates or migrates) the SQLite database at `path`.
  *
  * @example
@@ -58,7 +89,12 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA cache_size = -262144"); // 256 MiB page cache: hash indexes stay in memory
   db.exec("PRAGMA temp_store = MEMORY");
-  db.exec(schemaSql);
+  try {
+    migrate(db, parameters.path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   let checkpointer: ManagedWorker | undefined;
   if (parameters.path !== ":memory:" && (parameters.backgroundCheckpoints ?? true)) {
     db.exec("PRAGMA wal_autocheckpoint = 0");
@@ -67,10 +103,6 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       options: { workerData: { path: parameters.path, intervalMs: 2000 } },
     });
     checkpointer.worker.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
-  }
-  const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as Row | undefined;
-  if (version === undefined) {
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
   }
 
   const cache = new Map<string, StatementSync>();
@@ -113,27 +145,29 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   const selectBatch = SELECT_BATCH;
   const submit = createIntakeTransaction({ statement, transaction });
 
+  /**
+   * Candidates from both generation-keyed prefix indexes (one probe per generation each,
+   * see LOOKUP_GENERATION_BITS), then the full hashes compared.
+   */
   function findByHash(institutionId: number, hash: Uint8Array): CredentialWithBatch[] {
     const prefix = hashPrefix(hash);
-    const rows = [
-      ...(statement(
-        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
-         WHERE c.ch_prefix = ? AND c.institution_id = ?`,
-      ).all(prefix, institutionId) as Row[]),
-      ...(statement(
-        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
-         WHERE c.lh_prefix = ? AND c.institution_id = ?`,
-      ).all(prefix, institutionId) as Row[]),
-    ];
-    const seen = new Set<number>();
-    const out: CredentialWithBatch[] = [];
-    for (const row of rows) {
-      if (seen.has(row.seq as number)) continue;
-      if (!equalBytes(row.credential_hash as Uint8Array, hash) && !equalBytes(row.leaf_hash as Uint8Array, hash)) continue;
-      seen.add(row.seq as number);
-      out.push(toCredential(row));
-    }
-    return out;
+    const rows = statement(
+      `WITH RECURSIVE generation(n) AS (
+         SELECT 0 UNION ALL SELECT n + 1 FROM generation
+          WHERE n < (SELECT COALESCE(MAX(seq), 0) >> ${LOOKUP_GENERATION_BITS} FROM credentials)),
+       hit(seq) AS (
+         SELECT c.seq FROM generation g CROSS JOIN credentials c
+          WHERE (c.seq >> ${LOOKUP_GENERATION_BITS}) = g.n AND c.ch_prefix = ?1
+         UNION
+         SELECT c.seq FROM generation g CROSS JOIN credentials c
+          WHERE (c.seq >> ${LOOKUP_GENERATION_BITS}) = g.n AND c.lh_prefix = ?1)
+       SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM hit h CROSS JOIN credentials c ON c.seq = h.seq
+         JOIN batches b ON b.id = c.batch_id
+        WHERE c.institution_id = ?2 ORDER BY c.seq`,
+    ).all(prefix, institutionId) as Row[];
+    return rows
+      .filter((row) => equalBytes(row.credential_hash as Uint8Array, hash) || equalBytes(row.leaf_hash as Uint8Array, hash))
+      .map(toCredential);
   }
 
   const store: Store = {
