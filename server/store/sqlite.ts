@@ -17,6 +17,7 @@ import { LOOKUP_GENERATION_BITS, migrations, SCHEMA_VERSION, schemaSql } from ".
 import { createIntakeTransaction } from "./sqliteIntake.ts";
 import {
   BATCH_COLUMNS,
+  clientKeyHash,
   CREDENTIAL_COLUMNS,
   equalBytes,
   hashPrefix,
@@ -44,6 +45,7 @@ export type CreateSqliteStoreParameters = {
  * database written by a newer credanchor is refused rather than half understood.
  */
 function migrate(db: DatabaseSync, path: string): void {
+  db.function("credanchor_client_key", { deterministic: true }, (clientId) => clientKeyHash(String(clientId)));
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");

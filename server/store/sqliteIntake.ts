@@ -1,19 +1,16 @@
 /**
  * The intake transaction of the SQLite store (Store.submitCredentials): idempotency keys,
  * leaf positions reserved in the institution's open batch (spilling into new batches at
- * maxSize), inserts. Exactly-once rests on the unique indexes and the row update of the
- * open batch, as a PostgreSQL implementation would do it.
+ * maxSize), inserts. Exactly-once rests on SQLite's database write lock (BEGIN IMMEDIATE,
+ * held across connections and processes): every key is looked up and inserted inside it,
+ * and leaf positions come from the row update of the open batch. A PostgreSQL store does
+ * the same under a UNIQUE (institution_id, client_id) constraint.
  */
 import type { StatementSync } from "node:sqlite";
 
 import type { BatchRow, BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, toCredential, type Row } from "./sqliteRows.ts";
-
-/** True for the unique-constraint failure of an idempotency key. */
-function isClientIdConflict(error: unknown): boolean {
-  const message = (error as Error | undefined)?.message ?? "";
-  return /UNIQUE constraint failed: credentials\.institution_id, credentials\.client_id/.test(message);
-}
+import { LOOKUP_GENERATION_BITS } from "./schema.ts";
+import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, toCredential, type Row } from "./sqliteRows.ts";
 
 /**
  * Builds the intake transaction over the store's statement cache and transaction helper.
@@ -42,22 +39,58 @@ export function createIntakeTransaction(parameters: {
     return toBatch(statement(`${selectBatch} WHERE b.id = ?`).get(Number(lastInsertRowid)) as Row);
   }
 
+  const generationOf = (seq: number): number => Math.floor(seq / 2 ** LOOKUP_GENERATION_BITS);
+  const maxSeq = (): number => (statement("SELECT COALESCE(MAX(seq), 0) AS seq FROM credentials").get() as Row).seq as number;
+  /** Generations below this one have their idempotency keys in level 1 (client_keys). */
+  const mergedBelow = (): number =>
+    Number((statement("SELECT value FROM meta WHERE key = 'client_keys_merged_below'").get() as Row | undefined)?.value ?? 0);
+
   /**
-   * Optimistic first: insert without looking each idempotency key up (the unique index
-   * on (institution, client_id) is the guard). A resubmitted key makes the insert fail;
-   * then the transaction is rolled back and run again looking every key up. New keys,
-   * the common case, so cost no extra index probe.
+   * Which of the items' idempotency keys the institution has stored already: one query for
+   * the whole request (json_each over the key hashes; level 1, then level 0 for the
+   * generations not merged yet: about two index probes per key), then the texts of the rare
+   * hash matches compared.
    */
-  function submit(parameters: SubmitCredentialsParameters): SubmitResult {
-    try {
-      return submitOnce(parameters, false);
-    } catch (error) {
-      if (!isClientIdConflict(error)) throw error;
-      return submitOnce(parameters, true);
-    }
+  function storedClientIds(institutionId: number, items: SubmitCredentialsParameters["items"]): Map<string, number> {
+    const hashes: number[] = [];
+    for (const item of items) if (item.clientId !== null) hashes.push(clientKeyHash(item.clientId));
+    const known = new Map<string, number>(); // client id → seq
+    if (hashes.length === 0) return known;
+    const rows = statement(
+      `WITH RECURSIVE generation(n) AS (
+         SELECT ?3 UNION ALL SELECT n + 1 FROM generation WHERE n < ?4)
+       SELECT c.client_id, c.seq FROM json_each(?1) j CROSS JOIN client_keys k CROSS JOIN credentials c
+        WHERE k.client_key = j.value AND c.seq = k.seq AND c.institution_id = ?2
+       UNION ALL
+       SELECT c.client_id, c.seq FROM generation g CROSS JOIN json_each(?1) j CROSS JOIN credentials c
+        WHERE (c.seq >> ${LOOKUP_GENERATION_BITS}) = g.n AND c.client_key = j.value AND c.institution_id = ?2`,
+    ).all(JSON.stringify(hashes), institutionId, mergedBelow(), generationOf(maxSeq())) as Row[];
+    for (const row of rows) known.set(row.client_id as string, row.seq as number);
+    return known;
   }
 
-  function submitOnce(parameters: SubmitCredentialsParameters, probe: boolean): SubmitResult {
+  /**
+   * Moves the idempotency keys of every complete generation (all but the one being filled;
+   * seq only grows: rows are never deleted) from level 0 to level 1, in key order from the
+   * level-0 index. Runs inside the intake transaction, so the move and the marker commit or
+   * roll back together.
+   */
+  function mergeCompleteGenerations(): void {
+    const current = generationOf(maxSeq());
+    let generation = mergedBelow();
+    if (generation >= current) return;
+    const merge = statement(
+      `INSERT INTO client_keys (client_key, seq)
+       SELECT client_key, seq FROM credentials INDEXED BY credentials_client_gen
+        WHERE (seq >> ${LOOKUP_GENERATION_BITS}) = ? AND client_key IS NOT NULL`,
+    );
+    for (; generation < current; generation++) merge.run(generation);
+    statement(
+      "INSERT INTO meta (key, value) VALUES ('client_keys_merged_below', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(String(current));
+  }
+
+  function submit(parameters: SubmitCredentialsParameters): SubmitResult {
     const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
     return transaction((): SubmitResult => {
       const records: (IntakeRecord | undefined)[] = new Array(items.length);
@@ -65,10 +98,7 @@ export function createIntakeTransaction(parameters: {
       const fresh: number[] = [];
       const firstByKey = new Map<string, number>();
       const aliases: [number, number][] = []; // [position, position of the first with that key]
-      const byClient = statement(
-        `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
-         WHERE c.institution_id = ? AND c.client_id = ?`,
-      );
+      const known = storedClientIds(institutionId, items);
       for (let position = 0; position < items.length; position++) {
         const item = items[position]!;
         if (item.clientId === null) {
@@ -82,7 +112,13 @@ export function createIntakeTransaction(parameters: {
           continue;
         }
         firstByKey.set(item.clientId, position);
-        const existing = probe ? (byClient.get(institutionId, item.clientId) as Row | undefined) : undefined;
+        const seq = known.get(item.clientId);
+        const existing =
+          seq === undefined
+            ? undefined
+            : (statement(`SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id WHERE c.seq = ?`).get(
+                seq,
+              ) as Row);
         if (existing === undefined) {
           fresh.push(position);
         } else if (existing.body !== item.body) {
@@ -109,8 +145,8 @@ export function createIntakeTransaction(parameters: {
       );
       const markFull = statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open'");
       const insert = statement(
-        `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt,
-           body, created_at, ch_prefix, lh_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, client_key, credential_hash, leaf_hash,
+           salt, body, created_at, ch_prefix, lh_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       let cursor = 0;
       while (cursor < fresh.length) {
@@ -137,6 +173,7 @@ export function createIntakeTransaction(parameters: {
             batch.id,
             leafIndex,
             item.clientId,
+            item.clientId === null ? null : clientKeyHash(item.clientId),
             item.credentialHash,
             leaf,
             item.salt,
@@ -162,6 +199,7 @@ export function createIntakeTransaction(parameters: {
           filledBatches.push(batch.id);
         }
       }
+      mergeCompleteGenerations();
       for (const [position, first] of aliases) records[position] = { ...records[first]!, existing: true };
       return { ok: true, records: records as IntakeRecord[], filledBatches };
     });

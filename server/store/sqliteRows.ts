@@ -110,6 +110,16 @@ export function hashPrefix(hash: Uint8Array): number {
   return hash[0]! * 2 ** 40 + hash[1]! * 2 ** 32 + ((hash[2]! << 24) >>> 0) + (hash[3]! << 16) + (hash[4]! << 8) + hash[5]!;
 }
 
+/**
+ * 32-bit FNV-1a of an idempotency key's UTF-16 code units: the key of the idempotency
+ * index (collisions only cost a row read; lookups compare the full key).
+ */
+export function clientKeyHash(clientId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < clientId.length; i++) hash = Math.imul(hash ^ clientId.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

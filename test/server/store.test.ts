@@ -8,6 +8,7 @@ import { createHashPool } from "../../server/hashing/pool.ts";
 import { acceptSubmission, parseJsonSubmission, type SubmissionResult } from "../../server/intake.ts";
 import { LOOKUP_GENERATION_BITS, SCHEMA_VERSION } from "../../server/store/schema.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
+import { clientKeyHash } from "../../server/store/sqliteRows.ts";
 import type { Store } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { tempDir } from "./helpers/processes.ts";
@@ -20,17 +21,35 @@ async function storeWithCredentials(path: string, count: number): Promise<{ stor
   for (const id of [1, 2]) {
     await store.createInstitution({ id, name: `I${id}`, identifier: id === 1 ? ISSUER : "did:web:other.example", metadataUri: "", adminAddress: "", createdAt: 0 });
   }
-  const pool = createHashPool({ size: 0 });
-  const body = JSON.stringify({ credentials: Array.from({ length: count }, (_, n) => sampleCredential({ n })) });
-  const results = await acceptSubmission({
-    store,
-    pool,
-    institution: (await store.getInstitution(1))!,
-    submission: parseJsonSubmission({ text: body, maxItems: 100 }),
-    maxSize: 100,
-  });
-  await pool.close();
+  const results = count === 0 ? [] : await submit(store, Array.from({ length: count }, (_, n) => sampleCredential({ n })));
   return { store, results };
+}
+
+/** Submits credentials of institution 1 in one request. */
+async function submit(store: Store, credentials: readonly Record<string, unknown>[]): Promise<SubmissionResult[]> {
+  const pool = createHashPool({ size: 0 });
+  try {
+    return await acceptSubmission({
+      store,
+      pool,
+      institution: (await store.getInstitution(1))!,
+      submission: parseJsonSubmission({ text: JSON.stringify({ credentials }), maxItems: 100 }),
+      maxSize: 100,
+    });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Two distinct credential ids with equal clientKeyHash (a birthday search: ~80,000 tries). */
+function collidingKeys(): [string, string] {
+  const seen = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const key = `urn:uuid:00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+    const other = seen.get(clientKeyHash(key));
+    if (other !== undefined) return [other, key];
+    seen.set(clientKeyHash(key), key);
+  }
 }
 
 const bytes = (hex: string) => hexToBytes({ hex, size: 32 });
@@ -78,6 +97,49 @@ describe("SQLite store", function () {
     });
   });
 
+  describe("idempotency keys", function () {
+    it("tells apart two keys whose 32-bit index hash collides", async function () {
+      const [first, second] = collidingKeys();
+      expect(clientKeyHash(first)).to.equal(clientKeyHash(second));
+      const { store } = await storeWithCredentials(join(tempDir(), "db.sqlite"), 0);
+      const [a] = await submit(store, [sampleCredential({ n: 1, extra: { id: first } })]);
+      const [b] = await submit(store, [sampleCredential({ n: 2, extra: { id: second } })]);
+      expect(b!.existing, "a key with the same hash is a new key").to.equal(undefined);
+      expect(b!.id).to.not.equal(a!.id);
+      const [bAgain] = await submit(store, [sampleCredential({ n: 2, extra: { id: second } })]);
+      const [aAgain] = await submit(store, [sampleCredential({ n: 1, extra: { id: first } })]);
+      expect([aAgain!.id, aAgain!.existing, bAgain!.id, bAgain!.existing]).to.deep.equal([a!.id, true, b!.id, true]);
+      await store.close();
+    });
+
+    it("finds stored keys in both levels, before and after complete generations are merged into level 1", async function () {
+      const path = join(tempDir(), "db.sqlite");
+      const { store, results } = await storeWithCredentials(path, 3);
+      await store.close();
+      const raw = new DatabaseSync(path);
+      raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(2 * 2 ** LOOKUP_GENERATION_BITS + 5, results[2]!.id);
+      raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(2 ** LOOKUP_GENERATION_BITS + 1, results[1]!.id);
+      raw.close();
+
+      const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
+      // Generations 0 and 1 are complete but not merged yet: found in level 0.
+      const [first] = await submit(reopened, [sampleCredential({ n: 0 })]);
+      expect([first!.id, first!.existing]).to.deep.equal([results[0]!.id, true]);
+      const check = new DatabaseSync(path);
+      const level1 = check.prepare("SELECT seq FROM client_keys ORDER BY seq").all() as { seq: number }[];
+      expect(level1.map((row) => row.seq), "generations 0 and 1 merged by that intake").to.deep.equal([1, 2 ** LOOKUP_GENERATION_BITS + 1]);
+      expect((check.prepare("SELECT value FROM meta WHERE key = 'client_keys_merged_below'").get() as { value: string }).value).to.equal("2");
+      check.close();
+      // Rows 0 and 1 are now found through level 1, row 2 through level 0.
+      const again = await submit(reopened, [0, 1, 2].map((n) => sampleCredential({ n })));
+      expect(again.map((result) => [result.id, result.existing])).to.deep.equal(results.map((result) => [result.id, true]));
+      const [fresh] = await submit(reopened, [sampleCredential({ n: 9 })]);
+      expect(fresh!.existing).to.equal(undefined);
+      expect(results.map((result) => result.id)).to.not.include(fresh!.id);
+      await reopened.close();
+    });
+  });
+
   describe("schema versions", function () {
     it("migrates a version-1 database: prefix-only hash indexes replaced, rows kept and found", async function () {
       const path = join(tempDir(), "db.sqlite");
@@ -85,19 +147,26 @@ describe("SQLite store", function () {
       await store.close();
       // Turn the file back into what version 1 wrote.
       const raw = new DatabaseSync(path);
-      raw.exec(`DROP INDEX credentials_ch_gen; DROP INDEX credentials_lh_gen;
+      raw.exec(`DROP INDEX credentials_ch_gen; DROP INDEX credentials_lh_gen; DROP INDEX credentials_client_gen; DROP TABLE client_keys;
+        ALTER TABLE credentials DROP COLUMN client_key;
         CREATE INDEX credentials_ch ON credentials(ch_prefix); CREATE INDEX credentials_lh ON credentials(lh_prefix);
+        CREATE UNIQUE INDEX credentials_client ON credentials(institution_id, client_id) WHERE client_id IS NOT NULL;
         UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
       raw.close();
 
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
       expect(await idsFound(migrated, 1, results[2]!.leafHash)).to.deep.equal([results[2]!.id]);
+      // Idempotency keys written by version 1 still match after the migration.
+      const again = await submit(migrated, [0, 1, 2].map((n) => sampleCredential({ n })));
+      expect(again.map((result) => [result.id, result.existing])).to.deep.equal(results.map((result) => [result.id, true]));
       await migrated.close();
       const check = new DatabaseSync(path);
       expect((check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value).to.equal(String(SCHEMA_VERSION));
-      expect(indexNames(check)).to.include.members(["credentials_ch_gen", "credentials_lh_gen"]).and.not.include.members(["credentials_ch"]);
-      expect(indexNames(check)).to.not.include("credentials_lh");
-      expect((check.prepare("SELECT COUNT(*) AS n FROM credentials").get() as { n: number }).n).to.equal(3);
+      expect(indexNames(check)).to.include.members(["credentials_ch_gen", "credentials_lh_gen", "credentials_client_gen"]);
+      for (const old of ["credentials_ch", "credentials_lh", "credentials_client"]) expect(indexNames(check)).to.not.include(old);
+      const keys = check.prepare("SELECT client_id, client_key FROM credentials ORDER BY seq").all() as { client_id: string; client_key: number }[];
+      expect(keys.map((row) => row.client_key)).to.deep.equal(keys.map((row) => clientKeyHash(row.client_id)));
+      expect(keys).to.have.length(3);
       check.close();
     });
 
