@@ -73,6 +73,22 @@ describe("service API: bad input is answered 4xx with a code, a message and the 
     it("rejects an unsupported content type with 415", async function () {
       expectError(await postRaw("hello", "text/plain"), 415, "CA_UNSUPPORTED_MEDIA_TYPE");
     });
+    it("rejects a JSON body declared in a charset other than UTF-8 with 415, storing nothing", async function () {
+      const before = await storedCount();
+      const body = JSON.stringify({ credentials: [sampleCredential({ n: 9101 })] });
+      const response = await postRaw(body, "application/json; charset=iso-8859-1");
+      expectError(response, 415, "CA_UNSUPPORTED_MEDIA_TYPE");
+      expect(response.body.error.message).to.contain("iso-8859-1");
+      expect(await storedCount()).to.equal(before);
+    });
+    it("reads a UTF-8 body that starts with a byte order mark, keeping non-ASCII text intact", async function () {
+      const name = "Zürich — Grundlagen ✓ 学位";
+      const credential = sampleCredential({ n: 9102, extra: { name } });
+      const response = await postRaw(`\uFEFF${JSON.stringify({ credentials: [credential] })}`, "application/json; charset=UTF-8");
+      expect(response.status, JSON.stringify(response.body)).to.equal(202);
+      const stored = await fixture.request("GET", `/v1/credentials/${response.body.credentials[0].id}`);
+      expect(stored.body.credential.name).to.equal(name);
+    });
     it("rejects unknown fields and bad reason codes in status changes", async function () {
       expectError(await fixture.request("POST", "/v1/credentials/revoke", { body: { ids: [UNKNOWN_UUID], why: 1 } }), 400, "CA_REQUEST_INVALID", "$.why");
       expectError(await fixture.request("POST", "/v1/credentials/revoke", { body: { ids: [UNKNOWN_UUID], reasonCode: "because" } }), 400, "CA_REQUEST_INVALID", "$.reasonCode");
