@@ -87,9 +87,9 @@ try {
   const median = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
   latencies.sort((a, b) => a - b);
   console.log(
-    `ingestion: ${rounds} rounds of ${fmt(count)} credentials (${fmt(perRequest)} per request, ${concurrency} concurrent) ` +
-      `on a database of ${fmt(preload + perRequest)} → ${fmt(preload + perRequest + count * rounds)} credentials` +
-      `${randomIds ? ", random credential ids" : ""}, every response 202`,
+    `ingestion, ${randomIds ? "random (UUIDv4)" : "ascending"} credential ids: ${rounds} rounds of ${fmt(count)} credentials ` +
+      `(${fmt(perRequest)} per request, ${concurrency} concurrent) on a database of ${fmt(preload + perRequest)} → ` +
+      `${fmt(preload + perRequest + count * rounds)} credentials, every response 202`,
   );
   console.log(`  rounds: ${rates.map((rate) => fmt(rate)).join(" / ")} credentials/s`);
   console.log(`  service CPU per round: ${roundCpu.map((us) => fmt(us)).join(" / ")} µs per credential`);

@@ -7,17 +7,23 @@
  * either: frames are appended while one runs, so the WAL is never wholly copied when the
  * next write begins, and SQLite only rewinds a wholly copied WAL. It then grows without
  * bound (measured: 1.1 GB after 30 s of bulk intake, every commit extending the file). So
- * once the WAL holds more than `maxWalFrames`, a RESTART checkpoint waits for the current
- * write transaction, copies the remainder (most of it is copied already by then) while new
- * writers wait, and makes the next writer start over at the beginning of the file: the WAL
- * stays at about that size and commits overwrite pages the kernel already has.
- */
+ * once the WAL holds more than `maxWalFrames`, this thread sets `rewindWanted` and the
+ * store's writer runs a RESTART checkpoint after its next commit (sqlite.ts rewindWal): the
+ * WAL stays at about that size and commits overwrite pages the kernel already has. A
+ * RESTART from this thread instead waits for the write lock, which back-to-back intake
+ * transactions may never leave free; it is the fallback when no flag is shared.
+  */
 import { DatabaseSync } from "node:sqlite";
 import { workerData } from "node:worker_threads";
 
 import { serveParent } from "../threads.ts";
 
-const { path, intervalMs, maxWalFrames = 4096 } = workerData as { path: string; intervalMs: number; maxWalFrames?: number };
+const { path, intervalMs, maxWalFrames = 4096, rewindWanted } = workerData as {
+  path: string;
+  intervalMs: number;
+  maxWalFrames?: number;
+  rewindWanted?: Int32Array;
+};
 const db = new DatabaseSync(path, { timeout: 5_000 });
 db.exec("PRAGMA wal_autocheckpoint = 0");
 const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
@@ -25,7 +31,9 @@ const restart = db.prepare("PRAGMA wal_checkpoint(RESTART)");
 const timer = setInterval(() => {
   try {
     const { log } = passive.get() as { log: number };
-    if (log > maxWalFrames) restart.get();
+    if (log <= maxWalFrames) return;
+    if (rewindWanted !== undefined) Atomics.store(rewindWanted, 0, 1);
+    else restart.get();
   } catch {
     // busy: try again next interval
   }

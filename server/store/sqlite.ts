@@ -37,6 +37,10 @@ export type CreateSqliteStoreParameters = {
   readonly path: string;
   /** Checkpoint the WAL from a worker thread (default true for files). */
   readonly backgroundCheckpoints?: boolean | undefined;
+  /** WAL size (frames) past which the checkpointer rewinds the WAL (default 4,096, ~64 MiB). */
+  readonly maxWalFrames?: number | undefined;
+  /** Milliseconds between background checkpoints (default 1,000). */
+  readonly checkpointIntervalMs?: number | undefined;
 };
 
 /**
@@ -98,12 +102,21 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     throw error;
   }
   let checkpointer: ManagedWorker | undefined;
+  // Set by the checkpointer when the WAL should be rewound (see checkpointer.ts), cleared here.
+  const rewindWanted = new Int32Array(new SharedArrayBuffer(4));
   if (parameters.path !== ":memory:" && (parameters.backgroundCheckpoints ?? true)) {
     db.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = startManagedWorker({
       url: new URL("./checkpointer.ts", import.meta.url),
       // 4,096 frames of 16 KiB: the WAL settles at about 64 MiB under sustained intake.
-      options: { workerData: { path: parameters.path, intervalMs: 1000, maxWalFrames: 4096 } },
+      options: {
+        workerData: {
+          path: parameters.path,
+          intervalMs: parameters.checkpointIntervalMs ?? 1000,
+          maxWalFrames: parameters.maxWalFrames ?? 4096,
+          rewindWanted,
+        },
+      },
     });
     checkpointer.worker.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
   }
@@ -120,6 +133,18 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   };
 
   let depth = 0;
+  /**
+   * The WAL rewind the checkpointer asked for, run by the writer itself right after a commit:
+   * no write transaction is open, so it never waits for the write lock (from another thread
+   * it could wait forever behind back-to-back intake transactions). It copies what the
+   * checkpointer's PASSIVE runs have not yet (about one commit's pages), and the next write
+   * starts the WAL over.
+   */
+  function rewindWal(): void {
+    const { busy } = statement("PRAGMA wal_checkpoint(RESTART)").get() as Row;
+    if (busy === 0) Atomics.store(rewindWanted, 0, 0); // else a reader was in the WAL: next commit retries
+  }
+
   function transaction<T>(body: () => T): T {
     if (depth > 0) return body();
     db.exec("BEGIN IMMEDIATE");
@@ -127,6 +152,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     try {
       const result = body();
       db.exec("COMMIT");
+      if (Atomics.load(rewindWanted, 0) === 1) rewindWal();
       return result;
     } catch (error) {
       db.exec("ROLLBACK");

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { randomBytes, randomUUID } from "node:crypto";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
@@ -137,6 +139,36 @@ describe("SQLite store", function () {
       expect(fresh!.existing).to.equal(undefined);
       expect(results.map((result) => result.id)).to.not.include(fresh!.id);
       await reopened.close();
+    });
+  });
+
+  describe("WAL checkpoints", function () {
+    it("keeps the WAL bounded under writes that never pause", async function () {
+      this.timeout(30_000);
+      const dir = tempDir();
+      const path = join(dir, "db.sqlite");
+      const store = createSqliteStore({ path, maxWalFrames: 64, checkpointIntervalMs: 50 });
+      await store.createInstitution({ id: 1, name: "I1", identifier: ISSUER, metadataUri: "", adminAddress: "", createdAt: 0 });
+      const body = JSON.stringify({ pad: "x".repeat(2000) });
+      let largest = 0;
+      let written = 0;
+      let counter = 0;
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        const items = Array.from({ length: 500 }, () => ({
+          clientId: `key-${counter++}`,
+          body,
+          salt: randomBytes(32),
+          credentialHash: randomBytes(32),
+        }));
+        const result = await store.submitCredentials({ institutionId: 1, items, maxSize: 10_000, now: 0, leafHash: () => randomBytes(32), newId: randomUUID });
+        expect(result.ok).to.equal(true);
+        written += 500 * body.length;
+        largest = Math.max(largest, statSync(`${path}-wal`).size);
+      }
+      await store.close();
+      expect(written, "bytes of credentials written").to.be.greaterThan(100 * 2 ** 20);
+      expect(largest, "largest WAL seen").to.be.lessThan(32 * 2 ** 20);
     });
   });
 
