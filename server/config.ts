@@ -168,6 +168,12 @@ export const settings = {
     schema: nonNegativeInt.max(64),
     doc: "Worker threads validating and hashing bulk submissions (default: CPU count - 1, at least 2; 0 = main thread).",
   },
+  dbCacheBytes: {
+    env: "CREDANCHOR_DB_CACHE_BYTES",
+    flag: "db-cache-bytes",
+    schema: positiveInt,
+    doc: "SQLite page cache of the service's connection (default 1073741824 = 1 GiB; filled as pages are read).",
+  },
   proofCacheBytes: {
     env: "CREDANCHOR_PROOF_CACHE_BYTES",
     flag: "proof-cache-bytes",
@@ -214,6 +220,7 @@ export type ServiceConfig = {
     readonly requestTimeoutMs: number;
   };
   readonly hashWorkers: number;
+  readonly dbCacheBytes: number;
   readonly proofCacheBytes: number;
   readonly logLevel: string;
   readonly fault: FaultPoint | undefined;
@@ -339,6 +346,7 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     // so on a 2-core machine one worker left a core idle. Measured with
     // scripts/bench/service-ingest.ts: 1 worker 22,944, 2 workers 25,041 credentials/s.
     hashWorkers: (raw.hashWorkers as number | undefined) ?? Math.max(2, availableParallelism() - 1),
+    dbCacheBytes: (raw.dbCacheBytes as number | undefined) ?? 1024 * 1024 * 1024,
     proofCacheBytes: (raw.proofCacheBytes as number | undefined) ?? 256 * 1024 * 1024,
     logLevel: (raw.logLevel as string | undefined) ?? "info",
     fault: raw.fault as FaultPoint | undefined,

@@ -105,7 +105,7 @@ export async function startService(parameters: {
   }
   logger.info({ config: describeConfig(config) }, "starting");
   await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
-  const store = createSqliteStore({ path: config.dbPath });
+  const store = createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes });
   const chain = await connectChain({ config, keys, store, logger });
   const demo = config.dev ? await ensureDemo(config, store, chain) : undefined;
 

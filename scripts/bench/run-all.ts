@@ -117,6 +117,51 @@ function run(command: string, argv: readonly string[], env: Record<string, strin
 
 const hardhat = (...argv: string[]) => [path.join(repoRoot, "node_modules", "hardhat", "dist", "src", "cli.js"), ...argv];
 
+/** Numbered section headings of the page, by --only name. */
+const SECTION_HEADINGS: Record<string, RegExp> = {
+  batch: /^## 1\. Batch building\s*$/m,
+  tree: /^## 2\. Tree alone\s*$/m,
+  gas: /^## 3\. Gas side by side\s*$/m,
+  service: /^## 4\. Service\s*$/m,
+  verify: /^## 5\. Verification\s*$/m,
+};
+/** Summary rows that belong to each section (first cell). */
+const SUMMARY_ROWS: Record<string, RegExp> = {
+  batch: /^\| Batch build/,
+  tree: /^\| Tree \+ every proof/,
+  gas: /^\| Gas /,
+  service: /^\| Service: /,
+  verify: /^\| (Bulk )?[Vv]erif/,
+};
+
+/**
+ * `current` with the sections named in `sections` (and their summary rows) taken from
+ * `fresh`, a page rendered from this run alone; the header says what was re-measured when.
+ */
+function spliceSections(current: string, fresh: string, sections: readonly string[]): string {
+  let page = current;
+  for (const name of sections) {
+    const heading = SECTION_HEADINGS[name];
+    const rows = SUMMARY_ROWS[name];
+    if (heading === undefined || rows === undefined) throw new Error(`--merge cannot splice section ${name}`);
+    const replacement = extractSection(fresh, heading);
+    const old = extractSection(page, heading);
+    if (replacement === undefined || old === undefined) throw new Error(`section ${name} missing from the page or the run`);
+    page = page.replace(old, replacement.trimEnd() + "\n\n");
+    const freshRows = fresh.split("\n").filter((line) => rows.test(line));
+    const lines = page.split("\n");
+    const first = lines.findIndex((line) => rows.test(line));
+    const kept = lines.filter((line) => !rows.test(line));
+    kept.splice(first === -1 ? kept.length : first, 0, ...freshRows);
+    page = kept.join("\n");
+  }
+  const stamp = `${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return page.replace(
+    /\.? Do not edit by hand: rerun it\./,
+    `, then \`--only ${sections.join(",")} --merge\` on ${stamp} (load average ${machine.loadAverage} then; spliced into this page on a machine without the earlier run's saved report). Do not edit by hand: rerun it.`,
+  );
+}
+
 /** A markdown section of BENCHMARKS.md starting at `heading` (a full line), up to the next "## ". */
 function extractSection(markdown: string, heading: RegExp): string | undefined {
   const start = markdown.search(heading);
@@ -269,9 +314,18 @@ try {
 }
 // --merge (with --only): keep the saved full run's other sections, replace the ones just run.
 let previous: RunReport | undefined;
+// Without the saved report (a fresh machine: it lives in the temp directory), --merge
+// splices the re-measured sections into the page as it stands instead.
+let splice = false;
 if (args.includes("--merge")) {
-  const saved = JSON.parse(await readFile(path.join(resultsDir, "run-report.json"), "utf8")) as RunReport;
-  previous = { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
+  try {
+    const saved = JSON.parse(await readFile(path.join(resultsDir, "run-report.json"), "utf8")) as RunReport;
+    previous = { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || existing === "") throw error;
+    splice = true;
+    log(`no ${path.join(resultsDir, "run-report.json")}: splicing the re-measured sections into ${outFile}`);
+  }
 }
 const keep = <T,>(section: string, fresh: T, old: T | undefined): T => (previous !== undefined && !enabled(section) ? (old as T) : fresh);
 const report: RunReport = {
@@ -305,11 +359,15 @@ const report: RunReport = {
 };
 await mkdir(path.dirname(outFile), { recursive: true });
 // The raw results, so the page can be re-rendered without re-measuring (--render-from).
-await writeFile(path.join(resultsDir, quick ? "run-report.quick.json" : "run-report.json"), JSON.stringify(report, null, 2));
+await writeFile(path.join(resultsDir, splice ? "run-report.partial.json" : quick ? "run-report.quick.json" : "run-report.json"), JSON.stringify(report, null, 2));
 // scripts/bench/core-targets.ts owns the "## Core targets" section: kept here, re-measured below.
 const coreTargetsSection = extractSection(existing, /^## Core targets\s*$/m);
 const page = renderBenchmarks(report);
-await writeFile(outFile, coreTargetsSection && !quick ? `${page.trimEnd()}\n\n${coreTargetsSection.trimEnd()}\n` : page);
+if (splice) {
+  await writeFile(outFile, spliceSections(existing, page, [...(only ?? [])]));
+} else {
+  await writeFile(outFile, coreTargetsSection && !quick ? `${page.trimEnd()}\n\n${coreTargetsSection.trimEnd()}\n` : page);
+}
 log(`wrote ${outFile}${failures.length > 0 ? ` with ${failures.length} FAILED step(s)` : ""}`);
 if (!quick && enabled("tree")) {
   await step("core targets: node --import tsx scripts/bench/core-targets.ts", async () => {

@@ -24,6 +24,12 @@ describe("configuration", function () {
     expect(config.batch.maxSize).to.equal(5);
   });
 
+  it("reads the SQLite cache size, defaulting to 1 GiB, and rejects a size of zero", function () {
+    expect(loadConfig({ env: {}, argv: [] }).dbCacheBytes).to.equal(2 ** 30);
+    expect(loadConfig({ env: { CREDANCHOR_DB_CACHE_BYTES: "67108864" }, argv: [] }).dbCacheBytes).to.equal(2 ** 26);
+    expect(() => loadConfig({ env: { CREDANCHOR_DB_CACHE_BYTES: "0" }, argv: [] })).to.throw(/CREDANCHOR_DB_CACHE_BYTES "0" is invalid/);
+  });
+
   it("names the variable or flag of an invalid value, and hides secrets", function () {
     expect(() => loadConfig({ env: { CREDANCHOR_PORT: "http" }, argv: [] })).to.throw(/CREDANCHOR_PORT "http" is invalid/);
     expect(() => loadConfig({ env: {}, argv: ["--confirmations", "0"] })).to.throw(/--confirmations/);
