@@ -199,7 +199,7 @@ async function runServiceBenchmarks(): Promise<boolean> {
         .split("\n")
         .filter((line) => line.startsWith("BENCH_RESULT "))
         .map((line) => ({ ...(JSON.parse(line.slice("BENCH_RESULT ".length)) as BenchResult), command: `node --import tsx ${script} ${argv.join(" ")}`.trim() }));
-      service.push({ script, command: `node --import tsx ${script} ${argv.join(" ")}`.trim(), results, output: output.split("\n").slice(-40).join("\n") });
+      service.push({ script, command: `node --import tsx ${script} ${argv.join(" ")}`.trim(), results, output: output.split("\n").slice(-400).join("\n") });
     });
   }
   return scripts.length > 0;
