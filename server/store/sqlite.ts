@@ -148,8 +148,12 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
    * starts the WAL over.
    */
   function rewindWal(): void {
-    const { busy } = statement("PRAGMA wal_checkpoint(RESTART)").get() as Row;
-    if (busy === 0) Atomics.store(rewindWanted, 0, 0); // else a reader was in the WAL: next commit retries
+    try {
+      const { busy } = statement("PRAGMA wal_checkpoint(RESTART)").get() as Row;
+      if (busy === 0) Atomics.store(rewindWanted, 0, 0); // else a reader was in the WAL: next commit retries
+    } catch {
+      // Never fail the transaction that just committed: the next commit tries again.
+    }
   }
 
   function transaction<T>(body: () => T): T {
