@@ -54,6 +54,16 @@ function collidingKeys(): [string, string] {
   }
 }
 
+/** Edits a closed store's file directly (what a test needs that the Store API does not offer). */
+function editDatabase(path: string, edit: (raw: DatabaseSync) => void): void {
+  const raw = new DatabaseSync(path);
+  try {
+    edit(raw);
+  } finally {
+    raw.close();
+  }
+}
+
 const bytes = (hex: string) => hexToBytes({ hex, size: 32 });
 const idsFound = async (store: Store, institutionId: number, hex: string) =>
   (await store.findCredentialsByHash({ institutionId, hash: bytes(hex) })).map((credential) => credential.id);
@@ -70,10 +80,10 @@ describe("SQLite store", function () {
       const { store, results } = await storeWithCredentials(path, 4);
       await store.close();
       // Spread the rows over generations 0, 1, 5 and 40 (rows keep their hashes; the indexes follow).
-      const raw = new DatabaseSync(path);
-      const seqs = [3, 2 ** LOOKUP_GENERATION_BITS + 1, 5 * 2 ** LOOKUP_GENERATION_BITS + 7, 40 * 2 ** LOOKUP_GENERATION_BITS];
-      for (let i = 3; i >= 0; i--) raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(seqs[i]!, results[i]!.id);
-      raw.close();
+      editDatabase(path, (raw) => {
+        const seqs = [3, 2 ** LOOKUP_GENERATION_BITS + 1, 5 * 2 ** LOOKUP_GENERATION_BITS + 7, 40 * 2 ** LOOKUP_GENERATION_BITS];
+        for (let i = 3; i >= 0; i--) raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(seqs[i]!, results[i]!.id);
+      });
 
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
       for (const result of results) {
@@ -88,9 +98,9 @@ describe("SQLite store", function () {
       const path = join(tempDir(), "db.sqlite");
       const { store, results } = await storeWithCredentials(path, 2);
       await store.close();
-      const raw = new DatabaseSync(path);
-      raw.prepare("UPDATE credentials SET ch_prefix = (SELECT ch_prefix FROM credentials WHERE id = ?) WHERE id = ?").run(results[0]!.id, results[1]!.id);
-      raw.close();
+      editDatabase(path, (raw) => {
+        raw.prepare("UPDATE credentials SET ch_prefix = (SELECT ch_prefix FROM credentials WHERE id = ?) WHERE id = ?").run(results[0]!.id, results[1]!.id);
+      });
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
       expect(await idsFound(reopened, 1, results[0]!.credentialHash)).to.deep.equal([results[0]!.id]);
       const unknown = results[0]!.credentialHash.slice(0, 14) + "0".repeat(52); // same 6-byte prefix, another hash
@@ -118,10 +128,10 @@ describe("SQLite store", function () {
       const path = join(tempDir(), "db.sqlite");
       const { store, results } = await storeWithCredentials(path, 3);
       await store.close();
-      const raw = new DatabaseSync(path);
-      raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(2 * 2 ** LOOKUP_GENERATION_BITS + 5, results[2]!.id);
-      raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(2 ** LOOKUP_GENERATION_BITS + 1, results[1]!.id);
-      raw.close();
+      editDatabase(path, (raw) => {
+        raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(2 * 2 ** LOOKUP_GENERATION_BITS + 5, results[2]!.id);
+        raw.prepare("UPDATE credentials SET seq = ? WHERE id = ?").run(2 ** LOOKUP_GENERATION_BITS + 1, results[1]!.id);
+      });
 
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
       // Generations 0 and 1 are complete but not merged yet: found in level 0.
@@ -178,13 +188,13 @@ describe("SQLite store", function () {
       const { store, results } = await storeWithCredentials(path, 3);
       await store.close();
       // Turn the file back into what version 1 wrote.
-      const raw = new DatabaseSync(path);
-      raw.exec(`DROP INDEX credentials_ch_gen; DROP INDEX credentials_lh_gen; DROP INDEX credentials_client_gen; DROP TABLE client_keys;
-        ALTER TABLE credentials DROP COLUMN client_key;
-        CREATE INDEX credentials_ch ON credentials(ch_prefix); CREATE INDEX credentials_lh ON credentials(lh_prefix);
-        CREATE UNIQUE INDEX credentials_client ON credentials(institution_id, client_id) WHERE client_id IS NOT NULL;
-        UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
-      raw.close();
+      editDatabase(path, (raw) => {
+        raw.exec(`DROP INDEX credentials_ch_gen; DROP INDEX credentials_lh_gen; DROP INDEX credentials_client_gen; DROP TABLE client_keys;
+          ALTER TABLE credentials DROP COLUMN client_key;
+          CREATE INDEX credentials_ch ON credentials(ch_prefix); CREATE INDEX credentials_lh ON credentials(lh_prefix);
+          CREATE UNIQUE INDEX credentials_client ON credentials(institution_id, client_id) WHERE client_id IS NOT NULL;
+          UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
+      });
 
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
       expect(await idsFound(migrated, 1, results[2]!.leafHash)).to.deep.equal([results[2]!.id]);
@@ -206,9 +216,9 @@ describe("SQLite store", function () {
       const path = join(tempDir(), "db.sqlite");
       const { store } = await storeWithCredentials(path, 1);
       await store.close();
-      const raw = new DatabaseSync(path);
-      raw.exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'; DROP INDEX credentials_lh_gen;");
-      raw.close();
+      editDatabase(path, (raw) => {
+        raw.exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'; DROP INDEX credentials_lh_gen;");
+      });
 
       let thrown: unknown;
       try {
