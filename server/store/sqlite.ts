@@ -6,7 +6,7 @@
  * The API is synchronous underneath; every method runs to completion before it returns
  * its promise, so one connection never interleaves two transactions.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
@@ -37,8 +37,11 @@ export type CreateSqliteStoreParameters = {
   readonly path: string;
   /** Checkpoint the WAL from a worker thread (default true for files). */
   readonly backgroundCheckpoints?: boolean | undefined;
-  /** WAL size (frames) past which the checkpointer rewinds the WAL (default 4,096, ~64 MiB). */
-  readonly maxWalFrames?: number | undefined;
+  /**
+   * WAL size in bytes past which the writer rewinds the WAL after its commit (default 64 MiB).
+   * The WAL never grows past this plus one transaction's pages, whatever the checkpointer does.
+   */
+  readonly maxWalBytes?: number | undefined;
   /**
    * SQLite page cache of this connection (default 1 GiB, allocated as pages are read). The
    * hot set is the indexes (~150 bytes per credential) plus the table's tail: with 256 MiB,
@@ -108,22 +111,17 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     db.close();
     throw error;
   }
+  const maxWalBytes = parameters.maxWalBytes ?? 64 * 2 ** 20;
+  // After a rewind, the first commit cuts the WAL file back to this size (SQLite reuses the file
+  // rather than truncating it), so the file's size is the WAL's live size up to one transaction.
+  db.exec(`PRAGMA journal_size_limit = ${Math.floor(maxWalBytes)}`);
+  const walPath = parameters.path === ":memory:" ? undefined : `${parameters.path}-wal`;
   let checkpointer: ManagedWorker | undefined;
-  // Set by the checkpointer when the WAL should be rewound (see checkpointer.ts), cleared here.
-  const rewindWanted = new Int32Array(new SharedArrayBuffer(4));
-  if (parameters.path !== ":memory:" && (parameters.backgroundCheckpoints ?? true)) {
+  if (walPath !== undefined && (parameters.backgroundCheckpoints ?? true)) {
     db.exec("PRAGMA wal_autocheckpoint = 0");
     checkpointer = startManagedWorker({
       url: new URL("./checkpointer.ts", import.meta.url),
-      // 4,096 frames of 16 KiB: the WAL settles at about 64 MiB under sustained intake.
-      options: {
-        workerData: {
-          path: parameters.path,
-          intervalMs: parameters.checkpointIntervalMs ?? 1000,
-          maxWalFrames: parameters.maxWalFrames ?? 4096,
-          rewindWanted,
-        },
-      },
+      options: { workerData: { path: parameters.path, intervalMs: parameters.checkpointIntervalMs ?? 1000 } },
     });
     checkpointer.worker.on("error", () => db.exec("PRAGMA wal_autocheckpoint = 1000")); // fall back to inline checkpoints
   }
@@ -140,19 +138,33 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
   };
 
   let depth = 0;
+  const pauseCell = new Int32Array(new SharedArrayBuffer(4)); // Atomics.wait target: a blocking sleep
   /**
-   * The WAL rewind the checkpointer asked for, run by the writer itself right after a commit:
-   * no write transaction is open, so it never waits for the write lock (from another thread
-   * it could wait forever behind back-to-back intake transactions). It copies what the
-   * checkpointer's PASSIVE runs have not yet (about one commit's pages), and the next write
-   * starts the WAL over.
+   * Keeps the WAL bounded by construction: after each of its own commits the writer looks at
+   * the WAL's size (one stat) and, past `maxWalBytes`, runs a RESTART checkpoint itself. No
+   * write transaction is open then, so it never waits behind intake, and it copies only what
+   * the background checkpointer's PASSIVE runs have not copied yet (all of it, if that thread
+   * was never scheduled: the bound does not depend on it). The next commit starts the WAL
+   * over and cuts the file back to `journal_size_limit`. Under sustained intake PASSIVE alone
+   * never empties the WAL (frames keep arriving while it runs), and a RESTART from the
+   * checkpointer thread starved behind back-to-back transactions: 1.1 GB of WAL in 30 s.
    */
-  function rewindWal(): void {
-    try {
-      const { busy } = statement("PRAGMA wal_checkpoint(RESTART)").get() as Row;
-      if (busy === 0) Atomics.store(rewindWanted, 0, 0); // else a reader was in the WAL: next commit retries
-    } catch {
-      // Never fail the transaction that just committed: the next commit tries again.
+  function boundWal(): void {
+    if (walPath === undefined || statSync(walPath).size <= maxWalBytes) return;
+    // A PASSIVE run of the checkpointer thread holds SQLite's checkpoint lock, and a RESTART
+    // meeting it answers busy at once (no busy handler for that lock): wait for that run to
+    // end rather than commit on past the limit. Each run copies at most the bounded WAL, so
+    // the wait is short; the deadline only covers a reader of another process that keeps an
+    // old snapshot open (then the next commit tries again).
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        if ((statement("PRAGMA wal_checkpoint(RESTART)").get() as Row).busy === 0) return;
+      } catch {
+        // SQLITE_BUSY raised rather than reported: the same wait.
+      }
+      if (Date.now() > deadline) return; // never fail the transaction that just committed
+      Atomics.wait(pauseCell, 0, 0, 2);
     }
   }
 
@@ -163,7 +175,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     try {
       const result = body();
       db.exec("COMMIT");
-      if (Atomics.load(rewindWanted, 0) === 1) rewindWal();
+      boundWal();
       return result;
     } catch (error) {
       db.exec("ROLLBACK");
