@@ -8,12 +8,11 @@ import type { Chain, PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 
 import { readInstitution } from "../core/registry.ts";
+import { roleBits } from "../core/roles.ts";
 import { sendRegistryCall } from "./chain/clients.ts";
 import { ServiceError } from "./errors.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 
-/** Registry role bits (ICredentialRegistry: ROLE_ADMIN, ROLE_ANCHORER, ROLE_REVOKER). */
-export const ROLES = { admin: 1, anchorer: 2, revoker: 4 } as const;
 
 /** Parameters of {@link registerInstitution}. */
 export type RegisterInstitutionParameters = {
@@ -66,8 +65,8 @@ export async function registerInstitution(parameters: RegisterInstitutionParamet
     createdAt: now,
   });
   const grants = new Map<string, number>();
-  grants.set(parameters.anchorer, ROLES.anchorer);
-  if (parameters.revoker !== undefined) grants.set(parameters.revoker, (grants.get(parameters.revoker) ?? 0) | ROLES.revoker);
+  grants.set(parameters.anchorer, roleBits.anchorer);
+  if (parameters.revoker !== undefined) grants.set(parameters.revoker, (grants.get(parameters.revoker) ?? 0) | roleBits.revoker);
   for (const [account, roles] of grants) {
     const granted = await sendRegistryCall({ ...call, account: admin, functionName: "grantRoles", args: [id, account, roles] });
     await store.recordChainOp({

@@ -16,10 +16,10 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
 import { findAnchoring, hasRegistryCode, readBatch } from "../../core/registry.ts";
-import { ANCHOR_FORMAT_VERSION } from "../publisher.ts";
+import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import type { BatchRow, ChainIdentity, ChainOpRow, Store } from "../store/types.ts";
-import { RegistryRevertError, sendRegistryCall } from "./clients.ts";
-import { registryAbi } from "./registryAbi.ts";
+import { RegistryRevertError, sendRegistryCall } from "../chain/clients.ts";
+import { registryAbi } from "../chain/registryAbi.ts";
 
 /** Parameters of {@link replayOntoFreshChain}. */
 export type ReplayParameters = {
