@@ -2,7 +2,7 @@
  * Revoke, suspend, reinstate (per credential, bulk) and revoke whole batches: one
  * registry transaction per batch touched, sent with the service's revoker key, which
  * must hold ROLE_REVOKER (or ROLE_ADMIN) in the institution. Each mined change is
- * journaled (chain_ops) so a dev-chain reset can replay it. Transactions of the revoker
+ * journaled (chain_ops) and reaches the registry event index before the call returns. Transactions of the revoker
  * key are sent one at a time (nonce order); the registry itself rejects double changes.
  */
 import type { Chain, PublicClient } from "viem";
@@ -40,6 +40,8 @@ export type CreateStatusChangerParameters = {
   readonly registry: `0x${string}`;
   readonly revoker: PrivateKeyAccount | undefined;
   readonly metrics?: ServiceMetrics | undefined;
+  /** Called with the block of each mined change before the call resolves (the index catches up). */
+  readonly afterChange?: ((blockNumber: number) => Promise<void>) | undefined;
 };
 
 /** The status changer. */
@@ -83,6 +85,13 @@ function rejection(error: RegistryRevertError): ServiceError {
  */
 export function createStatusChanger(parameters: CreateStatusChangerParameters): StatusChanger {
   const { store, client, chain, registry, revoker, metrics } = parameters;
+  const afterChange = async (blockNumber: number): Promise<void> => {
+    try {
+      await parameters.afterChange?.(blockNumber);
+    } catch {
+      // The change is on chain; the index reads it on its next pass.
+    }
+  };
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = queue.then(task, task);
@@ -140,6 +149,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
           });
         }
       });
+      if (transactions.length > 0) await afterChange(Math.max(...transactions.map((tx) => tx.blockNumber)));
       const credentials: StatusChangeResult["credentials"][number][] = [];
       for (const { batch } of groups.values()) {
         const mine = targets.filter((target) => target.batch.id === batch.id);
@@ -165,6 +175,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
         blockNumber: Number(receipt.blockNumber),
         createdAt: Date.now(),
       });
+      await afterChange(Number(receipt.blockNumber));
       const [status] = await readCredentialStatuses({ client, registry, batchId: batch.chainBatchId!, leafIndices: [0] });
       return { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), status: status! };
     },

@@ -17,7 +17,7 @@ import { ConfigError } from "../errors.ts";
 import type { Store } from "../store/types.ts";
 import { createChainClient } from "./clients.ts";
 import { readDeployment, networkNameFor, writeDeployment } from "./deployments.ts";
-import { devAccounts } from "../dev/devAccounts.ts";
+import { devAccounts, hardhatAccounts } from "../dev/devAccounts.ts";
 import { rpcAnswers, startHardhatNode, type HardhatNode } from "../dev/devNode.ts";
 import { readRegistryBytecode } from "./registryAbi.ts";
 import { deployDevRegistry, ensureArtifacts } from "../dev/deployRegistry.ts";
@@ -153,11 +153,13 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
       genesisHash,
       governance: accounts.governance!,
       anchorer: accounts.anchorer,
-      accounts: [dev.governance, dev.admin, dev.anchorer, dev.revoker, accounts.anchorer, ...(accounts.revoker ? [accounts.revoker] : [])],
+      revoker: accounts.revoker,
+      accounts: hardhatAccounts(),
       logger,
     });
+    const { identity: _identity, ...counts } = replay;
     logger.warn(
-      { registry: replay.identity.registryAddress, institutions: replay.institutions, grants: replay.grants, anchors: replay.anchors, statusChanges: replay.statusChanges, requeued: replay.requeued },
+      { registry: replay.identity.registryAddress, ...counts },
       "DEV MODE: replay done; credentials issued before verify on the fresh chain",
     );
     writeDeployment({

@@ -1,25 +1,33 @@
 /**
- * Dev mode: replays the registry state the database knows onto a fresh development chain
- * (the Hardhat node forgets everything when it stops), so credentials issued before keep
- * verifying.
+ * Dev mode: replays the registry state onto a fresh development chain (the Hardhat node
+ * forgets everything when it stops), so credentials issued before keep verifying and
+ * their statuses survive: every event of the registry event index, whoever sent it (the
+ * service, `credanchor revoke` with the revoker key, an admin's wallet, governance), is
+ * sent again in its original order.
  *
- * Order: redeploy the registry (account #0 at nonce 0 gives the same address), replay
- * institution registrations and role grants in journal order, re-anchor every batch
- * root that was mined in its original order with the single `anchor` call, then re-apply
- * the revocations, suspensions, reinstatements and batch revocations the service
- * performed, in order. Every step first checks whether the chain already has its effect,
- * so a replay interrupted by a crash simply continues on the next start. Batches whose
- * transaction was in flight go back to `closed` for the publisher. Nothing is deleted.
+ * Order: redeploy the registry (account #0 at nonce 0 gives the same address), then each
+ * indexed event in chain order: registrations, metadata, suspensions, role grants and
+ * removals, key compromises, anchors and status changes. Each event is sent by the
+ * account that sent it when that is a known dev or service key, else by governance (which
+ * may act for any institution, except anchoring). Every step first checks whether the
+ * chain already has its effect, so a replay interrupted by a crash continues on the next
+ * start. Then the database's own anchored batches are checked (one the index had not read
+ * yet is anchored again), batches whose transaction was in flight go back to `closed` for
+ * the publisher, and the database is bound to the fresh chain with an empty index, in one
+ * transaction. Nothing is deleted before the replay is complete.
  */
-import { getContractAddress, type Chain, type PublicClient } from "viem";
+import { createWalletClient, getContractAddress, http, type Chain, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
-import { findAnchoring, hasRegistryCode, readBatch } from "../../core/registry.ts";
-import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
-import type { BatchRow, ChainIdentity, ChainOpRow, Store } from "../store/types.ts";
+import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
+import { findAnchoring, hasRegistryCode, readBatch, readInstitution, readKeyRecord } from "../../core/registry.ts";
+import { ANCHOR_FORMAT_VERSION, roleBits } from "../../core/roles.ts";
 import { RegistryRevertError, sendRegistryCall } from "../chain/clients.ts";
 import { registryAbi } from "../chain/registryAbi.ts";
+import { leafIndicesOf } from "../chain/registryEvents.ts";
+import { ConfigError } from "../errors.ts";
+import type { BatchRow, ChainIdentity, RegistryEventRow, Store } from "../store/types.ts";
 
 /** Parameters of {@link replayOntoFreshChain}. */
 export type ReplayParameters = {
@@ -30,22 +38,29 @@ export type ReplayParameters = {
   /** What the database was bound to. */
   readonly previous: ChainIdentity;
   readonly genesisHash: `0x${string}`;
-  /** Registry governance (deploys and registers). */
+  /** Registry governance (deploys, registers, and acts for institutions). */
   readonly governance: PrivateKeyAccount;
+  /** The service's anchorer (anchors the database's batches). */
   readonly anchorer: PrivateKeyAccount;
-  /** Every key the service may use, to act as the journaled actor of each step. */
+  /** The service's revoker, if any. */
+  readonly revoker?: PrivateKeyAccount | undefined;
+  /** Every key that may have sent an event (the Hardhat accounts and the service's keys). */
   readonly accounts: readonly PrivateKeyAccount[];
   readonly logger?: Logger | undefined;
 };
 
-/** What the replay did. */
+/** What the replay did (counts of transactions sent). */
 export type ReplayReport = {
   readonly identity: ChainIdentity;
   readonly deployed: boolean;
+  /** Indexed events read. */
+  readonly events: number;
   readonly institutions: number;
   readonly grants: number;
   readonly anchors: number;
   readonly statusChanges: number;
+  /** Events that could not be sent again (e.g. an anchor by a key the service does not hold). */
+  readonly skipped: number;
   readonly requeued: number;
 };
 
@@ -54,20 +69,23 @@ const ALREADY_APPLIED = new Set([
   "CredentialRegistryAlreadySuspended",
   "CredentialRegistryNotSuspended",
   "CredentialRegistryBatchAlreadyRevoked",
+  "CredentialRegistryBatchAlreadyAnchored",
 ]);
+
+const ZERO_HASH = `0x${"00".repeat(32)}` as const;
+const PAGE = 1_000;
 
 /**
  * @example
  * ```ts
  * const report = await replayOntoFreshChain({ store, client, chain, bytecode, previous, genesisHash,
- *   governance, anchorer, accounts: [governance, admin, anchorer, revoker] });
+ *   governance, anchorer, revoker, accounts: hardhatAccounts() });
  * ```
  */
 export async function replayOntoFreshChain(parameters: ReplayParameters): Promise<ReplayReport> {
   const { store, client, chain, previous, governance, anchorer, logger } = parameters;
-  const byAddress = new Map(parameters.accounts.map((account) => [account.address.toLowerCase(), account]));
-  const actor = (address: unknown, fallback: PrivateKeyAccount): PrivateKeyAccount =>
-    byAddress.get(String(address).toLowerCase()) ?? fallback;
+  const byAddress = new Map([...parameters.accounts, anchorer, ...(parameters.revoker ? [parameters.revoker] : [])].map((account) => [account.address.toLowerCase(), account]));
+  const known = (address: unknown): PrivateKeyAccount | undefined => byAddress.get(String(address).toLowerCase());
 
   // 1. The registry, at the same address if the deployer's nonce allows.
   let registry = previous.registryAddress;
@@ -82,7 +100,6 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
         "REPLAY: the registry cannot get its old address (the deployer account was used on this chain); credentials issued before name the old address and will not verify against the new one",
       );
     }
-    const { createWalletClient, http } = await import("viem");
     const wallet = createWalletClient({ account: governance, chain, transport: http(chain.rpcUrls.default.http[0]) });
     const hash = await wallet.deployContract({ abi: registryAbi, bytecode: parameters.bytecode, args: [governance.address, 0] });
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
@@ -90,48 +107,164 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
     deployBlock = Number(receipt.blockNumber);
     deployed = true;
   }
-  const call = { client, chain, registry };
+  const location = { client, registry };
+  const read = <T>(functionName: string, args: readonly unknown[]): Promise<T> =>
+    client.readContract({ address: registry, abi: credentialRegistryAbi, functionName: functionName as never, args: args as never }) as Promise<T>;
+  const counts = { events: 0, institutions: 0, grants: 0, anchors: 0, statusChanges: 0, skipped: 0 };
 
-  // 2. Institutions and roles, in journal order.
-  const ops = await store.listChainOps();
-  let institutions = 0;
-  let grants = 0;
-  for (const op of ops) {
-    if (op.kind === "registerInstitution") {
-      const count = Number(await client.readContract({ address: registry, abi: registryAbi, functionName: "institutionCount" }));
-      if (count >= op.institutionId) continue;
-      if (count + 1 !== op.institutionId) {
-        throw new Error(`replay: institution ${op.institutionId} cannot be re-registered (registry has ${count})`);
-      }
-      const { payload } = op;
-      const { receipt } = await sendRegistryCall({
-        ...call,
-        account: actor(payload.actor, governance),
-        functionName: "registerInstitution",
-        args: [payload.name, payload.identifier, payload.metadataUri ?? "", `0x${"00".repeat(32)}`, payload.admin],
-      });
-      await store.updateChainOpTx({ seq: op.seq, txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber) });
-      institutions++;
-    } else if (op.kind === "grantRoles") {
-      const has = await client.readContract({
-        address: registry,
-        abi: registryAbi,
-        functionName: "hasInstitutionRoles",
-        args: [op.institutionId, op.payload.account as `0x${string}`, Number(op.payload.roles)],
-      });
-      if (has) continue;
-      const { receipt } = await sendRegistryCall({
-        ...call,
-        account: actor(op.payload.actor, governance),
-        functionName: "grantRoles",
-        args: [op.institutionId, op.payload.account, Number(op.payload.roles)],
-      });
-      await store.updateChainOpTx({ seq: op.seq, txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber) });
-      grants++;
+  /** Sends one call; false when the registry says its effect is already there. */
+  async function send(account: PrivateKeyAccount, functionName: string, args: readonly unknown[]): Promise<boolean> {
+    try {
+      await sendRegistryCall({ client, chain, registry, account, functionName, args });
+      return true;
+    } catch (error) {
+      if (error instanceof RegistryRevertError && error.errorName !== undefined && ALREADY_APPLIED.has(error.errorName)) return false;
+      throw error;
     }
   }
 
-  // 3. Batch roots in their original order; in-flight ones go back to the publisher.
+  // Old anchoring time -> new anchoring time, to carry key-compromise cut-offs over.
+  const anchorTimes: { old: number; new: number }[] = [];
+  async function latestTimestamp(): Promise<number> {
+    return Number((await client.getBlock({ blockTag: "latest" })).timestamp);
+  }
+  async function mapCutoff(oldCutoff: number): Promise<number> {
+    const later = anchorTimes.filter((entry) => entry.old >= oldCutoff).map((entry) => entry.new);
+    return later.length > 0 ? Math.min(...later) : (await latestTimestamp()) + 1;
+  }
+
+  async function replayEvent(event: RegistryEventRow): Promise<void> {
+    const { args, institutionId: id } = event;
+    const actor = known(event.actor) ?? governance;
+    switch (event.name) {
+      case "InstitutionRegistered": {
+        const count = Number(await read<number>("institutionCount", []));
+        if (count >= id) return;
+        if (count + 1 !== id) {
+          throw new ConfigError({
+            message: `Replay: institution ${id} cannot be registered again (the fresh registry has ${count}).`,
+            hints: ["Delete the dev database (CREDANCHOR_DB_PATH) to start from scratch."],
+          });
+        }
+        await send(known(args.actor) ?? governance, "registerInstitution", [args.name, args.identifier, args.metadataURI, args.metadataHash, args.admin]);
+        counts.institutions++;
+        return;
+      }
+      case "InstitutionMetadataUpdated":
+        await send(known(args.actor) ?? governance, "updateInstitutionMetadata", [id, args.name, args.identifier, args.metadataURI, args.metadataHash]);
+        return;
+      case "InstitutionSuspended":
+      case "InstitutionReinstated": {
+        const record = await readInstitution({ ...location, institutionId: id });
+        const wanted = event.name === "InstitutionSuspended" ? "suspended" : "active";
+        if (record?.status === wanted) return;
+        await send(known(args.actor) ?? governance, event.name === "InstitutionSuspended" ? "suspendInstitution" : "reinstateInstitution", [id, args.reason]);
+        counts.statusChanges++;
+        return;
+      }
+      case "InstitutionRolesGranted": {
+        if (await read<boolean>("hasInstitutionRoles", [id, args.account, args.roles])) return;
+        await send(actor, "grantRoles", [id, args.account, args.roles]);
+        counts.grants++;
+        return;
+      }
+      case "InstitutionRolesRevoked": {
+        const held = (await readKeyRecord({ ...location, institutionId: id, account: args.account as `0x${string}` })).roles & Number(args.roles);
+        if (held === 0) return;
+        await send(actor, "revokeRoles", [id, args.account, held]);
+        return;
+      }
+      case "AnchoringKeyCompromised": {
+        const cutoff = await mapCutoff(Number(args.compromisedFrom));
+        const record = await readKeyRecord({ ...location, institutionId: id, account: args.account as `0x${string}` });
+        if (record.compromisedFrom !== 0 && record.compromisedFrom <= cutoff) return;
+        await send(actor, "markKeyCompromised", [id, args.account, cutoff]);
+        counts.statusChanges++;
+        return;
+      }
+      case "BatchAnchored": {
+        const timestamp = await anchorAgain(event, known(args.anchorer));
+        if (timestamp !== undefined) anchorTimes.push({ old: event.timestamp, new: timestamp });
+        return;
+      }
+      case "BatchesAnchored":
+        // anchorMany's event does not carry the leaf counts (nothing in credanchor sends it).
+        logger?.warn({ institution: id, txHash: event.txHash }, "REPLAY: an anchorMany call is not replayed");
+        counts.skipped++;
+        return;
+      case "BatchRevoked":
+      case "CredentialsRevoked":
+      case "CredentialsSuspended":
+      case "CredentialsReinstated": {
+        if (!(await readBatch({ ...location, batchId: event.chainBatchId! })).exists) {
+          counts.skipped++;
+          return;
+        }
+        const reason = Number(args.reason);
+        const sent =
+          event.name === "BatchRevoked"
+            ? await send(actor, "revokeBatch", [event.chainBatchId, reason])
+            : await send(actor, event.name === "CredentialsRevoked" ? "revokeCredentials" : event.name === "CredentialsSuspended" ? "suspendCredentials" : "reinstateCredentials", [
+                event.chainBatchId,
+                leafIndicesOf(event).map(BigInt),
+                reason,
+              ]);
+        if (sent) counts.statusChanges++;
+        return;
+      }
+      case "GovernanceActedForInstitution":
+        return; // emitted by the call it accompanies
+    }
+  }
+
+  /** Anchors an indexed batch again; its new anchoring time, or undefined if not sent. */
+  async function anchorAgain(event: RegistryEventRow, account: PrivateKeyAccount | undefined): Promise<number | undefined> {
+    const onChain = await readBatch({ ...location, batchId: event.chainBatchId! });
+    if (onChain.exists) return onChain.anchoredAt;
+    if (account === undefined) {
+      logger?.warn({ batch: event.chainBatchId, anchorer: event.args.anchorer }, "REPLAY: batch anchored by a key the service does not hold; not replayed");
+      counts.skipped++;
+      return undefined;
+    }
+    const request = {
+      merkleRoot: event.args.merkleRoot,
+      leafCount: Number(event.args.leafCount),
+      formatVersion: Number(event.args.formatVersion),
+      manifestHash: event.args.manifestHash,
+    };
+    try {
+      await send(account, "anchor", [event.institutionId, request]);
+    } catch (error) {
+      if (!(error instanceof RegistryRevertError)) throw error;
+      logger?.warn({ batch: event.chainBatchId, reason: error.errorName }, "REPLAY: the registry refused to anchor this batch again; not replayed");
+      counts.skipped++;
+      return undefined;
+    }
+    counts.anchors++;
+    return (await readBatch({ ...location, batchId: event.chainBatchId! })).anchoredAt;
+  }
+
+  // 2. Every indexed event, in chain order.
+  for (let after: RegistryEventRow | undefined, page: RegistryEventRow[]; ; after = page.at(-1)) {
+    page = await store.listRegistryEvents({ after, limit: PAGE });
+    if (page.length === 0) break;
+    for (const event of page) {
+      counts.events++;
+      await replayEvent(event);
+    }
+  }
+
+  // 3. Institutions and batches of the database the index had not read (it lags the chain
+  // by up to a poll interval): registered with the service's roles, anchored by the service.
+  const count = Number(await read<number>("institutionCount", []));
+  for (const institution of (await store.listInstitutions()).filter((row) => row.id > count).sort((a, b) => a.id - b.id)) {
+    const admin = known(institution.adminAddress) ?? governance;
+    await send(governance, "registerInstitution", [institution.name, institution.identifier, institution.metadataUri, ZERO_HASH, admin.address]);
+    counts.institutions++;
+    await send(admin, "grantRoles", [institution.id, anchorer.address, roleBits.anchorer]);
+    if (parameters.revoker !== undefined) await send(admin, "grantRoles", [institution.id, parameters.revoker.address, roleBits.revoker]);
+    counts.grants += parameters.revoker === undefined ? 1 : 2;
+  }
   const batches = await store.listBatchesInStates(["sending", "sent", "mined", "anchored"]);
   let requeued = 0;
   for (const batch of batches.filter((row) => row.state === "sending" || row.state === "sent")) {
@@ -146,39 +279,27 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
   const mined = batches
     .filter((row) => row.state === "mined" || row.state === "anchored")
     .sort((a, b) => (a.blockNumber ?? 0) - (b.blockNumber ?? 0) || (a.txIndex ?? 0) - (b.txIndex ?? 0) || a.id - b.id);
-  let anchors = 0;
-  for (const batch of mined) {
-    await reanchor(batch);
-    anchors++;
-  }
+  for (const batch of mined) await recordAnchoring(batch);
 
-  async function reanchor(batch: BatchRow): Promise<void> {
-    const existing = await readBatch({ client, registry, batchId: batch.chainBatchId! });
-    let txHash: `0x${string}`;
-    if (existing.exists) {
-      const found = await findAnchoring({ client, registry, batchId: batch.chainBatchId!, merkleRoot: batch.merkleRoot! });
-      if (found === undefined) throw new Error(`replay: batch ${batch.id} exists but its anchoring log is missing`);
-      txHash = found.transactionHash;
-    } else {
-      const { receipt } = await sendRegistryCall({
-        ...call,
-        account: anchorer,
-        functionName: "anchor",
-        args: [
-          batch.institutionId,
-          { merkleRoot: batch.merkleRoot, leafCount: batch.size, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: `0x${"00".repeat(32)}` },
-        ],
-      });
-      txHash = receipt.transactionHash;
+  /** Points a database batch at its anchoring on the fresh chain (anchoring it if needed). */
+  async function recordAnchoring(batch: BatchRow): Promise<void> {
+    if (!(await readBatch({ ...location, batchId: batch.chainBatchId! })).exists) {
+      await send(anchorer, "anchor", [
+        batch.institutionId,
+        { merkleRoot: batch.merkleRoot, leafCount: batch.size, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: ZERO_HASH },
+      ]);
+      counts.anchors++;
     }
-    const receipt = await client.getTransactionReceipt({ hash: txHash });
+    const found = await findAnchoring({ ...location, batchId: batch.chainBatchId!, merkleRoot: batch.merkleRoot! });
+    if (found === undefined) throw new ConfigError({ message: `Replay: batch ${batch.id} is on the fresh chain but its anchoring log is missing.` });
+    const receipt = await client.getTransactionReceipt({ hash: found.transactionHash });
     const block = await client.getBlock({ blockHash: receipt.blockHash });
     await store.transitionBatch({
       id: batch.id,
       from: ["mined", "anchored"],
       to: "mined",
       patch: {
-        txHash,
+        txHash: found.transactionHash,
         nonce: null,
         rawTx: null,
         blockNumber: Number(receipt.blockNumber),
@@ -190,37 +311,8 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
     });
   }
 
-  // 4. Status changes, in journal order.
-  let statusChanges = 0;
-  for (const op of ops) {
-    if (op.kind === "registerInstitution" || op.kind === "grantRoles") continue;
-    if (await replayStatusChange(op)) statusChanges++;
-  }
-
-  async function replayStatusChange(op: ChainOpRow): Promise<boolean> {
-    const batch = op.batchId === null ? undefined : await store.getBatchById(op.batchId);
-    if (batch?.chainBatchId == null) return false;
-    const reason = Number(op.payload.reason ?? 0);
-    const args =
-      op.kind === "revokeBatch"
-        ? [batch.chainBatchId, reason]
-        : [batch.chainBatchId, (op.payload.leafIndices as number[]).map(BigInt), reason];
-    try {
-      const { receipt } = await sendRegistryCall({ ...call, account: actor(op.payload.actor, governance), functionName: op.kind, args });
-      await store.updateChainOpTx({ seq: op.seq, txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber) });
-      return true;
-    } catch (error) {
-      if (error instanceof RegistryRevertError && error.errorName !== undefined && ALREADY_APPLIED.has(error.errorName)) return false;
-      throw error;
-    }
-  }
-
-  const identity: ChainIdentity = {
-    chainId: previous.chainId,
-    genesisHash: parameters.genesisHash,
-    registryAddress: registry,
-    deployBlock,
-  };
-  await store.setChainIdentity(identity);
-  return { identity, deployed, institutions, grants, anchors, statusChanges, requeued };
+  // 4. Bound to the fresh chain; its index is read again from the new deployment block.
+  const identity: ChainIdentity = { chainId: previous.chainId, genesisHash: parameters.genesisHash, registryAddress: registry, deployBlock };
+  await store.rebindChain({ identity, cursor: { blockNumber: deployBlock - 1, blockHash: ZERO_HASH } });
+  return { identity, deployed, ...counts, requeued };
 }

@@ -26,10 +26,11 @@ import {
   toBatch,
   toCredential,
   toInstitution,
+  toRegistryEvent,
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, ChainOpRow, CredentialWithBatch, Store } from "./types.ts";
+import type { BatchPatch, BatchRow, ChainIdentity, ChainOpRow, CredentialWithBatch, IndexCursor, Store } from "./types.ts";
 
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
@@ -237,8 +238,37 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
 
     async createInstitution(row) {
       statement(
-        "INSERT INTO institutions (id, name, identifier, metadata_uri, admin_address, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      ).run(row.id, row.name, row.identifier, row.metadataUri, row.adminAddress, row.createdAt);
+        `INSERT INTO institutions (id, name, identifier, metadata_uri, admin_address, created_at, status, anchorer_address, revoker_address, signing_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        row.id,
+        row.name,
+        row.identifier,
+        row.metadataUri,
+        row.adminAddress,
+        row.createdAt,
+        row.status,
+        row.keys.anchorer,
+        row.keys.revoker,
+        row.keys.signingKey,
+      );
+    },
+    async updateInstitution(row) {
+      return (
+        statement(
+          `UPDATE institutions SET name = ?, identifier = ?, metadata_uri = ?, admin_address = ?, anchorer_address = ?, revoker_address = ?, signing_key = ?
+           WHERE id = ?`,
+        ).run(row.name, row.identifier, row.metadataUri, row.adminAddress, row.keys.anchorer, row.keys.revoker, row.keys.signingKey, row.id).changes === 1
+      );
+    },
+    async setInstitutionStatus({ id, status }) {
+      return statement("UPDATE institutions SET status = ? WHERE id = ?").run(status, id).changes === 1;
+    },
+    async getSetting(key) {
+      return getMeta(`setting:${key}`);
+    },
+    async setSetting(key, value) {
+      setMeta(`setting:${key}`, value);
     },
     async getInstitution(id) {
       const row = statement("SELECT * FROM institutions WHERE id = ?").get(id) as Row | undefined;
@@ -409,6 +439,81 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
         "SELECT MAX(nonce) AS n FROM batches WHERE state IN ('sending', 'sent') AND from_address = ?",
       ).get(fromAddress) as Row;
       return row.n === null ? undefined : (row.n as number);
+    },
+
+    async getIndexCursor() {
+      const text = getMeta("index_cursor");
+      return text === undefined ? undefined : (JSON.parse(text) as IndexCursor);
+    },
+    async appendRegistryEvents({ events, cursor }) {
+      transaction(() => {
+        const insert = statement(
+          `INSERT INTO registry_events (block_number, log_index, block_hash, tx_hash, timestamp, name, institution_id, chain_batch_id, word_index, actor, args)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        );
+        const batch = statement(
+          "INSERT INTO indexed_batches (chain_batch_id, institution_id, block_number) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        );
+        for (const event of events) {
+          insert.run(
+            event.blockNumber,
+            event.logIndex,
+            event.blockHash,
+            event.txHash,
+            event.timestamp,
+            event.name,
+            event.institutionId,
+            event.chainBatchId,
+            event.wordIndex,
+            event.actor,
+            JSON.stringify(event.args),
+          );
+          if (event.name === "BatchAnchored") batch.run(event.chainBatchId, event.institutionId, event.blockNumber);
+          if (event.name === "BatchesAnchored") {
+            for (const id of (event.args.batchIds as string[] | undefined) ?? []) batch.run(id, event.institutionId, event.blockNumber);
+          }
+        }
+        setMeta("index_cursor", JSON.stringify(cursor));
+      });
+    },
+    async rewindRegistryEvents({ afterBlock, cursor }) {
+      transaction(() => {
+        statement("DELETE FROM registry_events WHERE block_number > ?").run(afterBlock);
+        statement("DELETE FROM indexed_batches WHERE block_number > ?").run(afterBlock);
+        setMeta("index_cursor", JSON.stringify(cursor));
+      });
+    },
+    async listCredentialEvents({ institutionId, chainBatchId, wordIndex }) {
+      const rows = statement(
+        `SELECT * FROM registry_events WHERE chain_batch_id = ?1 AND (word_index = ?2 OR word_index IS NULL)
+         UNION ALL SELECT * FROM registry_events WHERE institution_id = ?3 AND chain_batch_id IS NULL
+         ORDER BY block_number, log_index`,
+      ).all(chainBatchId.toLowerCase(), wordIndex, institutionId) as Row[];
+      return rows.map(toRegistryEvent);
+    },
+    async listRegistryEvents({ after, limit }) {
+      const rows = (
+        after === undefined
+          ? statement("SELECT * FROM registry_events ORDER BY block_number, log_index LIMIT ?").all(limit)
+          : statement(
+              "SELECT * FROM registry_events WHERE (block_number, log_index) > (?, ?) ORDER BY block_number, log_index LIMIT ?",
+            ).all(after.blockNumber, after.logIndex, limit)
+      ) as Row[];
+      return rows.map(toRegistryEvent);
+    },
+    async institutionOfChainBatch(chainBatchId) {
+      const row = statement("SELECT institution_id FROM indexed_batches WHERE chain_batch_id = ?").get(chainBatchId.toLowerCase()) as
+        | Row
+        | undefined;
+      return row === undefined ? undefined : (row.institution_id as number);
+    },
+    async rebindChain({ identity, cursor }) {
+      transaction(() => {
+        statement("DELETE FROM registry_events").run();
+        statement("DELETE FROM indexed_batches").run();
+        setMeta("chain_identity", JSON.stringify(identity));
+        setMeta("index_cursor", JSON.stringify(cursor));
+      });
     },
 
     async recordChainOp(op) {
