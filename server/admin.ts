@@ -15,6 +15,8 @@ import { createSqliteStore } from "./store/sqlite.ts";
 import type { ChainIdentity, InstitutionRow, InstitutionStatus, TokenRow, TokenScope } from "./store/types.ts";
 import { createApiToken, type CreateApiTokenReturnType } from "./tokens.ts";
 
+export type { InstitutionRow, TokenRow };
+
 /** Settings under which the service records its key addresses at start-up (server/main.ts). */
 export const SERVICE_KEY_SETTINGS = { anchorer: "anchorer_address", revoker: "revoker_address" } as const;
 
