@@ -140,6 +140,12 @@ export async function startService(parameters: {
     pollIntervalMs: config.pollIntervalMs,
     logger,
   });
+  // Status is answered from the index: read what happened while the service was down (or,
+  // after a dev-chain replay, the whole fresh chain) before answering anything.
+  const head = Number(await chain.client.getBlockNumber({ cacheTime: 0 }));
+  const behind = head - ((await indexer.cursor())?.blockNumber ?? identity.deployBlock - 1);
+  if (behind > 0) logger.info({ head, blocks: behind }, "registry index: catching up");
+  await indexer.syncTo(head).catch((error: unknown) => logger.warn({ err: error }, "registry index: catching up failed; it retries in the background"));
 
   const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
   const pool = createHashPool({ size: config.hashWorkers });
