@@ -25,6 +25,17 @@ export function roleNames(roles: number): RoleName[] {
 }
 
 /**
+ * A bit set as text: "admin|revoker", or "none" for 0.
+ *
+ * @example
+ * describeRoles(6) // "anchorer|revoker"
+ */
+export function describeRoles(roles: number): string {
+  const names = roleNames(roles);
+  return names.length === 0 ? "none" : names.join("|");
+}
+
+/**
  * `formatVersion` of every anchored batch (AnchorRequest.formatVersion, BatchAnchored):
  * 1 = leaves and proofs as `credanchor-proof-v1` describes them.
  */

@@ -2,16 +2,10 @@
  * The registry's per-institution role bits (ICredentialRegistry ROLE_ADMIN, ROLE_ANCHORER,
  * ROLE_REVOKER) by name; the bits themselves are core's (core/roles.ts).
  */
-import { ALL_ROLES, type RoleName, roleBits, roleNames } from "../../core/roles.ts";
+import { ALL_ROLES, type RoleName, describeRoles, roleBits } from "../../core/roles.ts";
 import { usageError } from "./errors.ts";
 
-export { roleBits, type RoleName };
-
-/** "admin|revoker" for a bit set; "none" for 0. */
-export function describeRoles(roles: number): string {
-  const names = roleNames(roles);
-  return names.length === 0 ? "none" : names.join("|");
-}
+export { describeRoles, roleBits, type RoleName };
 
 /** Parses "anchorer", "admin,revoker" or "all" into a bit set; usage error otherwise. */
 export function parseRoles(value: string, flag = "--role"): number {
