@@ -86,7 +86,6 @@ export function createApp(deps: AppDeps): Express {
     publisherHealth: deps.publisherHealth ?? (() => undefined),
     chain: deps.chain,
     statusChanger: createStatusChanger({
-      store: deps.store,
       client: deps.chain.client,
       chain: deps.chain.chain,
       registry: deps.chain.registry,

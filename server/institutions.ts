@@ -46,7 +46,7 @@ export async function registerInstitution(parameters: RegisterInstitutionParamet
   const { store, client, chain, registry, governance, admin, name, identifier } = parameters;
   const metadataUri = parameters.metadataUri ?? "";
   const call = { client, chain, registry };
-  const { receipt, result } = await sendRegistryCall({
+  const { result } = await sendRegistryCall({
     ...call,
     account: governance,
     functionName: "registerInstitution",
@@ -65,29 +65,11 @@ export async function registerInstitution(parameters: RegisterInstitutionParamet
     keys: { anchorer: parameters.anchorer, revoker: parameters.revoker ?? null, signingKey: null },
   };
   await store.createInstitution(row);
-  await store.recordChainOp({
-    kind: "registerInstitution",
-    institutionId: id,
-    batchId: null,
-    payload: { name, identifier, metadataUri, admin: admin.address, actor: governance.address },
-    txHash: receipt.transactionHash,
-    blockNumber: Number(receipt.blockNumber),
-    createdAt: now,
-  });
   const grants = new Map<string, number>();
   grants.set(parameters.anchorer, roleBits.anchorer);
   if (parameters.revoker !== undefined) grants.set(parameters.revoker, (grants.get(parameters.revoker) ?? 0) | roleBits.revoker);
   for (const [account, roles] of grants) {
-    const granted = await sendRegistryCall({ ...call, account: admin, functionName: "grantRoles", args: [id, account, roles] });
-    await store.recordChainOp({
-      kind: "grantRoles",
-      institutionId: id,
-      batchId: null,
-      payload: { account, roles, actor: admin.address },
-      txHash: granted.receipt.transactionHash,
-      blockNumber: Number(granted.receipt.blockNumber),
-      createdAt: Date.now(),
-    });
+    await sendRegistryCall({ ...call, account: admin, functionName: "grantRoles", args: [id, account, roles] });
   }
   return row;
 }

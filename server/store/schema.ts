@@ -145,19 +145,6 @@ CREATE TABLE IF NOT EXISTS indexed_batches (
   institution_id INTEGER NOT NULL,
   block_number INTEGER NOT NULL
 ) WITHOUT ROWID;
-
--- On-chain actions the service performed besides anchoring, in order (an audit journal;
--- the dev-chain replay reads registry_events, which also holds what others sent).
-CREATE TABLE IF NOT EXISTS chain_ops (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL,
-  institution_id INTEGER NOT NULL,
-  batch_id INTEGER,
-  payload TEXT NOT NULL,
-  tx_hash TEXT,
-  block_number INTEGER,
-  created_at INTEGER NOT NULL
-);
 `;
 
 /**
@@ -174,6 +161,8 @@ export const migrations: Readonly<Record<number, string>> = {
       UPDATE credentials SET client_key = credanchor_client_key(client_id) WHERE client_id IS NOT NULL;`,
   // 2 → 3: institutions get a status and their keys; the registry event index is new
   // (created by schemaSql; the indexer fills it from the deploy block on the next start).
+  // The chain_ops journal of versions 1-2 (the service's own actions) is superseded by the
+  // index and no longer written; an existing one is left as it is.
   2: `ALTER TABLE institutions ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','disabled'));
       ALTER TABLE institutions ADD COLUMN anchorer_address TEXT;
       ALTER TABLE institutions ADD COLUMN revoker_address TEXT;

@@ -30,7 +30,7 @@ import {
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, ChainOpRow, CredentialWithBatch, IndexCursor, Store } from "./types.ts";
+import type { BatchPatch, BatchRow, ChainIdentity, CredentialWithBatch, IndexCursor, Store } from "./types.ts";
 
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
@@ -514,28 +514,6 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
         setMeta("chain_identity", JSON.stringify(identity));
         setMeta("index_cursor", JSON.stringify(cursor));
       });
-    },
-
-    async recordChainOp(op) {
-      const { lastInsertRowid } = statement(
-        "INSERT INTO chain_ops (kind, institution_id, batch_id, payload, tx_hash, block_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ).run(op.kind, op.institutionId, op.batchId, JSON.stringify(op.payload), op.txHash, op.blockNumber, op.createdAt);
-      return Number(lastInsertRowid);
-    },
-    async listChainOps() {
-      return (statement("SELECT * FROM chain_ops ORDER BY seq").all() as Row[]).map((row) => ({
-        seq: row.seq as number,
-        kind: row.kind as ChainOpRow["kind"],
-        institutionId: row.institution_id as number,
-        batchId: row.batch_id as number | null,
-        payload: JSON.parse(row.payload as string) as Record<string, unknown>,
-        txHash: row.tx_hash as string | null,
-        blockNumber: row.block_number as number | null,
-        createdAt: row.created_at as number,
-      }));
-    },
-    async updateChainOpTx({ seq, txHash, blockNumber }) {
-      statement("UPDATE chain_ops SET tx_hash = ?, block_number = ? WHERE seq = ?").run(txHash, blockNumber, seq);
     },
   };
   return store;

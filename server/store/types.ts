@@ -170,29 +170,6 @@ export type TokenRow = {
   readonly revokedAt: number | null;
 };
 
-/** Kinds of on-chain actions the service performed, replayed in order after a dev-chain reset. */
-export type ChainOpKind =
-  | "registerInstitution"
-  | "grantRoles"
-  | "revokeCredentials"
-  | "suspendCredentials"
-  | "reinstateCredentials"
-  | "revokeBatch";
-
-/** One on-chain action, journaled once its transaction is mined. */
-export type ChainOpRow = {
-  readonly seq: number;
-  readonly kind: ChainOpKind;
-  readonly institutionId: number;
-  /** Local batch id for status changes. */
-  readonly batchId: number | null;
-  /** Arguments as JSON (indices, reason, name, roles…). */
-  readonly payload: Record<string, unknown>;
-  readonly txHash: string | null;
-  readonly blockNumber: number | null;
-  readonly createdAt: number;
-};
-
 /** Registry events the service indexes (every event of an institution or one of its batches). */
 export const registryEventNames = [
   "InstitutionRegistered",
@@ -361,9 +338,4 @@ export type Store = {
    * events and sets the cursor, in one transaction (a crash before it replays again).
    */
   rebindChain(parameters: { identity: ChainIdentity; cursor: IndexCursor }): Promise<void>;
-
-  // on-chain actions journal (replay)
-  recordChainOp(parameters: Omit<ChainOpRow, "seq">): Promise<number>;
-  listChainOps(): Promise<ChainOpRow[]>;
-  updateChainOpTx(parameters: { seq: number; txHash: string; blockNumber: number }): Promise<void>;
 };
