@@ -3,7 +3,8 @@
  * id against the allow-list, find or deploy the registry, and bind the database to
  * (chain id, genesis hash, registry). A database whose chain was reset (different
  * genesis, or no registry code) is replayed onto the fresh chain in dev mode, and refused
- * with a clear message in production. Nothing is ever discarded silently.
+ * with a clear message in production. Nothing is ever discarded silently. What only dev
+ * mode does (spawning a node, compiling, deploying, replaying) lives in server/dev/.
  */
 import { join } from "node:path";
 
@@ -16,12 +17,11 @@ import type { ServiceConfig, ServiceKeys } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import type { Store } from "../store/types.ts";
 import { createChainClient } from "./clients.ts";
-import { readDeployment, networkNameFor, writeDeployment } from "./deployments.ts";
-import { devAccounts, hardhatAccounts } from "../dev/devAccounts.ts";
+import { readDeployment, networkNameFor } from "./deployments.ts";
+import { devAccounts } from "../dev/devAccounts.ts";
 import { rpcAnswers, startHardhatNode, type HardhatNode } from "../dev/devNode.ts";
-import { readRegistryBytecode } from "./registryAbi.ts";
-import { deployDevRegistry, ensureArtifacts } from "../dev/deployRegistry.ts";
-import { replayOntoFreshChain, type ReplayReport } from "../dev/replay.ts";
+import { deployDevRegistry } from "../dev/deployRegistry.ts";
+import { replayDevChain, type ReplayReport } from "../dev/replay.ts";
 
 /** The keys the service signs with. */
 export type ServiceAccounts = {
@@ -143,30 +143,7 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
       });
     }
     logger.warn({ chainId, registry: identity.registryAddress, reason: what }, "DEV MODE: chain reset detected; replaying the registry state from the database");
-    ensureArtifacts(config.repoRoot, logger);
-    const replay = await replayOntoFreshChain({
-      store,
-      client,
-      chain,
-      bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
-      previous: identity,
-      genesisHash,
-      governance: accounts.governance!,
-      anchorer: accounts.anchorer,
-      revoker: accounts.revoker,
-      accounts: hardhatAccounts(),
-      logger,
-    });
-    const { identity: _identity, ...counts } = replay;
-    logger.warn(
-      { registry: replay.identity.registryAddress, ...counts },
-      "DEV MODE: replay done; credentials issued before verify on the fresh chain",
-    );
-    writeDeployment({
-      dir: config.deploymentsDir,
-      network: networkNameFor(chainId, config.network),
-      record: { chainId, registry: replay.identity.registryAddress, deployBlock: replay.identity.deployBlock, deployer: accounts.governance!.address, transactionHash: "" },
-    });
+    const replay = await replayDevChain({ config, store, client, chain, previous: identity, genesisHash, accounts, logger });
     return { client, chain, chainId, registry: replay.identity.registryAddress, genesisHash, accounts, devNode, deployed: replay.deployed, replay };
   }
 

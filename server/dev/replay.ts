@@ -21,6 +21,12 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
+import type { ServiceAccounts } from "../chain/connect.ts";
+import { networkNameFor, writeDeployment } from "../chain/deployments.ts";
+import type { ServiceConfig } from "../config.ts";
+import { readRegistryBytecode } from "../chain/registryAbi.ts";
+import { hardhatAccounts } from "./devAccounts.ts";
+import { ensureArtifacts } from "./deployRegistry.ts";
 import { findAnchoring, hasRegistryCode, readBatch, readInstitution, readKeyRecord } from "../../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION, roleBits } from "../../core/roles.ts";
 import { RegistryRevertError, sendRegistryCall } from "../chain/clients.ts";
@@ -315,4 +321,49 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
   const identity: ChainIdentity = { chainId: previous.chainId, genesisHash: parameters.genesisHash, registryAddress: registry, deployBlock };
   await store.rebindChain({ identity, cursor: { blockNumber: deployBlock - 1, blockHash: ZERO_HASH } });
   return { identity, deployed, ...counts, requeued };
+}
+
+/**
+ * Dev start-up after a chain reset: compiles the registry if needed, replays the database
+ * onto the fresh chain ({@link replayOntoFreshChain}, signing as Hardhat's accounts), logs
+ * what it did and records the registry in deployments/<network>.json.
+ *
+ * @example
+ * ```ts
+ * const replay = await replayDevChain({ config, store, client, chain, previous: identity, genesisHash, accounts, logger });
+ * ```
+ */
+export async function replayDevChain(parameters: {
+  readonly config: ServiceConfig;
+  readonly store: Store;
+  readonly client: PublicClient;
+  readonly chain: Chain;
+  readonly previous: ChainIdentity;
+  readonly genesisHash: `0x${string}`;
+  readonly accounts: ServiceAccounts;
+  readonly logger: Logger;
+}): Promise<ReplayReport> {
+  const { config, accounts, logger } = parameters;
+  ensureArtifacts(config.repoRoot, logger);
+  const replay = await replayOntoFreshChain({
+    store: parameters.store,
+    client: parameters.client,
+    chain: parameters.chain,
+    bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
+    previous: parameters.previous,
+    genesisHash: parameters.genesisHash,
+    governance: accounts.governance!,
+    anchorer: accounts.anchorer,
+    revoker: accounts.revoker,
+    accounts: hardhatAccounts(),
+    logger,
+  });
+  const { identity, ...counts } = replay;
+  logger.warn({ registry: identity.registryAddress, ...counts }, "DEV MODE: replay done; credentials issued before verify on the fresh chain");
+  writeDeployment({
+    dir: config.deploymentsDir,
+    network: networkNameFor(identity.chainId, config.network),
+    record: { chainId: identity.chainId, registry: identity.registryAddress, deployBlock: identity.deployBlock, deployer: accounts.governance!.address, transactionHash: "" },
+  });
+  return replay;
 }
