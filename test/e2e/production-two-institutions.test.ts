@@ -119,6 +119,12 @@ describe("production start: two institutions onboarded by the operator, each iss
     expect(service.token).to.equal(""); // no demo token in production
     const list = expectOk(await cli(["service", "institution", "list", "--json"])).json<{ institutions: unknown[] }>();
     expect(list.institutions).to.deep.equal([]);
+    const unknown = await cli(["service", "institution", "add", "9", "--json"]);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.json<{ error: { code: string; message: string } }>().error).to.deep.include({
+      code: "CA_NOT_FOUND",
+      message: `Institution 9 is not registered in registry ${registry}.`,
+    });
   });
 
   it("refuses to onboard an institution until its admin grants the service's keys their roles, naming each missing role and the command that grants it", async function () {
