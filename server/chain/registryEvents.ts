@@ -141,7 +141,7 @@ export function credentialStatusFromEvents(parameters: { readonly events: readon
   for (const row of events) {
     const kind = KINDS[row.name];
     if (kind === undefined) continue;
-    if (row.wordIndex !== null && !leafIndicesOf(row).includes(leafIndex)) continue;
+    if (row.wordIndex !== null && (row.wordIndex !== leafIndex >> 8 || ((BigInt(row.args.mask as number | string) >> BigInt(leafIndex & 0xff)) & 1n) === 0n)) continue;
     if (kind === "anchoringKeyCompromised" && String(row.args.account).toLowerCase() !== anchorer) continue;
     relevant.push({
       row,

@@ -485,7 +485,9 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     },
     async listCredentialEvents({ institutionId, chainBatchId, wordIndex }) {
       const rows = statement(
-        `SELECT * FROM registry_events WHERE chain_batch_id = ?1 AND (word_index = ?2 OR word_index IS NULL)
+        // Three index lookups (an OR on word_index would scan every event of the batch).
+        `SELECT * FROM registry_events WHERE chain_batch_id = ?1 AND word_index = ?2
+         UNION ALL SELECT * FROM registry_events WHERE chain_batch_id = ?1 AND word_index IS NULL
          UNION ALL SELECT * FROM registry_events WHERE institution_id = ?3 AND chain_batch_id IS NULL
          ORDER BY block_number, log_index`,
       ).all(chainBatchId.toLowerCase(), wordIndex, institutionId) as Row[];
