@@ -12,6 +12,7 @@ import { registerIssueCommand } from "./commands/issue.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
 import { registerNodeCommand } from "./commands/node.ts";
 import { registerRevokeCommands } from "./commands/revoke.ts";
+import { registerServiceCommands } from "./commands/service.ts";
 import { registerStatusCommands } from "./commands/status.ts";
 import { registerTokensCommands } from "./commands/tokens.ts";
 import { registerVerifyCommand } from "./commands/verify.ts";
@@ -59,6 +60,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerInstitutionCommands(program, runtime);
   registerKeysCommands(program, runtime);
   registerTokensCommands(program, runtime);
+  registerServiceCommands(program, runtime);
   registerDeployCommand(program, runtime);
   registerNodeCommand(program, runtime);
   return program;

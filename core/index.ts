@@ -180,6 +180,7 @@ export {
   type IterateBatchEntriesReturnType,
 } from "./batch.ts";
 export { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
+export { ALL_ROLES, ANCHOR_FORMAT_VERSION, describeRoles, roleBits, roleNames, type RoleName } from "./roles.ts";
 export { describeReason, MAX_REASON_CODE, parseReason, reasonCodes, type ReasonName } from "./reasons.ts";
 export {
   credentialStatusNames,

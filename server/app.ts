@@ -30,6 +30,7 @@ import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerVerifyRoutes } from "./routes/verify.ts";
 import { createStatusChanger } from "./statusChanges.ts";
+import type { RegistryIndex } from "./routes/context.ts";
 import type { Store } from "./store/types.ts";
 import { createTokenAuthenticator } from "./tokens.ts";
 
@@ -41,6 +42,8 @@ export type AppDeps = {
   /** Health of the anchoring side, for /readyz (optional: an API-only replica has none). */
   readonly publisherHealth?: (() => PublisherHealth | undefined) | undefined;
   readonly chain: { readonly client: PublicClient; readonly chain: Chain; readonly chainId: number; readonly registry: `0x${string}` };
+  /** The registry event index credential status is answered from. */
+  readonly index: RegistryIndex;
   /** The key that sends revocations; without it status changes answer 503. */
   readonly revoker?: PrivateKeyAccount | undefined;
   readonly metrics: ServiceMetrics;
@@ -83,13 +86,15 @@ export function createApp(deps: AppDeps): Express {
     publisherHealth: deps.publisherHealth ?? (() => undefined),
     chain: deps.chain,
     statusChanger: createStatusChanger({
-      store: deps.store,
       client: deps.chain.client,
       chain: deps.chain.chain,
       registry: deps.chain.registry,
       revoker: deps.revoker,
       metrics: deps.metrics,
+      // The response to a status change reflects it: the index reads up to its block first.
+      afterChange: (blockNumber) => deps.index.syncTo(blockNumber),
     }),
+    index: deps.index,
     proofs: createProofService({
       store: deps.store,
       chainId: deps.chain.chainId,

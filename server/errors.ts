@@ -41,6 +41,11 @@ export const serviceErrorCatalogue = {
     httpStatus: 503,
     hint: "The service's key lacks the needed role in this institution on chain; an institution admin must grant it.",
   },
+  CA_INSTITUTION_DISABLED: {
+    httpStatus: 403,
+    hint: "An operator disabled this institution in the service; `credanchor service institution enable <id>` serves it again.",
+  },
+  CA_INSTITUTION_SUSPENDED: { httpStatus: 409, hint: "Registry governance suspended this institution; it must be reinstated on chain first." },
   CA_SIGNER_NOT_CONFIGURED: { httpStatus: 503, hint: "Configure CREDANCHOR_REVOKER_KEY (or a keystore) and restart the service." },
   CA_NOT_IMPLEMENTED: { httpStatus: 501, hint: "This endpoint needs a part of core that is not available in this build." },
   CA_REQUEST_TIMEOUT: { httpStatus: 503, hint: "The request took too long; retry, or send smaller requests." },

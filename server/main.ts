@@ -3,8 +3,8 @@
  *
  * Reads the configuration, opens the database, connects to the chain (dev mode: starts
  * a Hardhat node if none answers, deploys the registry, registers the demo institution,
- * replays the database onto a reset chain), and starts the HTTP API, the batcher and the
- * publisher. Everything else receives its dependencies from here.
+ * replays the database onto a reset chain), and starts the HTTP API, the batcher, the
+ * publisher and the registry event index. Everything else receives its dependencies from here.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -20,7 +20,9 @@ import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./c
 import { ServiceError } from "./errors.ts";
 import { createFaults } from "./faults.ts";
 import { createHashPool } from "./hashing/pool.ts";
-import { registerInstitution } from "./institutions.ts";
+import { SERVICE_KEY_SETTINGS } from "./admin.ts";
+import { createRegistryIndexer } from "./chain/indexer.ts";
+import { checkServiceRoles, registerInstitution } from "./institutions.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
@@ -74,6 +76,23 @@ async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedC
   return { institution, token };
 }
 
+/** Logs, for every active institution, a role the service's keys lack there (anchoring or revoking would fail). */
+async function warnAboutMissingRoles(store: Store, chain: ConnectedChain, logger: Logger): Promise<void> {
+  for (const institution of await store.listInstitutions()) {
+    if (institution.status !== "active") continue;
+    const missing = await checkServiceRoles({
+      client: chain.client,
+      registry: chain.registry,
+      institutionId: institution.id,
+      anchorer: chain.accounts.anchorer.address,
+      revoker: chain.accounts.revoker?.address,
+    });
+    for (const item of missing) {
+      logger.warn({ institution: institution.id, role: item.role, account: item.account, problem: item.problem, grantWith: item.command }, "the service's key lacks a role in this institution");
+    }
+  }
+}
+
 /**
  * Starts everything; resolves once the API listens.
  *
@@ -107,7 +126,26 @@ export async function startService(parameters: {
   await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
   const store = createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes });
   const chain = await connectChain({ config, keys, store, logger });
+  // The operator CLI (server/admin.ts) checks these keys' roles when onboarding an institution.
+  await store.setSetting(SERVICE_KEY_SETTINGS.anchorer, chain.accounts.anchorer.address);
+  await store.setSetting(SERVICE_KEY_SETTINGS.revoker, chain.accounts.revoker?.address ?? "");
   const demo = config.dev ? await ensureDemo(config, store, chain) : undefined;
+  await warnAboutMissingRoles(store, chain, logger);
+  const identity = (await store.getChainIdentity())!;
+  const indexer = createRegistryIndexer({
+    store,
+    client: chain.client,
+    registry: chain.registry,
+    fromBlock: identity.deployBlock,
+    pollIntervalMs: config.pollIntervalMs,
+    logger,
+  });
+  // Status is answered from the index: read what happened while the service was down (or,
+  // after a dev-chain replay, the whole fresh chain) before answering anything.
+  const head = Number(await chain.client.getBlockNumber({ cacheTime: 0 }));
+  const behind = head - ((await indexer.cursor())?.blockNumber ?? identity.deployBlock - 1);
+  if (behind > 0) logger.info({ head, blocks: behind }, "registry index: catching up");
+  await indexer.syncTo(head).catch((error: unknown) => logger.warn({ err: error }, "registry index: catching up failed; it retries in the background"));
 
   const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
   const pool = createHashPool({ size: config.hashWorkers });
@@ -145,6 +183,7 @@ export async function startService(parameters: {
     batcher,
     publisherHealth: () => publisher.health(),
     chain: { client: chain.client, chain: chain.chain, chainId: chain.chainId, registry: chain.registry },
+    index: indexer,
     revoker: chain.accounts.revoker,
     metrics,
     logger,
@@ -173,6 +212,7 @@ export async function startService(parameters: {
 
   batcher.start();
   publisher.start();
+  indexer.start();
   logger.info({ url, chainId: chain.chainId, registry: chain.registry }, "listening");
 
   if (demo !== undefined && banners) {
@@ -205,6 +245,10 @@ export async function startService(parameters: {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await batcher.stop();
         await publisher.stop();
+        await indexer.stop();
+        // Dev: read the chain to its head once more, so a replay after a chain reset has
+        // every event (the index otherwise lags by up to a poll interval).
+        if (config.dev) await indexer.tick().catch(() => undefined);
         await pool.close();
         await store.close();
         await chain.devNode?.stop();

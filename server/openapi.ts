@@ -90,6 +90,44 @@ export const openApiDocument = {
           },
         },
       },
+      CredentialStatus: {
+        type: "object",
+        required: ["id", "batch", "leafIndex", "lifecycle", "status", "reason", "history", "chainBatchId"],
+        properties: {
+          id: { type: "string", format: "uuid" },
+          batch: { type: "integer" },
+          leafIndex: { type: "integer" },
+          lifecycle: { type: "string" },
+          status: {
+            enum: ["pending", "unknownBatch", "valid", "revoked", "suspended", "batchRevoked", "institutionSuspended", "anchoringKeyCompromised"],
+            description: "pending before the batch is mined; unknownBatch while the index has not read its anchoring yet",
+          },
+          reason: {
+            type: ["object", "null"],
+            description: "The history entry that decided a status other than valid",
+            properties: { code: { type: "integer" }, text: { type: "string" }, transactionHash: { type: "string" }, blockNumber: { type: "string" } },
+          },
+          history: {
+            type: "array",
+            description: "Every indexed change that bears on the credential, oldest first, whoever sent it",
+            items: {
+              type: "object",
+              required: ["event", "reason", "actor", "at", "blockNumber", "transactionHash"],
+              properties: {
+                event: { enum: ["revoked", "suspended", "reinstated", "batchRevoked", "institutionSuspended", "institutionReinstated", "anchoringKeyCompromised"] },
+                reason: { type: "object", properties: { code: { type: "integer" }, text: { type: "string" } } },
+                actor: { type: "string", description: "The account that sent the change" },
+                at: { type: "string", format: "date-time", description: "Block time" },
+                blockNumber: { type: "integer" },
+                transactionHash: { type: "string" },
+              },
+            },
+          },
+          chainBatchId: { type: ["string", "null"] },
+          confirmations: { type: ["integer", "null"] },
+          indexedThrough: { type: ["integer", "null"], description: "The last block the index has read" },
+        },
+      },
       ReasonCode: { oneOf: [{ type: "integer", minimum: 0, maximum: 65535 }, { type: "string", examples: ["superseded"] }] },
       Credential: { type: "object", description: "A VC 2.0 credential (Open Badges 3.0 OpenBadgeCredential by default), without proof and credentialStatus." },
       Envelope: {
@@ -242,10 +280,10 @@ export const openApiDocument = {
     "/v1/credentials/{id}/status": {
       get: {
         operationId: "getCredentialStatus",
-        summary: "Live status read from the registry, with the reason code",
+        summary: "Status with its history (actor, reason, time, transaction), from the service's index of the registry's events",
         security: secured,
         parameters: [idParam("id", "Credential id")],
-        responses: { "200": ok("Status"), ...errors, "503": error },
+        responses: { "200": ok("Status", { $ref: "#/components/schemas/CredentialStatus" }), ...errors, "503": error },
       },
     },
     "/v1/credentials/revoke": statusChange("revoke"),

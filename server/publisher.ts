@@ -31,14 +31,13 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
 import { findAnchoring, isTransportFailure, readBatch } from "../core/registry.ts";
+import { ANCHOR_FORMAT_VERSION } from "../core/roles.ts";
 import { asRevert } from "./chain/clients.ts";
 import { registryAbi } from "./chain/registryAbi.ts";
 import type { Faults } from "./faults.ts";
 import type { ServiceMetrics } from "./metrics.ts";
 import type { BatchPatch, BatchRow, Store } from "./store/types.ts";
 
-/** `formatVersion` written with every anchor: 1 = credanchor-proof-v1. */
-export const ANCHOR_FORMAT_VERSION = 1;
 const ZERO_HASH = `0x${"00".repeat(32)}` as const;
 
 /** Fields cleared when a batch goes back to `closed`. */

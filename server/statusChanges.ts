@@ -1,9 +1,10 @@
 /**
  * Revoke, suspend, reinstate (per credential, bulk) and revoke whole batches: one
  * registry transaction per batch touched, sent with the service's revoker key, which
- * must hold ROLE_REVOKER (or ROLE_ADMIN) in the institution. Each mined change is
- * journaled (chain_ops) so a dev-chain reset can replay it. Transactions of the revoker
- * key are sent one at a time (nonce order); the registry itself rejects double changes.
+ * must hold ROLE_REVOKER (or ROLE_ADMIN) in the institution. Each mined change reaches
+ * the registry event index before the call returns (status is answered from it).
+ * Transactions of the revoker key are sent one at a time (nonce order); the registry
+ * itself rejects double changes.
  */
 import type { Chain, PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
@@ -12,15 +13,15 @@ import { readCredentialStatuses, type CredentialStatusName } from "../core/regis
 import { sendRegistryCall, RegistryRevertError } from "./chain/clients.ts";
 import { ServiceError } from "./errors.ts";
 import type { ServiceMetrics } from "./metrics.ts";
-import type { BatchRow, ChainOpKind, Store } from "./store/types.ts";
+import type { BatchRow } from "./store/types.ts";
 
 /** A status action on credentials. */
 export type CredentialAction = "revoke" | "suspend" | "reinstate";
 
-const FUNCTION: Record<CredentialAction, { fn: string; kind: ChainOpKind }> = {
-  revoke: { fn: "revokeCredentials", kind: "revokeCredentials" },
-  suspend: { fn: "suspendCredentials", kind: "suspendCredentials" },
-  reinstate: { fn: "reinstateCredentials", kind: "reinstateCredentials" },
+const FUNCTION: Record<CredentialAction, string> = {
+  revoke: "revokeCredentials",
+  suspend: "suspendCredentials",
+  reinstate: "reinstateCredentials",
 };
 
 /** One credential targeted by an action. */
@@ -34,12 +35,13 @@ export type StatusChangeResult = {
 
 /** Parameters of {@link createStatusChanger}. */
 export type CreateStatusChangerParameters = {
-  readonly store: Store;
   readonly client: PublicClient;
   readonly chain: Chain;
   readonly registry: `0x${string}`;
   readonly revoker: PrivateKeyAccount | undefined;
   readonly metrics?: ServiceMetrics | undefined;
+  /** Called with the block of each mined change before the call resolves (the index catches up). */
+  readonly afterChange?: ((blockNumber: number) => Promise<void>) | undefined;
 };
 
 /** The status changer. */
@@ -77,12 +79,19 @@ function rejection(error: RegistryRevertError): ServiceError {
 /**
  * @example
  * ```ts
- * const changer = createStatusChanger({ store, client, chain, registry, revoker });
+ * const changer = createStatusChanger({ client, chain, registry, revoker });
  * await changer.changeCredentials({ action: "revoke", targets, reason: 1 });
  * ```
  */
 export function createStatusChanger(parameters: CreateStatusChangerParameters): StatusChanger {
-  const { store, client, chain, registry, revoker, metrics } = parameters;
+  const { client, chain, registry, revoker, metrics } = parameters;
+  const afterChange = async (blockNumber: number): Promise<void> => {
+    try {
+      await parameters.afterChange?.(blockNumber);
+    } catch {
+      // The change is on chain; the index reads it on its next pass.
+    }
+  };
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = queue.then(task, task);
@@ -122,16 +131,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
       await serial(async () => {
         for (const { batch, indices } of groups.values()) {
           const sorted = [...indices].sort((a, b) => a - b); // one storage word per 256 indices
-          const { receipt } = await send(FUNCTION[action].fn, [batch.chainBatchId, sorted.map(BigInt), reason]);
-          await store.recordChainOp({
-            kind: FUNCTION[action].kind,
-            institutionId: batch.institutionId,
-            batchId: batch.id,
-            payload: { leafIndices: sorted, reason, actor: signer().address },
-            txHash: receipt.transactionHash,
-            blockNumber: Number(receipt.blockNumber),
-            createdAt: Date.now(),
-          });
+          const { receipt } = await send(FUNCTION[action], [batch.chainBatchId, sorted.map(BigInt), reason]);
           transactions.push({
             batch: batch.id,
             chainBatchId: batch.chainBatchId!,
@@ -140,6 +140,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
           });
         }
       });
+      if (transactions.length > 0) await afterChange(Math.max(...transactions.map((tx) => tx.blockNumber)));
       const credentials: StatusChangeResult["credentials"][number][] = [];
       for (const { batch } of groups.values()) {
         const mine = targets.filter((target) => target.batch.id === batch.id);
@@ -156,15 +157,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
     async revokeBatch({ batch, reason }) {
       requireOnChain(batch);
       const { receipt } = await serial(() => send("revokeBatch", [batch.chainBatchId, reason]));
-      await store.recordChainOp({
-        kind: "revokeBatch",
-        institutionId: batch.institutionId,
-        batchId: batch.id,
-        payload: { reason, actor: signer().address },
-        txHash: receipt.transactionHash,
-        blockNumber: Number(receipt.blockNumber),
-        createdAt: Date.now(),
-      });
+      await afterChange(Number(receipt.blockNumber));
       const [status] = await readCredentialStatuses({ client, registry, batchId: batch.chainBatchId!, leafIndices: [0] });
       return { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), status: status! };
     },

@@ -2,13 +2,14 @@
  * `credanchor tokens create|list|revoke`: the service's API tokens. Through the service's
  * API with an admin-scoped token (for the token's own institution), or with --db straight
  * in the service's SQLite database (the way to make the first token of an institution,
- * with the service running or not), through the service's own store and createApiToken.
+ * with the service running or not), through the service's admin module (server/admin.ts).
  */
 import type { Command } from "commander";
 
-import { type Runtime, action, parseIntFlag, withHelp } from "../lib/command.ts";
+import { withAdmin } from "../lib/admin.ts";
+import { type Runtime, action, withHelp } from "../lib/command.ts";
 import { institutionId as institutionFromConfig, serviceConfig } from "../lib/config.ts";
-import { CliError, usageError } from "../lib/errors.ts";
+import { usageError } from "../lib/errors.ts";
 import type { Output } from "../lib/output.ts";
 import { createServiceClient } from "../lib/service.ts";
 
@@ -71,9 +72,8 @@ export function registerTokensCommands(program: Command, runtime: Runtime): void
       const name = flags.name ?? "cli";
       const created =
         flags.db !== undefined
-          ? await withStore(flags.db, async (store, tokens) => {
-              const institutionId = await knownInstitution(store, flags.institution);
-              const { token, record } = await tokens.createApiToken({ store, institutionId, scopes, name });
+          ? await withAdmin(flags.db, async (admin) => {
+              const { token, record } = await admin.createToken({ institutionId: institutionFromConfig(flags.institution)!, scopes, name });
               return { ...viewOf(record), token };
             })
           : (await client(flags).request<TokenView & { token: string }>("POST", "/v1/tokens", { body: { name, scopes } })).body;
@@ -87,14 +87,7 @@ export function registerTokensCommands(program: Command, runtime: Runtime): void
     action(runtime, async (out, flags: TokenFlags) => {
       const tokens =
         flags.db !== undefined
-          ? await withStore(flags.db, async (store) => {
-              const ids =
-                institutionFromConfig(flags.institution, { required: false }) !== undefined
-                  ? [await knownInstitution(store, flags.institution)]
-                  : (await store.listInstitutions()).map((row) => row.id);
-              const rows = (await Promise.all(ids.map((id) => store.listTokens(id)))).flat();
-              return rows.map(viewOf);
-            })
+          ? (await withAdmin(flags.db, (admin) => admin.listTokens({ institutionId: institutionFromConfig(flags.institution, { required: false }) }))).map(viewOf)
           : (await client(flags).request<{ tokens: TokenView[] }>("GET", "/v1/tokens")).body.tokens;
       printTokens(out, tokens);
     }),
@@ -102,12 +95,7 @@ export function registerTokensCommands(program: Command, runtime: Runtime): void
   revoke.action(
     action(runtime, async (out, id: string, flags: TokenFlags) => {
       if (flags.db !== undefined) {
-        await withStore(flags.db, async (store) => {
-          const institutionId = await knownInstitution(store, flags.institution);
-          if (!(await store.revokeToken({ institutionId, id, now: Date.now() }))) {
-            throw new CliError({ code: "CA_CLI_NOT_FOUND", message: `No token ${id} in institution ${institutionId}.`, hints: ["List them with `credanchor tokens list --db …`."] });
-          }
-        });
+        await withAdmin(flags.db, (admin) => admin.revokeToken({ institutionId: institutionFromConfig(flags.institution)!, id }));
       } else {
         await client(flags).request("DELETE", `/v1/tokens/${encodeURIComponent(id)}`);
       }
@@ -123,41 +111,6 @@ function client(flags: TokenFlags) {
     throw usageError("Managing tokens through the service needs an admin-scoped token (--token or CREDANCHOR_TOKEN).", "Or use --db <the service's database file>.");
   }
   return createServiceClient(config);
-}
-
-type Store = import("../../server/store/types.ts").Store;
-type Tokens = typeof import("../../server/tokens.ts");
-
-/** Opens the service's store (loaded only here: it is the service's code, with node:sqlite). */
-async function withStore<T>(path: string, run: (store: Store, tokens: Tokens) => Promise<T>): Promise<T> {
-  const { existsSync } = await import("node:fs");
-  if (!existsSync(path)) {
-    throw new CliError({
-      code: "CA_CLI_FILE_UNREADABLE",
-      message: `No database at ${path}.`,
-      hints: ["The service creates it on first start (default ./data/credanchor.db, or CREDANCHOR_DB_PATH)."],
-    });
-  }
-  const [{ createSqliteStore }, tokens] = await Promise.all([import("../../server/store/sqlite.ts"), import("../../server/tokens.ts")]);
-  const store = createSqliteStore({ path });
-  try {
-    return await run(store, tokens);
-  } finally {
-    await store.close();
-  }
-}
-
-async function knownInstitution(store: Store, flag: string | undefined): Promise<number> {
-  const id = institutionFromConfig(flag)!;
-  if ((await store.getInstitution(id)) === undefined) {
-    const known = (await store.listInstitutions()).map((row) => `${row.id} (${row.name})`);
-    throw new CliError({
-      code: "CA_CLI_NOT_FOUND",
-      message: `The service's database has no institution ${parseIntFlag(String(id), "--institution")}.`,
-      hints: [known.length > 0 ? `It knows: ${known.join(", ")}.` : "It knows no institution yet: start the service once, or register one."],
-    });
-  }
-  return id;
 }
 
 function viewOf(row: { id: string; institutionId: number; name: string; scopes: readonly string[]; createdAt: number; revokedAt: number | null }): TokenView {

@@ -17,6 +17,7 @@ export const envVars = {
   CREDANCHOR_INSTITUTION_ID: "institution id used when --institution is not given",
   CREDANCHOR_SERVICE_URL: "anchoring service base URL (default http://127.0.0.1:8787)",
   CREDANCHOR_TOKEN: "API token for the anchoring service",
+  CREDANCHOR_DB_PATH: "the anchoring service's database, for operator commands (default ./data/credanchor.db)",
   CREDANCHOR_GOVERNOR_KEY: "private key of registry governance (deploy, institution)",
   CREDANCHOR_ADMIN_KEY: "private key of an institution admin (keys)",
   CREDANCHOR_ANCHORER_KEY: "private key of an institution anchorer (issue --local)",
@@ -151,6 +152,11 @@ export function serviceConfig(flags: { readonly service?: string | undefined; re
     url: (url === undefined ? defaults.serviceUrl : check(urlSchema, url, "an http(s) URL")).replace(/\/+$/, ""),
     token: token?.value,
   };
+}
+
+/** The service database operator commands open: `--db`, else CREDANCHOR_DB_PATH, else the service's default. */
+export function serviceDbPath(flag: string | undefined): string {
+  return pick(flag, "--db", "CREDANCHOR_DB_PATH")?.value ?? "data/credanchor.db";
 }
 
 /** Which key a command signs with. */

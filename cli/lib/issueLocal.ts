@@ -11,6 +11,7 @@ import { type Hex, keccak256 } from "viem";
 
 import { attachProof, batchIdOf, buildBatch, CredanchorError } from "../../core/index.ts";
 import { findAnchoring, readBatch } from "../../core/registry.ts";
+import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { type Runtime, type TxFlags, openRegistry, senderFor } from "./command.ts";
 import { institutionId as institutionFromConfig } from "./config.ts";
 import { CliError } from "./errors.ts";
@@ -19,9 +20,6 @@ import { type Output, table } from "./output.ts";
 import { startProgress } from "./progress.ts";
 import { type Recipe, inputDigest } from "./recipes.ts";
 import { type CallReport, callReportsJson, describeGas, execute, printCallReports } from "./transact.ts";
-
-/** Off-chain format version anchored with each root (1 = credanchor-proof-v1). */
-const FORMAT_VERSION = 1;
 
 export type LocalFlags = TxFlags & { readonly institution?: string; readonly out: string };
 
@@ -103,7 +101,7 @@ export async function issueLocal(out: Output, runtime: Runtime, recipes: readonl
         {
           merkleRoot: batch.merkleRoot,
           leafCount: batch.leafCount,
-          formatVersion: FORMAT_VERSION,
+          formatVersion: ANCHOR_FORMAT_VERSION,
           manifestHash: keccak256(batch.credentialHashes),
         },
       ],

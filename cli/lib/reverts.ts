@@ -4,7 +4,7 @@
  */
 import type { ContractFunctionRevertedError } from "viem";
 
-import { describeRoles } from "./roles.ts";
+import { describeRoles } from "../../core/roles.ts";
 import type { ErrorView } from "./errors.ts";
 
 type Args = readonly unknown[];

@@ -31,13 +31,13 @@ import { network } from "hardhat";
 
 import { encodeHex } from "../../core/hex.ts";
 import { buildTreeFromCredentialHashes, getProof, getRoot, type MerkleTree } from "../../core/merkle.ts";
+import { ANCHOR_FORMAT_VERSION, roleBits } from "../../core/roles.ts";
 import { openAttestationDocuments, pseudoRandomHashes } from "./lib/fixtures.ts";
 
 const require = createRequire(import.meta.url);
 const ZERO_HASH = "0x" + "00".repeat(32);
 const ZERO_ADDRESS = "0x" + "00".repeat(20);
 const INSTITUTION = 1;
-const ROLE_ANCHORER = 2;
 /** CredentialStatus enum of ICredentialRegistry. */
 const STATUS = { Valid: 2n, Revoked: 3n } as const;
 
@@ -113,7 +113,7 @@ await (await registry.registerInstitution("Bench University", "did:web:credentia
 type Deployed = Awaited<ReturnType<typeof deploy>>;
 const byAdmin = registry.connect(admin!) as Deployed;
 const byAnchorer = registry.connect(anchorer!) as Deployed;
-await (await byAdmin.grantRoles(INSTITUTION, anchorer!.address, ROLE_ANCHORER)).wait();
+await (await byAdmin.grantRoles(INSTITUTION, anchorer!.address, roleBits.anchorer)).wait();
 
 const store = await deploy({ abi: DocumentStore__factory.abi, bytecode: DocumentStore__factory.bytecode }, ["Bench University", deployer!.address]);
 
@@ -152,7 +152,7 @@ const oaTarget = (i: number) => "0x" + oaWrapped[i]!.signature.targetHash;
 async function anchorTree(tree: MerkleTree): Promise<{ gas: number; batchId: string }> {
   const merkleRoot = getRoot({ tree });
   const gas = await gasOf(
-    byAnchorer.anchor(INSTITUTION, { merkleRoot, leafCount: tree.leafCount, formatVersion: 1, manifestHash: ZERO_HASH }),
+    byAnchorer.anchor(INSTITUTION, { merkleRoot, leafCount: tree.leafCount, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: ZERO_HASH }),
   );
   const batchId: string = await registry.batchIdOf(INSTITUTION, merkleRoot);
   const [batch] = await registry.getBatch(batchId);

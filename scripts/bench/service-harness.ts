@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { sampleCredential } from "../../test/server/helpers/credentials.ts";
 import { spawnService, startNode, tempDir, type ServiceProcess } from "../../test/server/helpers/processes.ts";
-import type { HardhatNode } from "../../server/chain/devNode.ts";
+import type { HardhatNode } from "../../server/dev/devNode.ts";
 
 /** A node + service pair. */
 export type BenchService = { node: HardhatNode; service: ServiceProcess; dataDir: string; stop(): Promise<void> };

@@ -29,7 +29,7 @@ const { newUuidV7 } = await load("server/ids.ts");
 const dir = mkdtempSync(join(tmpdir(), "credanchor-store-bench-"));
 const store = createSqliteStore({ path: join(dir, "credanchor.db") });
 try {
-  await store.createInstitution({ id: 1, name: "Bench", identifier: "did:web:bench.example", metadataUri: "", adminAddress: "", createdAt: 0 });
+  await store.createInstitution({ id: 1, name: "Bench", identifier: "did:web:bench.example", metadataUri: "", adminAddress: "", createdAt: 0, status: "active", keys: { anchorer: null, revoker: null, signingKey: null } });
   const body = JSON.stringify({ pad: "x".repeat(1000) }); // about the size of a stored credential
   const leaf = (leafIndex: number, credentialHash: Uint8Array) =>
     hexToBytes({ hex: leafHash({ leafIndex, credentialHash: bytesToHex({ bytes: credentialHash }) }), size: 32 });

@@ -21,6 +21,7 @@ import path from "node:path";
 import { buildBatch } from "../../core/batch.ts";
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
 import { attachProof } from "../../core/proof.ts";
+import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
 import { openBadgeCredentials } from "./lib/fixtures.ts";
 import { check, emitResult, intArg, main, median, percentile, repoRoot, timeRuns } from "./lib/harness.ts";
@@ -79,7 +80,7 @@ main(async () => {
       const batch = buildBatch({ credentials: chunk });
       const receipt = await write("anchor", [
         institutionId,
-        { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: 1, manifestHash: `0x${"00".repeat(32)}` },
+        { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: `0x${"00".repeat(32)}` },
       ]);
       const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
       let batchId: `0x${string}` | undefined;

@@ -3,14 +3,12 @@
  * id against the allow-list, find or deploy the registry, and bind the database to
  * (chain id, genesis hash, registry). A database whose chain was reset (different
  * genesis, or no registry code) is replayed onto the fresh chain in dev mode, and refused
- * with a clear message in production. Nothing is ever discarded silently.
+ * with a clear message in production. Nothing is ever discarded silently. What only dev
+ * mode does (spawning a node, compiling, deploying, replaying) lives in server/dev/.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
-import { createPublicClient, http, type Chain, type PublicClient, createWalletClient } from "viem";
+import { createPublicClient, http, type Chain, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
@@ -19,11 +17,11 @@ import type { ServiceConfig, ServiceKeys } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import type { Store } from "../store/types.ts";
 import { createChainClient } from "./clients.ts";
-import { readDeployment, networkNameFor, writeDeployment } from "./deployments.ts";
-import { devAccounts } from "./devAccounts.ts";
-import { rpcAnswers, startHardhatNode, type HardhatNode } from "./devNode.ts";
-import { readRegistryBytecode, registryAbi, registryArtifactPath } from "./registryAbi.ts";
-import { replayOntoFreshChain, type ReplayReport } from "./replay.ts";
+import { readDeployment, networkNameFor } from "./deployments.ts";
+import { devAccounts } from "../dev/devAccounts.ts";
+import { rpcAnswers, startHardhatNode, type HardhatNode } from "../dev/devNode.ts";
+import { deployDevRegistry } from "../dev/deployRegistry.ts";
+import { replayDevChain, type ReplayReport } from "../dev/replay.ts";
 
 /** The keys the service signs with. */
 export type ServiceAccounts = {
@@ -55,35 +53,6 @@ export type ConnectChainParameters = {
   readonly store: Store;
   readonly logger: Logger;
 };
-
-/** EIP-170: the largest deployable runtime code. */
-const MAX_CODE_SIZE = 24_576;
-
-function deployedSize(repoRoot: string): number {
-  if (!existsSync(registryArtifactPath(repoRoot))) return -1;
-  const artifact = JSON.parse(readFileSync(registryArtifactPath(repoRoot), "utf8")) as { deployedBytecode?: string };
-  return ((artifact.deployedBytecode ?? "0x").length - 2) / 2;
-}
-
-/**
- * Runs `hardhat build` if the registry artifact is missing, or too large to deploy (an
- * instrumented coverage build left in artifacts/ by a test run). Dev mode only.
- */
-export function ensureArtifacts(repoRoot: string, logger?: Logger): void {
-  const size = deployedSize(repoRoot);
-  if (size > 0 && size <= MAX_CODE_SIZE) return;
-  logger?.info({ reason: size < 0 ? "no artifact" : `artifact code is ${size} bytes (over ${MAX_CODE_SIZE})` }, "compiling contracts (npx hardhat build)");
-  const require = createRequire(join(repoRoot, "package.json"));
-  const cli = join(dirname(require.resolve("hardhat/package.json")), "dist/src/cli.js");
-  const result = spawnSync(process.execPath, [cli, "build"], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
-  const rebuilt = deployedSize(repoRoot);
-  if (result.status !== 0 || rebuilt < 0 || rebuilt > MAX_CODE_SIZE) {
-    throw new ConfigError({
-      message: `\`npx hardhat build\` did not produce a deployable registry (${rebuilt < 0 ? "no artifact" : `${rebuilt} bytes of code`}).`,
-      hints: ["Run `npx hardhat build` and read its errors; a coverage build leaves oversized artifacts behind."],
-    });
-  }
-}
 
 function isLoopback(url: URL): boolean {
   return ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
@@ -174,28 +143,7 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
       });
     }
     logger.warn({ chainId, registry: identity.registryAddress, reason: what }, "DEV MODE: chain reset detected; replaying the registry state from the database");
-    ensureArtifacts(config.repoRoot, logger);
-    const replay = await replayOntoFreshChain({
-      store,
-      client,
-      chain,
-      bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
-      previous: identity,
-      genesisHash,
-      governance: accounts.governance!,
-      anchorer: accounts.anchorer,
-      accounts: [dev.governance, dev.admin, dev.anchorer, dev.revoker, accounts.anchorer, ...(accounts.revoker ? [accounts.revoker] : [])],
-      logger,
-    });
-    logger.warn(
-      { registry: replay.identity.registryAddress, institutions: replay.institutions, grants: replay.grants, anchors: replay.anchors, statusChanges: replay.statusChanges, requeued: replay.requeued },
-      "DEV MODE: replay done; credentials issued before verify on the fresh chain",
-    );
-    writeDeployment({
-      dir: config.deploymentsDir,
-      network: networkNameFor(chainId, config.network),
-      record: { chainId, registry: replay.identity.registryAddress, deployBlock: replay.identity.deployBlock, deployer: accounts.governance!.address, transactionHash: "" },
-    });
+    const replay = await replayDevChain({ config, store, client, chain, previous: identity, genesisHash, accounts, logger });
     return { client, chain, chainId, registry: replay.identity.registryAddress, genesisHash, accounts, devNode, deployed: replay.deployed, replay };
   }
 
@@ -216,23 +164,8 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
       hints: ["Deploy with scripts/deploy.ts, or set CREDANCHOR_REGISTRY_ADDRESS."],
     });
   } else {
-    ensureArtifacts(config.repoRoot, logger);
-    const wallet = createWalletClient({ account: accounts.governance!, chain, transport: http(config.rpcUrl) });
-    const hash = await wallet.deployContract({
-      abi: registryAbi,
-      bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
-      args: [accounts.governance!.address, 0],
-    });
-    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-    registry = receipt.contractAddress!;
-    deployBlock = Number(receipt.blockNumber);
+    ({ registry, deployBlock } = await deployDevRegistry({ config, client, chain, governance: accounts.governance!, logger }));
     deployed = true;
-    writeDeployment({
-      dir: config.deploymentsDir,
-      network,
-      record: { chainId, registry, deployBlock, deployer: accounts.governance!.address, transactionHash: hash },
-    });
-    logger.warn({ registry, governance: accounts.governance!.address }, "DEV MODE: deployed the CredentialRegistry (governance = Hardhat account #0)");
   }
   await store.setChainIdentity({ chainId, genesisHash, registryAddress: registry, deployBlock });
   return { client, chain, chainId, registry, genesisHash, accounts, devNode, deployed, replay: undefined };

@@ -28,6 +28,9 @@ export function requireScope(res: Response, scope: TokenScope): AuthContext {
   return auth;
 }
 
+/** How long an institution's record (its status) is cached by the authenticator. */
+export const INSTITUTION_TTL_MS = 2_000;
+
 /** Resolves an Authorization header to its token and institution (shared with fastPath.ts). */
 export type Authenticator = (header: string | undefined) => Promise<AuthContext>;
 
@@ -41,7 +44,9 @@ export type Authenticator = (header: string | undefined) => Promise<AuthContext>
  * ```
  */
 export function createAuthenticator(parameters: { readonly tokens: TokenAuthenticator; readonly store: Store }): Authenticator {
-  const institutions = new Map<number, InstitutionRow>();
+  // Cached briefly, as tokens are: an operator disabling an institution (another process,
+  // server/admin.ts) takes effect within INSTITUTION_TTL_MS.
+  const institutions = new Map<number, { row: InstitutionRow; until: number }>();
   return async (header) => {
     if (header === undefined) {
       throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "Missing Authorization header." });
@@ -54,13 +59,18 @@ export function createAuthenticator(parameters: { readonly tokens: TokenAuthenti
     if (token === undefined) {
       throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "Unknown or revoked API token." });
     }
+    const now = Date.now();
     let institution = institutions.get(token.institutionId);
-    if (institution === undefined) {
-      institution = await parameters.store.getInstitution(token.institutionId);
-      if (institution === undefined) throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "The token's institution is unknown." });
+    if (institution === undefined || institution.until <= now) {
+      const row = await parameters.store.getInstitution(token.institutionId);
+      if (row === undefined) throw new ServiceError({ code: "CA_UNAUTHENTICATED", message: "The token's institution is unknown." });
+      institution = { row, until: now + INSTITUTION_TTL_MS };
       institutions.set(token.institutionId, institution);
     }
-    return { token, institution };
+    if (institution.row.status === "disabled") {
+      throw new ServiceError({ code: "CA_INSTITUTION_DISABLED", message: `Institution ${institution.row.id} (${institution.row.name}) is disabled in this service.` });
+    }
+    return { token, institution: institution.row };
   };
 }
 

@@ -5,6 +5,7 @@ import type { Chain, PublicClient } from "viem";
 import type { Logger } from "pino";
 
 import type { Batcher } from "../batcher.ts";
+import type { RegistryIndexer } from "../chain/indexer.ts";
 import type { HashPool } from "../hashing/pool.ts";
 import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
@@ -36,6 +37,9 @@ export type ChainContext = {
   readonly registry: `0x${string}`;
 };
 
+/** What the routes need of the registry event index (server/chain/indexer.ts). */
+export type RegistryIndex = Pick<RegistryIndexer, "syncTo" | "cursor">;
+
 /** Dependencies of the routes. */
 export type RouteContext = {
   readonly store: Store;
@@ -44,6 +48,7 @@ export type RouteContext = {
   readonly publisherHealth: () => PublisherHealth | undefined;
   readonly chain: ChainContext;
   readonly statusChanger: StatusChanger;
+  readonly index: RegistryIndex;
   readonly proofs: ProofService;
   readonly tokens: TokenAuthenticator;
   readonly metrics: ServiceMetrics;

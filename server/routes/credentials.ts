@@ -1,13 +1,11 @@
 /**
  * POST /v1/credentials (JSON: one, envelope or bulk; or NDJSON), GET by id, by hash,
- * proof and live status.
+ * proof, and status with its history from the registry event index.
  */
 import type { Express, Response } from "express";
 import express from "express";
 
-import { readBatch, readCredentialStatuses } from "../../core/registry.ts";
-import { readStatusHistory, statusFromHistory } from "../../core/history.ts";
-import { describeReason } from "../../core/reasons.ts";
+import { credentialStatusFromEvents } from "../chain/registryEvents.ts";
 import { notFound, ServiceError } from "../errors.ts";
 import { authOf, requireScope } from "../http/auth.ts";
 import { hashParam, uuidParam } from "../http/params.ts";
@@ -22,7 +20,7 @@ const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? te
 
 /** Registers the credential routes. */
 export function registerCredentialRoutes(app: Express, context: RouteContext): void {
-  const { store, settings, proofs, chain } = context;
+  const { store, settings, proofs } = context;
   // Raw bytes, decoded once below: bulk bodies are split without parsing and parsed in the
   // hashing workers. (express.text built the string chunk by chunk, and V8 then copied all
   // of it again, into freshly faulted pages, on the first character read: ~3% of intake.)
@@ -120,38 +118,36 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const { batch } = credential;
     const base = { id: credential.id, batch: batch.id, leafIndex: credential.leafIndex, lifecycle: lifecycleOf(batch.state) };
     if (batch.chainBatchId === null || (batch.state !== "mined" && batch.state !== "anchored")) {
-      res.json({ ...base, status: "pending", reason: null, chainBatchId: batch.chainBatchId });
+      res.json({ ...base, status: "pending", reason: null, history: [], chainBatchId: batch.chainBatchId });
       return;
     }
-    const location = { client: chain.client, registry: chain.registry };
-    const [status] = await readCredentialStatuses({ ...location, batchId: batch.chainBatchId, leafIndices: [credential.leafIndex] });
-    let reason: { code: number; text: string; transactionHash: string; blockNumber: string } | null = null;
-    if (status !== "valid" && status !== "unknownBatch") {
-      const onChain = await readBatch({ ...location, batchId: batch.chainBatchId });
-      const events = await readStatusHistory({
-        ...location,
-        batchId: batch.chainBatchId,
-        leafIndex: credential.leafIndex,
-        institutionId: batch.institutionId,
-        anchorer: onChain.anchorer,
-      });
-      const decided = statusFromHistory({ events, anchoredAt: onChain.anchoredAt }).decidedBy;
-      if (decided !== undefined) {
-        reason = {
-          code: decided.reason,
-          text: describeReason(decided.reason),
-          transactionHash: decided.transactionHash,
-          blockNumber: decided.blockNumber.toString(),
-        };
-      }
+    // The answer comes from the registry event index; it is brought up to the batch's
+    // anchoring block first. If the RPC is down, the index answers as far as it has read.
+    try {
+      await context.index.syncTo(batch.blockNumber ?? 0);
+    } catch {
+      // indexedThrough below says how far that is
     }
-    const head = await chain.client.getBlockNumber({ cacheTime: 0 });
+    const cursor = await context.index.cursor();
+    const events = await store.listCredentialEvents({
+      institutionId: batch.institutionId,
+      chainBatchId: batch.chainBatchId,
+      wordIndex: credential.leafIndex >> 8,
+    });
+    const { status, decidedBy, history } = credentialStatusFromEvents({ events, leafIndex: credential.leafIndex });
+    const reason =
+      decidedBy === null
+        ? null
+        : { code: decidedBy.reason.code, text: decidedBy.reason.text, transactionHash: decidedBy.transactionHash, blockNumber: String(decidedBy.blockNumber) };
+    const indexedThrough = cursor?.blockNumber ?? null;
     res.json({
       ...base,
       status,
       reason,
+      history,
       chainBatchId: batch.chainBatchId,
-      confirmations: batch.blockNumber === null ? null : Number(head) - batch.blockNumber + 1,
+      confirmations: batch.blockNumber === null || indexedThrough === null ? null : Math.max(0, indexedThrough - batch.blockNumber + 1),
+      indexedThrough,
     });
   });
 }

@@ -1,9 +1,9 @@
 /**
- * SQLite schema of the service (version 2). Plain SQL that maps one to one onto
+ * SQLite schema of the service (version 3). Plain SQL that maps one to one onto
  * PostgreSQL (BLOB → bytea, INTEGER PRIMARY KEY AUTOINCREMENT → identity); the partial
  * unique indexes are what keep intake exactly-once under concurrency.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The hash lookup indexes are keyed by (seq >> LOOKUP_GENERATION_BITS, hash prefix): one
@@ -28,7 +28,11 @@ CREATE TABLE IF NOT EXISTS institutions (
   identifier TEXT NOT NULL,
   metadata_uri TEXT NOT NULL,
   admin_address TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','disabled')),
+  anchorer_address TEXT,                  -- the service's keys for this institution (addresses only)
+  revoker_address TEXT,
+  signing_key TEXT                        -- reserved: reference to its Ed25519 signing key (never the key)
 );
 
 CREATE TABLE IF NOT EXISTS tokens (
@@ -116,18 +120,31 @@ CREATE TABLE IF NOT EXISTS client_keys (
 CREATE INDEX IF NOT EXISTS credentials_ch_gen ON credentials((seq >> ${LOOKUP_GENERATION_BITS}), ch_prefix);
 CREATE INDEX IF NOT EXISTS credentials_lh_gen ON credentials((seq >> ${LOOKUP_GENERATION_BITS}), lh_prefix);
 
--- On-chain actions the service performed besides anchoring, in order: replayed onto a
--- fresh development chain.
-CREATE TABLE IF NOT EXISTS chain_ops (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL,
+-- Every registry event of an institution or of one of its batches, whoever sent it: the
+-- source of credential status and history (server/chain/indexer.ts). Position is
+-- (block_number, log_index); args is the decoded event as JSON.
+CREATE TABLE IF NOT EXISTS registry_events (
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  block_hash TEXT NOT NULL,
+  tx_hash TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  name TEXT NOT NULL,
   institution_id INTEGER NOT NULL,
-  batch_id INTEGER,
-  payload TEXT NOT NULL,
-  tx_hash TEXT,
-  block_number INTEGER,
-  created_at INTEGER NOT NULL
-);
+  chain_batch_id TEXT,
+  word_index INTEGER,
+  actor TEXT NOT NULL,
+  args TEXT NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS registry_events_batch ON registry_events(chain_batch_id, word_index) WHERE chain_batch_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS registry_events_institution ON registry_events(institution_id) WHERE chain_batch_id IS NULL;
+-- Batch id -> institution for every anchored batch seen (status events name only the batch).
+CREATE TABLE IF NOT EXISTS indexed_batches (
+  chain_batch_id TEXT PRIMARY KEY,
+  institution_id INTEGER NOT NULL,
+  block_number INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 /**
@@ -142,4 +159,12 @@ export const migrations: Readonly<Record<number, string>> = {
   1: `DROP INDEX IF EXISTS credentials_ch; DROP INDEX IF EXISTS credentials_lh; DROP INDEX IF EXISTS credentials_client;
       ALTER TABLE credentials ADD COLUMN client_key INTEGER;
       UPDATE credentials SET client_key = credanchor_client_key(client_id) WHERE client_id IS NOT NULL;`,
+  // 2 → 3: institutions get a status and their keys; the registry event index is new
+  // (created by schemaSql; the indexer fills it from the deploy block on the next start).
+  // The chain_ops journal of versions 1-2 (the service's own actions) is superseded by the
+  // index and no longer written; an existing one is left as it is.
+  2: `ALTER TABLE institutions ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','disabled'));
+      ALTER TABLE institutions ADD COLUMN anchorer_address TEXT;
+      ALTER TABLE institutions ADD COLUMN revoker_address TEXT;
+      ALTER TABLE institutions ADD COLUMN signing_key TEXT;`,
 };

@@ -26,10 +26,11 @@ import {
   toBatch,
   toCredential,
   toInstitution,
+  toRegistryEvent,
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, ChainOpRow, CredentialWithBatch, Store } from "./types.ts";
+import type { BatchPatch, BatchRow, ChainIdentity, CredentialWithBatch, IndexCursor, Store } from "./types.ts";
 
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
@@ -249,8 +250,37 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
 
     async createInstitution(row) {
       statement(
-        "INSERT INTO institutions (id, name, identifier, metadata_uri, admin_address, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      ).run(row.id, row.name, row.identifier, row.metadataUri, row.adminAddress, row.createdAt);
+        `INSERT INTO institutions (id, name, identifier, metadata_uri, admin_address, created_at, status, anchorer_address, revoker_address, signing_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        row.id,
+        row.name,
+        row.identifier,
+        row.metadataUri,
+        row.adminAddress,
+        row.createdAt,
+        row.status,
+        row.keys.anchorer,
+        row.keys.revoker,
+        row.keys.signingKey,
+      );
+    },
+    async updateInstitution(row) {
+      return (
+        statement(
+          `UPDATE institutions SET name = ?, identifier = ?, metadata_uri = ?, admin_address = ?, anchorer_address = ?, revoker_address = ?, signing_key = ?
+           WHERE id = ?`,
+        ).run(row.name, row.identifier, row.metadataUri, row.adminAddress, row.keys.anchorer, row.keys.revoker, row.keys.signingKey, row.id).changes === 1
+      );
+    },
+    async setInstitutionStatus({ id, status }) {
+      return statement("UPDATE institutions SET status = ? WHERE id = ?").run(status, id).changes === 1;
+    },
+    async getSetting(key) {
+      return getMeta(`setting:${key}`);
+    },
+    async setSetting(key, value) {
+      setMeta(`setting:${key}`, value);
     },
     async getInstitution(id) {
       const row = statement("SELECT * FROM institutions WHERE id = ?").get(id) as Row | undefined;
@@ -423,26 +453,81 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       return row.n === null ? undefined : (row.n as number);
     },
 
-    async recordChainOp(op) {
-      const { lastInsertRowid } = statement(
-        "INSERT INTO chain_ops (kind, institution_id, batch_id, payload, tx_hash, block_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ).run(op.kind, op.institutionId, op.batchId, JSON.stringify(op.payload), op.txHash, op.blockNumber, op.createdAt);
-      return Number(lastInsertRowid);
+    async getIndexCursor() {
+      const text = getMeta("index_cursor");
+      return text === undefined ? undefined : (JSON.parse(text) as IndexCursor);
     },
-    async listChainOps() {
-      return (statement("SELECT * FROM chain_ops ORDER BY seq").all() as Row[]).map((row) => ({
-        seq: row.seq as number,
-        kind: row.kind as ChainOpRow["kind"],
-        institutionId: row.institution_id as number,
-        batchId: row.batch_id as number | null,
-        payload: JSON.parse(row.payload as string) as Record<string, unknown>,
-        txHash: row.tx_hash as string | null,
-        blockNumber: row.block_number as number | null,
-        createdAt: row.created_at as number,
-      }));
+    async appendRegistryEvents({ events, cursor }) {
+      transaction(() => {
+        const insert = statement(
+          `INSERT INTO registry_events (block_number, log_index, block_hash, tx_hash, timestamp, name, institution_id, chain_batch_id, word_index, actor, args)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        );
+        const batch = statement(
+          "INSERT INTO indexed_batches (chain_batch_id, institution_id, block_number) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        );
+        for (const event of events) {
+          insert.run(
+            event.blockNumber,
+            event.logIndex,
+            event.blockHash,
+            event.txHash,
+            event.timestamp,
+            event.name,
+            event.institutionId,
+            event.chainBatchId,
+            event.wordIndex,
+            event.actor,
+            JSON.stringify(event.args),
+          );
+          if (event.name === "BatchAnchored") batch.run(event.chainBatchId, event.institutionId, event.blockNumber);
+          if (event.name === "BatchesAnchored") {
+            for (const id of (event.args.batchIds as string[] | undefined) ?? []) batch.run(id, event.institutionId, event.blockNumber);
+          }
+        }
+        setMeta("index_cursor", JSON.stringify(cursor));
+      });
     },
-    async updateChainOpTx({ seq, txHash, blockNumber }) {
-      statement("UPDATE chain_ops SET tx_hash = ?, block_number = ? WHERE seq = ?").run(txHash, blockNumber, seq);
+    async rewindRegistryEvents({ afterBlock, cursor }) {
+      transaction(() => {
+        statement("DELETE FROM registry_events WHERE block_number > ?").run(afterBlock);
+        statement("DELETE FROM indexed_batches WHERE block_number > ?").run(afterBlock);
+        setMeta("index_cursor", JSON.stringify(cursor));
+      });
+    },
+    async listCredentialEvents({ institutionId, chainBatchId, wordIndex }) {
+      const rows = statement(
+        // Three index lookups (an OR on word_index would scan every event of the batch).
+        `SELECT * FROM registry_events WHERE chain_batch_id = ?1 AND word_index = ?2
+         UNION ALL SELECT * FROM registry_events WHERE chain_batch_id = ?1 AND word_index IS NULL
+         UNION ALL SELECT * FROM registry_events WHERE institution_id = ?3 AND chain_batch_id IS NULL
+         ORDER BY block_number, log_index`,
+      ).all(chainBatchId.toLowerCase(), wordIndex, institutionId) as Row[];
+      return rows.map(toRegistryEvent);
+    },
+    async listRegistryEvents({ after, limit }) {
+      const rows = (
+        after === undefined
+          ? statement("SELECT * FROM registry_events ORDER BY block_number, log_index LIMIT ?").all(limit)
+          : statement(
+              "SELECT * FROM registry_events WHERE (block_number, log_index) > (?, ?) ORDER BY block_number, log_index LIMIT ?",
+            ).all(after.blockNumber, after.logIndex, limit)
+      ) as Row[];
+      return rows.map(toRegistryEvent);
+    },
+    async institutionOfChainBatch(chainBatchId) {
+      const row = statement("SELECT institution_id FROM indexed_batches WHERE chain_batch_id = ?").get(chainBatchId.toLowerCase()) as
+        | Row
+        | undefined;
+      return row === undefined ? undefined : (row.institution_id as number);
+    },
+    async rebindChain({ identity, cursor }) {
+      transaction(() => {
+        statement("DELETE FROM registry_events").run();
+        statement("DELETE FROM indexed_batches").run();
+        setMeta("chain_identity", JSON.stringify(identity));
+        setMeta("index_cursor", JSON.stringify(cursor));
+      });
     },
   };
   return store;

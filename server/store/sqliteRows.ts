@@ -2,7 +2,7 @@
  * Row mapping for the SQLite store: column lists and row → record conversions.
  */
 import { encodeHex } from "../../core/hex.ts";
-import type { BatchPatch, BatchRow, BatchState, CredentialWithBatch, InstitutionRow, TokenRow, TokenScope } from "./types.ts";
+import type { BatchPatch, BatchRow, BatchState, CredentialWithBatch, InstitutionRow, RegistryEventRow, TokenRow, TokenScope } from "./types.ts";
 
 /** A row as node:sqlite returns it. */
 export type Row = Record<string, unknown>;
@@ -102,6 +102,28 @@ export function toInstitution(row: Row): InstitutionRow {
     metadataUri: row.metadata_uri as string,
     adminAddress: row.admin_address as string,
     createdAt: row.created_at as number,
+    status: (row.status as InstitutionRow["status"] | undefined) ?? "active",
+    keys: {
+      anchorer: (row.anchorer_address as string | null | undefined) ?? null,
+      revoker: (row.revoker_address as string | null | undefined) ?? null,
+      signingKey: (row.signing_key as string | null | undefined) ?? null,
+    },
+  };
+}
+
+export function toRegistryEvent(row: Row): RegistryEventRow {
+  return {
+    blockNumber: row.block_number as number,
+    blockHash: row.block_hash as `0x${string}`,
+    logIndex: row.log_index as number,
+    txHash: row.tx_hash as `0x${string}`,
+    timestamp: row.timestamp as number,
+    name: row.name as RegistryEventRow["name"],
+    institutionId: row.institution_id as number,
+    chainBatchId: row.chain_batch_id as `0x${string}` | null,
+    wordIndex: row.word_index as number | null,
+    actor: row.actor as `0x${string}`,
+    args: JSON.parse(row.args as string) as Record<string, unknown>,
   };
 }
 

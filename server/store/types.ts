@@ -24,14 +24,41 @@ export const tokenScopes = ["issue", "revoke", "admin"] as const;
 /** One of {@link tokenScopes}. */
 export type TokenScope = (typeof tokenScopes)[number];
 
-/** An institution the service issues for (its id is the registry's institution id). */
+/** Whether the service serves an institution: `disabled` refuses its tokens (queued batches still anchor). */
+export type InstitutionStatus = "active" | "disabled";
+
+/**
+ * An institution the service issues for (its id is the registry's institution id). Name,
+ * identifier and metadata are copied from its on-chain record when it is onboarded.
+ */
 export type InstitutionRow = {
   readonly id: number;
   readonly name: string;
   readonly identifier: string;
   readonly metadataUri: string;
+  /** Its first admin on chain ("" when unknown). */
   readonly adminAddress: string;
   readonly createdAt: number;
+  readonly status: InstitutionStatus;
+  /** The keys the service signs with for this institution (checked on chain at onboarding). */
+  readonly keys: InstitutionKeys;
+};
+
+/** An institution with no keys recorded. */
+export const NO_KEYS: InstitutionKeys = { anchorer: null, revoker: null, signingKey: null };
+
+/** Per-institution keys: addresses of the service's signing accounts, never secrets. */
+export type InstitutionKeys = {
+  /** Holds ROLE_ANCHORER in the institution. */
+  readonly anchorer: string | null;
+  /** Holds ROLE_REVOKER (or ROLE_ADMIN) in the institution. */
+  readonly revoker: string | null;
+  /**
+   * Reserved for the institution's Ed25519 credential-signing key (signed credentials):
+   * a reference to where the key is kept (e.g. a keystore path or KMS key id, or its
+   * public did:key), never the private key. Null until that feature sets it.
+   */
+  readonly signingKey: string | null;
 };
 
 /** A batch as stored. Hashes are lowercase `0x` hex. */
@@ -143,28 +170,52 @@ export type TokenRow = {
   readonly revokedAt: number | null;
 };
 
-/** Kinds of on-chain actions the service performed, replayed in order after a dev-chain reset. */
-export type ChainOpKind =
-  | "registerInstitution"
-  | "grantRoles"
-  | "revokeCredentials"
-  | "suspendCredentials"
-  | "reinstateCredentials"
-  | "revokeBatch";
+/** Registry events the service indexes (every event of an institution or one of its batches). */
+export const registryEventNames = [
+  "InstitutionRegistered",
+  "InstitutionMetadataUpdated",
+  "InstitutionSuspended",
+  "InstitutionReinstated",
+  "InstitutionRolesGranted",
+  "InstitutionRolesRevoked",
+  "AnchoringKeyCompromised",
+  "GovernanceActedForInstitution",
+  "BatchAnchored",
+  "BatchesAnchored",
+  "BatchRevoked",
+  "CredentialsRevoked",
+  "CredentialsSuspended",
+  "CredentialsReinstated",
+] as const;
+/** One of {@link registryEventNames}. */
+export type RegistryEventName = (typeof registryEventNames)[number];
 
-/** One on-chain action, journaled once its transaction is mined. */
-export type ChainOpRow = {
-  readonly seq: number;
-  readonly kind: ChainOpKind;
+/**
+ * One registry event as indexed. `(blockNumber, logIndex)` is its position and unique key;
+ * `args` holds every decoded argument (integers above 2^53 as decimal strings, bytes as
+ * lowercase hex) so a replay can re-send it.
+ */
+export type RegistryEventRow = {
+  readonly blockNumber: number;
+  readonly blockHash: `0x${string}`;
+  readonly logIndex: number;
+  readonly txHash: `0x${string}`;
+  /** Block timestamp, seconds. */
+  readonly timestamp: number;
+  readonly name: RegistryEventName;
+  /** The institution it concerns (resolved through the batch for batch events). */
   readonly institutionId: number;
-  /** Local batch id for status changes. */
-  readonly batchId: number | null;
-  /** Arguments as JSON (indices, reason, name, roles…). */
-  readonly payload: Record<string, unknown>;
-  readonly txHash: string | null;
-  readonly blockNumber: number | null;
-  readonly createdAt: number;
+  /** Registry batch id for batch events, else null. */
+  readonly chainBatchId: `0x${string}` | null;
+  /** 256-index window of Credentials* events, else null. */
+  readonly wordIndex: number | null;
+  /** Who sent it (`actor`, `governor` or the anchorer). */
+  readonly actor: `0x${string}`;
+  readonly args: Record<string, unknown>;
 };
+
+/** How far the registry index has read: the last block indexed and its hash (reorg check). */
+export type IndexCursor = { readonly blockNumber: number; readonly blockHash: `0x${string}` };
 
 /** The chain the database's batches live on. */
 export type ChainIdentity = {
@@ -208,6 +259,15 @@ export type Store = {
   createInstitution(row: InstitutionRow): Promise<void>;
   getInstitution(id: number): Promise<InstitutionRow | undefined>;
   listInstitutions(): Promise<InstitutionRow[]>;
+  /** Replaces name, identifier, metadata, admin and keys (a re-onboarding); false if unknown. */
+  updateInstitution(row: Omit<InstitutionRow, "createdAt" | "status">): Promise<boolean>;
+  /** Sets active/disabled; false if unknown. */
+  setInstitutionStatus(parameters: { id: number; status: InstitutionStatus }): Promise<boolean>;
+
+  // service settings other processes read (the operator CLI): e.g. the addresses of the
+  // service's anchorer and revoker keys, written at start-up. Plain key/value text.
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
 
   // tokens
   createToken(parameters: { row: Omit<TokenRow, "revokedAt">; secretHash: Uint8Array }): Promise<void>;
@@ -254,8 +314,28 @@ export type Store = {
   /** Largest nonce recorded for an in-flight batch of `fromAddress`, or undefined. */
   maxInFlightNonce(fromAddress: string): Promise<number | undefined>;
 
-  // on-chain actions journal (replay)
-  recordChainOp(parameters: Omit<ChainOpRow, "seq">): Promise<number>;
-  listChainOps(): Promise<ChainOpRow[]>;
-  updateChainOpTx(parameters: { seq: number; txHash: string; blockNumber: number }): Promise<void>;
+  // registry event index (the chain as the source of truth for status)
+  getIndexCursor(): Promise<IndexCursor | undefined>;
+  /**
+   * Appends events (ignoring ones already stored at the same position) and moves the
+   * cursor to `cursor`, in one transaction.
+   */
+  appendRegistryEvents(parameters: { events: readonly RegistryEventRow[]; cursor: IndexCursor }): Promise<void>;
+  /** Reorg: deletes the events after block `afterBlock` and sets the cursor, in one transaction. */
+  rewindRegistryEvents(parameters: { afterBlock: number; cursor: IndexCursor }): Promise<void>;
+  /**
+   * Events that bear on one credential, in chain order: the Credentials* events of its
+   * batch and window, BatchRevoked of its batch, and the institution's events (suspension,
+   * roles, key compromise).
+   */
+  listCredentialEvents(parameters: { institutionId: number; chainBatchId: `0x${string}`; wordIndex: number }): Promise<RegistryEventRow[]>;
+  /** Every indexed event in chain order, a page at a time (after position `after`). */
+  listRegistryEvents(parameters: { after?: { blockNumber: number; logIndex: number } | undefined; limit: number }): Promise<RegistryEventRow[]>;
+  /** The institution of an indexed anchored batch (BatchAnchored / BatchesAnchored), if any. */
+  institutionOfChainBatch(chainBatchId: `0x${string}`): Promise<number | undefined>;
+  /**
+   * Dev-chain replay done: binds the database to the fresh chain, deletes the old chain's
+   * events and sets the cursor, in one transaction (a crash before it replays again).
+   */
+  rebindChain(parameters: { identity: ChainIdentity; cursor: IndexCursor }): Promise<void>;
 };

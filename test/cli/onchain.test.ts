@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { encryptKeystoreJson } from "ethers";
 
-import type { HardhatNode } from "../../server/chain/devNode.ts";
+import type { HardhatNode } from "../../server/dev/devNode.ts";
 import { startNode, tempDir } from "../server/helpers/processes.ts";
 import { type Cli, type CliResult, badgeTemplate, createCli, devAddresses, devKeys, normalise, writeJson } from "./helpers.ts";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import type { HardhatNode } from "../../server/chain/devNode.ts";
+import type { HardhatNode } from "../../server/dev/devNode.ts";
 import { sampleCredential } from "../server/helpers/credentials.ts";
 import { type ServiceProcess, spawnService, startNode, tempDir } from "../server/helpers/processes.ts";
 import { type Cli, type CliResult, createCli, writeJson } from "./helpers.ts";

@@ -10,6 +10,7 @@ import { type PublicClient, createPublicClient, custom, http } from "viem";
 import { attachProof } from "../../core/proof.ts";
 import { buildBatch } from "../../core/batch.ts";
 import { createOpenBadgeCredential } from "../../core/openbadge.ts";
+import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
 import type { VerificationReport } from "../../core/verify/types.ts";
 
@@ -49,7 +50,7 @@ async function issue(fixture: Fixture, count: number, overrides: { validFrom?: s
   const batch = buildBatch({ credentials });
   const tx = await fixture.registry
     .connect(anchorer)
-    .anchor(1, { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: 1, manifestHash: ethers.ZeroHash });
+    .anchor(1, { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: ethers.ZeroHash });
   const receipt = (await tx.wait())!;
   const block = (await ethers.provider.getBlock(receipt.blockNumber))!;
   const portable = batch.entries.map((entry, i) =>

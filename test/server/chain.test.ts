@@ -8,9 +8,9 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 
 import { loadConfig } from "../../server/config.ts";
 import { sendRegistryCall } from "../../server/chain/clients.ts";
-import { devAccounts } from "../../server/chain/devAccounts.ts";
-import { ROLES } from "../../server/institutions.ts";
-import type { HardhatNode } from "../../server/chain/devNode.ts";
+import { devAccounts } from "../../server/dev/devAccounts.ts";
+import { roleBits } from "../../core/roles.ts";
+import type { HardhatNode } from "../../server/dev/devNode.ts";
 import { registryAbi } from "../../server/chain/registryAbi.ts";
 import { startService } from "../../server/main.ts";
 import { expectVerifiesOnChain, eventually } from "./helpers/chain.ts";
@@ -218,7 +218,7 @@ describe("publisher: reorgs and RPC outages", function () {
     const call = { client: service.chain.client, chain: service.chain.chain, registry: service.chain.registry };
     const anchorer = service.chain.accounts.anchorer.address;
     const institution = outage.institutions.a.id;
-    await sendRegistryCall({ ...call, account: devAccounts().admin, functionName: "revokeRoles", args: [institution, anchorer, ROLES.anchorer] });
+    await sendRegistryCall({ ...call, account: devAccounts().admin, functionName: "revokeRoles", args: [institution, anchorer, roleBits.anchorer] });
     const { body } = await outage.request("POST", "/v1/credentials", { body: sampleCredential({ n: 3 }) });
     await outage.request("POST", "/v1/batches/close");
     const refused = await eventually(async () => {
@@ -229,7 +229,7 @@ describe("publisher: reorgs and RPC outages", function () {
     expect(refused.lastError).to.include("CredentialRegistryUnauthorized");
     const metrics = await outage.request("GET", "/metrics", { token: null });
     expect(metrics.text).to.match(/credanchor_tx_failures_total\{kind="anchor",reason="reverted"\} [1-9]/);
-    await sendRegistryCall({ ...call, account: devAccounts().admin, functionName: "grantRoles", args: [institution, anchorer, ROLES.anchorer] });
+    await sendRegistryCall({ ...call, account: devAccounts().admin, functionName: "grantRoles", args: [institution, anchorer, roleBits.anchorer] });
     await eventually(async () => {
       const { body: batch } = await outage.request("GET", `/v1/batches/${body.batch}`);
       return batch.state === "anchored" ? true : undefined;

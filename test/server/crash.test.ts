@@ -14,7 +14,7 @@ import { createPublicClient, http, type PublicClient } from "viem";
 
 import { batchIdOf } from "../../core/index.ts";
 import { faultPoints } from "../../server/config.ts";
-import type { HardhatNode } from "../../server/chain/devNode.ts";
+import type { HardhatNode } from "../../server/dev/devNode.ts";
 import { registryAbi } from "../../server/chain/registryAbi.ts";
 import { expectVerifiesOnChain, eventually } from "./helpers/chain.ts";
 import { sampleCredential } from "./helpers/credentials.ts";

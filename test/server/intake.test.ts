@@ -8,6 +8,7 @@ import { prepareItems } from "../../server/hashing/prepare.ts";
 import { splitBulkBody } from "../../server/hashing/splitJson.ts";
 import { acceptSubmission, parseJsonSubmission } from "../../server/intake.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
+import { NO_KEYS } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { tempDir } from "./helpers/processes.ts";
 
@@ -60,7 +61,7 @@ describe("intake internals", function () {
     it("gives every credential a unique leaf, closes full batches with a tree whose leaves are the stored leaf hashes", async function () {
       const store = createSqliteStore({ path: join(tempDir(), "db.sqlite") });
       const pool = createHashPool({ size: 2, inlineBelow: 1 });
-      await store.createInstitution({ id: 1, name: "Demo", identifier: "did:web:demo.credanchor.local", metadataUri: "", adminAddress: "", createdAt: 0 });
+      await store.createInstitution({ id: 1, name: "Demo", identifier: "did:web:demo.credanchor.local", metadataUri: "", adminAddress: "", createdAt: 0, status: "active", keys: NO_KEYS });
       const institution = (await store.getInstitution(1))!;
       const body = JSON.stringify({ credentials: Array.from({ length: 700 }, (_, i) => sampleCredential({ n: i })) });
       const results = await acceptSubmission({ store, pool, institution, submission: parseJsonSubmission({ text: body, maxItems: 1000 }), maxSize: 300 });

@@ -33,6 +33,7 @@ describe("OpenAPI document", function () {
       pool,
       batcher: createBatcher({ maxSize: 10, maxWaitMs: 1000, store }),
       chain: { ...chain, chainId: 31337, registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3" },
+      index: { syncTo: async () => undefined, cursor: async () => undefined },
       metrics: createMetrics({ defaultMetrics: false }),
       logger: createLogger({ level: "silent" }),
       settings: {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 
-import { devAccounts } from "../../server/chain/devAccounts.ts";
+import { devAccounts } from "../../server/dev/devAccounts.ts";
 import { sendRegistryCall } from "../../server/chain/clients.ts";
-import { ROLES } from "../../server/institutions.ts";
+import { roleBits } from "../../core/roles.ts";
 import { expectVerifiesOnChain, eventually } from "./helpers/chain.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { startFixture, type Fixture } from "./helpers/fixture.ts";
@@ -109,7 +109,7 @@ describe("service API: revoke, suspend, reinstate", function () {
       account: dev.admin,
       registry: fixture.registry,
       functionName: "revokeRoles",
-      args: [fixture.institutions.b.id, fixture.service.chain.accounts.revoker!.address, ROLES.revoker],
+      args: [fixture.institutions.b.id, fixture.service.chain.accounts.revoker!.address, roleBits.revoker],
     });
     const response = await fixture.request("POST", "/v1/credentials/revoke", { token: fixture.tokens.b.all, body: { ids: [credentials[0].id] } });
     expect(response.status).to.equal(503);

@@ -11,7 +11,7 @@ import { acceptSubmission, parseJsonSubmission, type SubmissionResult } from "..
 import { LOOKUP_GENERATION_BITS, SCHEMA_VERSION } from "../../server/store/schema.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { clientKeyHash } from "../../server/store/sqliteRows.ts";
-import type { Store } from "../../server/store/types.ts";
+import { NO_KEYS, type Store } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { tempDir } from "./helpers/processes.ts";
 
@@ -21,7 +21,7 @@ const ISSUER = "did:web:demo.credanchor.local";
 async function storeWithCredentials(path: string, count: number): Promise<{ store: Store; results: SubmissionResult[] }> {
   const store = createSqliteStore({ path, backgroundCheckpoints: false });
   for (const id of [1, 2]) {
-    await store.createInstitution({ id, name: `I${id}`, identifier: id === 1 ? ISSUER : "did:web:other.example", metadataUri: "", adminAddress: "", createdAt: 0 });
+    await store.createInstitution({ id, name: `I${id}`, identifier: id === 1 ? ISSUER : "did:web:other.example", metadataUri: "", adminAddress: "", createdAt: 0, status: "active", keys: NO_KEYS });
   }
   const results = count === 0 ? [] : await submit(store, Array.from({ length: count }, (_, n) => sampleCredential({ n })));
   return { store, results };
@@ -161,7 +161,7 @@ describe("SQLite store", function () {
     async function largestWalUnderIntake(checkpointIntervalMs: number): Promise<number> {
       const path = join(tempDir(), "db.sqlite");
       const store = createSqliteStore({ path, maxWalBytes, checkpointIntervalMs });
-      await store.createInstitution({ id: 1, name: "I1", identifier: ISSUER, metadataUri: "", adminAddress: "", createdAt: 0 });
+      await store.createInstitution({ id: 1, name: "I1", identifier: ISSUER, metadataUri: "", adminAddress: "", createdAt: 0, status: "active", keys: NO_KEYS });
       let largest = 0;
       let counter = 0;
       for (let written = 0; written < 48 * 2 ** 20; written += itemsPerCommit * body.length) {
@@ -208,6 +208,9 @@ describe("SQLite store", function () {
           ALTER TABLE credentials DROP COLUMN client_key;
           CREATE INDEX credentials_ch ON credentials(ch_prefix); CREATE INDEX credentials_lh ON credentials(lh_prefix);
           CREATE UNIQUE INDEX credentials_client ON credentials(institution_id, client_id) WHERE client_id IS NOT NULL;
+          DROP TABLE registry_events; DROP TABLE indexed_batches;
+          ALTER TABLE institutions DROP COLUMN status; ALTER TABLE institutions DROP COLUMN anchorer_address;
+          ALTER TABLE institutions DROP COLUMN revoker_address; ALTER TABLE institutions DROP COLUMN signing_key;
           UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
       });
 
@@ -220,6 +223,11 @@ describe("SQLite store", function () {
       const check = new DatabaseSync(path);
       expect((check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value).to.equal(String(SCHEMA_VERSION));
       expect(indexNames(check)).to.include.members(["credentials_ch_gen", "credentials_lh_gen", "credentials_client_gen"]);
+      // Version 3: institutions keep their rows and gain a status (active) and key columns.
+      expect(check.prepare("SELECT id, status, anchorer_address FROM institutions ORDER BY id").all()).to.deep.equal([
+        { id: 1, status: "active", anchorer_address: null },
+        { id: 2, status: "active", anchorer_address: null },
+      ]);
       for (const old of ["credentials_ch", "credentials_lh", "credentials_client"]) expect(indexNames(check)).to.not.include(old);
       const keys = check.prepare("SELECT client_id, client_key FROM credentials ORDER BY seq").all() as { client_id: string; client_key: number }[];
       expect(keys.map((row) => row.client_key)).to.deep.equal(keys.map((row) => clientKeyHash(row.client_id)));

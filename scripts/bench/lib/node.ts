@@ -20,10 +20,11 @@ import {
 } from "viem";
 
 import { credentialRegistryAbi } from "../../../core/abi/credentialRegistryAbi.ts";
+import { roleBits } from "../../../core/roles.ts";
 import { repoRoot } from "./harness.ts";
 
-export const ROLE_ANCHORER = 2;
-export const ROLE_REVOKER = 4;
+export const ROLE_ANCHORER = roleBits.anchorer;
+export const ROLE_REVOKER = roleBits.revoker;
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {

@@ -8,11 +8,12 @@ import { id } from "ethers";
 import type {} from "../../../types/ethers-contracts/hardhat.js";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { ALL_ROLES, ANCHOR_FORMAT_VERSION, roleBits } from "../../../core/roles.ts";
 import { buildTree, credentialHashes, type MerkleTree } from "./merkle.js";
 
-export const ROLE = { ADMIN: 1, ANCHORER: 2, REVOKER: 4 } as const;
+export { ALL_ROLES };
+export const ROLE = { ADMIN: roleBits.admin, ANCHORER: roleBits.anchorer, REVOKER: roleBits.revoker } as const;
 export const STATUS_ROLES = ROLE.ADMIN | ROLE.REVOKER;
-export const ALL_ROLES = ROLE.ADMIN | ROLE.ANCHORER | ROLE.REVOKER;
 
 /** ICredentialRegistry.CredentialStatus, as the ABI returns it. */
 export const Status = {
@@ -32,7 +33,7 @@ export type StatusName = keyof typeof Status;
 export const InstitutionStatus = { Unregistered: 0n, Active: 1n, Suspended: 2n } as const;
 
 export const ADMIN_TRANSFER_DELAY = 3n * 24n * 3600n;
-export const FORMAT_V1 = 1;
+export const FORMAT_V1 = ANCHOR_FORMAT_VERSION;
 export const REASON = { KEY_LOST: 7, FRAUD: 42 } as const;
 
 export const INSTITUTION_1 = {

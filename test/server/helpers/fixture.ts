@@ -11,8 +11,8 @@ import { createPublicClient, http, type PublicClient } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 
 import { loadConfig } from "../../../server/config.ts";
-import type { HardhatNode } from "../../../server/chain/devNode.ts";
-import { devAccounts } from "../../../server/chain/devAccounts.ts";
+import type { HardhatNode } from "../../../server/dev/devNode.ts";
+import { devAccounts } from "../../../server/dev/devAccounts.ts";
 import { registerInstitution } from "../../../server/institutions.ts";
 import { startService, type RunningService } from "../../../server/main.ts";
 import type { InstitutionRow, TokenScope } from "../../../server/store/types.ts";

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { startHardhatNode, type HardhatNode } from "../../../server/chain/devNode.ts";
+import { startHardhatNode, type HardhatNode } from "../../../server/dev/devNode.ts";
 
 /** The repository root. */
 export const repoRoot = resolve(import.meta.dirname, "../../..");

@@ -2,7 +2,8 @@
  * Hardhat's well-known development accounts (mnemonic "test test … junk"). Their keys
  * are public: dev mode only, and the service says so loudly whenever it uses them.
  */
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { toHex } from "viem";
+import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 
 const DEV_KEYS = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
@@ -30,4 +31,22 @@ export type DevAccounts = {
 export function devAccounts(): DevAccounts {
   const [governance, admin, anchorer, revoker] = DEV_KEYS.map((key) => privateKeyToAccount(key));
   return { governance: governance!, admin: admin!, anchorer: anchorer!, revoker: revoker! };
+}
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+/**
+ * All 20 accounts a Hardhat node funds (the same mnemonic): the dev-chain replay signs
+ * each event as the account that sent it when that account is one of these.
+ *
+ * @example
+ * ```ts
+ * const byAddress = new Map(hardhatAccounts().map((account) => [account.address, account]));
+ * ```
+ */
+export function hardhatAccounts(): PrivateKeyAccount[] {
+  return Array.from({ length: 20 }, (_, addressIndex) => {
+    const key = mnemonicToAccount(MNEMONIC, { addressIndex }).getHdKey().privateKey!;
+    return privateKeyToAccount(toHex(key));
+  });
 }

@@ -1,0 +1,21 @@
+/**
+ * The CLI's one door into the anchoring service's code: server/admin.ts, loaded only when
+ * an operator command runs (it brings node:sqlite and the service's store with it).
+ */
+import type { Admin } from "../../server/admin.ts";
+
+/**
+ * Opens the service's database at `dbPath`, runs `work`, closes it.
+ *
+ * @example
+ * const rows = await withAdmin("data/credanchor.db", (admin) => admin.listInstitutions());
+ */
+export async function withAdmin<T>(dbPath: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const { openAdmin } = await import("../../server/admin.ts");
+  const admin = await openAdmin({ dbPath });
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
+}
