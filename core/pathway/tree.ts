@@ -70,7 +70,8 @@ function groupNode(result: RequirementResult, components: readonly ReferencedCom
 export function stackTree(parameters: StackTreeParameters): StackTreeReturnType {
   const { report } = parameters;
   const name = report.award.credential?.name ?? "award";
-  const label = report.pathway === undefined ? name : `${name} (${report.pathway.name}, version ${report.pathway.version})`;
+  const pathway = report.pathway;
+  const label = pathway === undefined ? name : pathway.name === name ? `${name} (version ${pathway.version})` : `${name} (${pathway.name}, version ${pathway.version})`;
   const failed = [...report.award.checks, ...report.checks].find((check) => check.outcome === "invalid" || check.outcome === "error");
   const detail = failed !== undefined ? `${failed.id}: ${failed.reason}` : (report.policy?.applied ?? report.status);
   const children =
@@ -82,16 +83,17 @@ export function stackTree(parameters: StackTreeParameters): StackTreeReturnType 
   return { kind: "award", label, status: report.status, detail, children };
 }
 
-const marks: Record<StackNodeStatus, string> = { valid: "✔", held: "✔", invalid: "✘", error: "!", pending: "…", missing: "✘" };
+// "missing" is a dash: an alternative nobody needed is not a failure; its group says whether one is.
+const marks: Record<StackNodeStatus, string> = { valid: "✔", held: "✔", invalid: "✘", error: "!", pending: "…", missing: "-" };
 
 /**
  * The tree as text lines, e.g.
  * ```
- * ✔ Data Analytics Certificate (Data Analytics, version 1): valid
+ * ✔ Data Analytics Certificate (version 1): award stands once issued…
  * ├─ ✔ SQL Basics: verified
  * └─ ✔ one of Tableau, Power BI: met (1 of 1)
  *    ├─ ✔ Tableau: verified
- *    └─ ✘ Power BI: not referenced by the award
+ *    └─ - Power BI: not referenced by the award
  * ```
  */
 export function formatStackTree(node: StackNode): string[] {

@@ -110,7 +110,7 @@ describe("credanchor pathway (Data Analytics Certificate, two institutions)", fu
     expect(await readFile(awarded.award.file, "utf8")).to.not.include("ada@learner.example");
 
     const valid = expectCode(await cli(["pathway", "verify", awarded.award.file, files.sql!, files.python!, files.tableau!]), 0);
-    expect(valid.stdout).to.include("✔ Data Analytics Certificate (Data Analytics Certificate, version 1)");
+    expect(valid.stdout).to.include("✔ Data Analytics Certificate (version 1)");
     expect(valid.stdout).to.include("├─ ✔ SQL Basics: verified");
     expect(valid.stdout).to.include("├─ ✔ Tableau: verified");
     expect(valid.stdout).to.include("policy: components-must-stay-valid");
