@@ -12,6 +12,7 @@ import { CredanchorError } from "../../core/errors.ts";
 import { preparePathwayAward } from "../../core/pathway/award.ts";
 import { parsePathwayDefinition, type PathwayDefinition, sameInstitution } from "../../core/pathway/definition.ts";
 import type { RecipientIdentity } from "../../core/pathway/recipient.ts";
+import { issuerMatches } from "../../core/verify/issuerMatches.ts";
 import { invalidRequest, notFound, ServiceError } from "../errors.ts";
 import { type AuthContext, requireScope } from "../http/auth.ts";
 import { bodyObject, onlyKeys, uuidParam } from "../http/params.ts";
@@ -31,6 +32,11 @@ function ownDefinition(context: RouteContext, auth: AuthContext, value: unknown,
       `names institution ${parsed.definition.institution.institutionId} of ${parsed.definition.institution.registry} on ${parsed.definition.institution.chain}, not this token's institution`,
       JSON.stringify(ours),
     );
+  }
+  // The award is issued in the definition's issuer's name; the verifier's issuer check
+  // would fail it later if that is not this institution, so refuse it now.
+  if (!issuerMatches({ issuerId: parsed.definition.award.issuer.id, institutionIdentifier: auth.institution.identifier })) {
+    throw invalidRequest(`${path}.award.issuer.id`, `is ${parsed.definition.award.issuer.id}, which does not name this institution`, auth.institution.identifier);
   }
   return parsed;
 }

@@ -74,6 +74,11 @@ describe("service API: pathways", function () {
     const foreign = await fixture.request("POST", "/v1/pathways/definitions", { token: fixture.tokens.b.all, body: { definition } });
     expect(foreign.status).to.equal(400);
     expect(foreign.body.error.details[0].path).to.equal("$.definition.institution");
+    const impostor = await fixture.request("POST", "/v1/pathways/definitions", {
+      body: { definition: { ...definition, award: { ...(definition.award as object), issuer: { id: "did:web:elsewhere.example" } } } },
+    });
+    expect(impostor.status).to.equal(400);
+    expect(impostor.body.error.details[0].path).to.equal("$.definition.award.issuer.id");
     const broken = await fixture.request("POST", "/v1/pathways/definitions", { body: { definition: { ...definition, requirements: { nOf: 5, of: ["sql"] } } } });
     expect(broken.status).to.equal(422);
     expect(broken.body.error.code).to.equal("CA_PATHWAY_DEFINITION_INVALID");
