@@ -11,10 +11,12 @@ import { splitPortableCredential } from "../proof.ts";
 import type { VerificationReport, VerificationStatus, VerifyOptions } from "../verify/types.ts";
 import { verifyCredentials } from "../verify/verifyCredentials.ts";
 import { type AwardPathway, PATHWAY_MEMBER } from "./award.ts";
-import { assessComponents, type Candidate, type ComponentAssessment, credentialFactsOf, type Verdict } from "./components.ts";
-import { parsePathwayDefinition, type PathwayDefinition, type RevocationPolicy, revocationPolicies, sameInstitution } from "./definition.ts";
+import { assessComponents, type Candidate, type ComponentAssessment, type Verdict } from "./components.ts";
+import { type RevocationPolicy, revocationPolicies } from "./definition.ts";
 import { matchRecipient, recipientClaimsOf, type RecipientIdentity } from "./recipient.ts";
-import { compareReference, type ComponentReference, readComponentReferences } from "./references.ts";
+import { checkAwardDefinition } from "./checks/definitionCheck.ts";
+import { checkReferences } from "./checks/referencesCheck.ts";
+import type { ComponentReference } from "./references.ts";
 import { evaluateRequirements, missingLines, type RequirementResult } from "./requirements.ts";
 
 /** One check of the pathway layer, in the same shape as the credential checks. */
@@ -119,99 +121,20 @@ export async function verifyPathwayAward(parameters: VerifyPathwayAwardParameter
   const checks: PathwayCheck[] = [];
   const base = { award: awardReport!, checks, components: [] as ReferencedComponent[], unreferenced: components.map((_, index) => index) };
 
-  // --- definition: carried, hashing to what the award says, published by the awarding institution -----
+  // --- definition, then references: each its own check (checks/) --------------------------------------
   const read = readPathway(award);
   if (read.pathway === undefined) {
     checks.push({ id: "definition", outcome: "invalid", reason: read.problem!, details: { code: "CA_PATHWAY_AWARD_MALFORMED" } });
     return { ...base, status: "invalid" };
   }
-  const carried = read.pathway;
-  let definition: PathwayDefinition;
-  let hash: Hex;
-  try {
-    ({ definition, hash } = parsePathwayDefinition({ definition: carried.definition, path: `$.${PATHWAY_MEMBER}.definition` }));
-  } catch (error) {
-    checks.push({ id: "definition", outcome: "invalid", reason: (error as Error).message, details: { code: "CA_PATHWAY_DEFINITION_INVALID" } });
-    return { ...base, status: "invalid" };
-  }
-  const pathway = { id: definition.id, version: definition.version, name: definition.name, hash };
-  const definitionProblems: string[] = [];
-  if (String(carried.hash).toLowerCase() !== hash.toLowerCase()) definitionProblems.push(`the carried definition hashes to ${hash}, not to the ${carried.hash} the award names`);
-  if (carried.id !== definition.id || carried.version !== definition.version) definitionProblems.push("the award's pathway id or version differs from its definition's");
-  if (awardReport!.anchor !== undefined && !sameInstitution(definition.institution, awardReport!.anchor)) {
-    definitionProblems.push(
-      `the pathway belongs to institution ${definition.institution.institutionId} of ${definition.institution.registry}, but the award was anchored by institution ${awardReport!.anchor.institutionId} of ${awardReport!.anchor.registry}`,
-    );
-  }
-  if (given !== undefined) {
-    let theirs: { definition: PathwayDefinition; hash: Hex } | undefined;
-    try {
-      theirs = parsePathwayDefinition({ definition: given });
-    } catch (error) {
-      definitionProblems.push(`the definition given to check against is invalid: ${(error as Error).message}`);
-    }
-    if (theirs !== undefined && theirs.hash !== hash) {
-      if (theirs.definition.id !== definition.id) definitionProblems.push(`the award was earned under pathway ${definition.id}, not ${theirs.definition.id}`);
-      else if (theirs.definition.version === definition.version) {
-        definitionProblems.push(`the definition was changed after the award: version ${definition.version} hashed ${hash} when awarded and hashes ${theirs.hash} now`);
-      } else {
-        definitionProblems.push(`the award was earned under version ${definition.version} (${hash}), not the version ${theirs.definition.version} given`);
-      }
-    }
-  }
-  checks.push(
-    definitionProblems.length === 0
-      ? { id: "definition", outcome: "valid", reason: `earned under ${definition.name} (${definition.id}) version ${definition.version}, definition hash ${hash}`, details: pathway }
-      : { id: "definition", outcome: "invalid", reason: definitionProblems.join("; "), details: { ...pathway, code: "CA_PATHWAY_DEFINITION_MISMATCH" } },
-  );
-
-  // --- references: each evidence entry names exactly one presented credential --------------------------
-  const { references, problems } = readComponentReferences(read.credential!);
-  const identities = components.map((component) => credentialFactsOf(component));
-  const referenced: (ReferencedComponent & { candidate?: Candidate })[] = [];
+  const definitionResult = checkAwardDefinition({ carried: read.pathway, anchor: awardReport!.anchor, given });
+  checks.push(definitionResult.check);
+  if (definitionResult.definition === undefined) return { ...base, status: "invalid" };
+  const { definition, pathway } = definitionResult;
   const names = new Map(definition.components.map((component) => [component.key, component.name]));
-  const used = new Set<number>();
-  const referenceProblems: string[] = problems.map((problem) => `${problem.path} ${problem.message}`);
-  for (const reference of references) {
-    const name = names.get(reference.component) ?? reference.component;
-    let source: number | undefined;
-    let mismatch: string | undefined;
-    identities.forEach((facts, index) => {
-      if (facts === undefined || source !== undefined) return;
-      const match = compareReference(reference, facts.identity);
-      if (match === "same") source = index;
-      else if (match === "same-position-other-credential") {
-        mismatch ??= `the reference names credential ${reference.credentialHash} at leaf ${reference.leafIndex} of batch ${reference.batchId}, but the credential presented there hashes to ${facts.identity.credentialHash}`;
-      } else if (match === "same-credential-other-position") {
-        mismatch ??= `the reference places credential ${reference.credentialHash} at leaf ${reference.leafIndex} of batch ${reference.batchId}, but it is anchored at leaf ${facts.identity.leafIndex} of batch ${facts.identity.batchId}`;
-      }
-    });
-    if (source === undefined) {
-      const reason = mismatch ?? "not presented: no presented credential has the anchored identity the award names";
-      referenced.push({ reference, name, counts: false, reason });
-      if (mismatch !== undefined) referenceProblems.push(`${name}: ${mismatch}`);
-      continue;
-    }
-    used.add(source);
-    const definitionComponent = definition.components.find((component) => component.key === reference.component);
-    if (definitionComponent === undefined || definitionComponent.achievement !== reference.achievement) {
-      referenceProblems.push(`${name}: the reference names component "${reference.component}" (${reference.achievement}), which the definition does not list so`);
-    }
-    referenced.push({
-      reference,
-      name,
-      source,
-      report: componentReports[source],
-      counts: false,
-      reason: "",
-      candidate: { source, report: componentReports[source]!, facts: identities[source] },
-    });
-  }
-  checks.push(
-    referenceProblems.length === 0
-      ? { id: "references", outcome: "valid", reason: `${references.length} component reference${references.length === 1 ? "" : "s"}, each matching a presented credential's anchored identity` }
-      : { id: "references", outcome: "invalid", reason: referenceProblems.join("; "), details: { code: "CA_PATHWAY_REFERENCE_MISMATCH" } },
-  );
+  const resolved = checkReferences({ credential: read.credential!, components, reports: componentReports, definition, names });
+  checks.push(resolved.check);
+  const { referenced, used } = resolved;
 
   // --- policy: may a component that no longer verifies still count? ------------------------------------
   const policy = definition.revocationPolicy;
