@@ -216,7 +216,7 @@ export async function verifyPathwayAward(parameters: VerifyPathwayAwardParameter
       : {
           id: "requirements",
           outcome: componentError ? "error" : "invalid",
-          reason: `${missingLines(requirements).join("; ")}${componentError ? " (a component could not be checked: see its report)" : ""}`,
+          reason: `${missingLines(requirements, definition.name).join("; ")}${componentError ? " (a component could not be checked: see its report)" : ""}`,
           details: { code: "CA_PATHWAY_REQUIREMENTS_NOT_MET" },
         },
   );

@@ -170,6 +170,14 @@ function checkRequirements(definition: PathwayDefinition, base: string): { path:
   definition.components.forEach((component, index) => {
     if (keys.has(component.key)) issues.push({ path: `${base}.components[${index}].key`, message: `repeats key "${component.key}"`, expected: "a key used once" });
     keys.add(component.key);
+    // One credential must not satisfy two components: an achievement is listed once per institution.
+    const from = componentInstitution(definition, component);
+    const twin = definition.components.findIndex(
+      (other, otherIndex) => otherIndex < index && other.achievement === component.achievement && sameInstitution(componentInstitution(definition, other), from),
+    );
+    if (twin !== -1) {
+      issues.push({ path: `${base}.components[${index}].achievement`, message: `repeats the achievement of components[${twin}] from the same institution`, expected: "each achievement listed once per institution" });
+    }
   });
   let nodes = 0;
   const walk = (node: Requirement, path: string, depth: number) => {

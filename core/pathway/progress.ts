@@ -55,6 +55,6 @@ export async function pathwayProgress(parameters: PathwayProgressParameters): Pr
   const satisfied = new Set(components.filter((component) => component.state === "met").map((component) => component.key));
   const names = new Map(definition.components.map((component) => [component.key, component.name]));
   const requirements = evaluateRequirements({ requirement: definition.requirements, satisfied, names });
-  const missing = missingLines(requirements).map((line, index) => (index === 0 && requirements.kind !== "component" ? line.replace(/^[^:]*:/, `${definition.name}:`) : line));
+  const missing = missingLines(requirements, definition.name);
   return { definition, definitionHash: hash, recipient, candidates, components, requirements, met: requirements.met, missing };
 }

@@ -95,11 +95,14 @@ export function requirementKeys(requirement: Requirement): string[] {
   return [...keys];
 }
 
-/** Every unmet group's summary, outermost first: the lines of a "what is missing" report. */
-export function missingLines(result: RequirementResult): string[] {
+/**
+ * Every unmet group's summary, outermost first: the lines of a "what is missing" report.
+ * `rootLabel` names the outermost group (e.g. the pathway's name) instead of its label.
+ */
+export function missingLines(result: RequirementResult, rootLabel?: string): string[] {
   if (result.met) return [];
   if (result.kind === "component") return [result.summary];
-  const own = `${result.label}: ${result.summary}`;
-  const nested = result.children.filter((child) => !child.met && child.kind !== "component").flatMap(missingLines);
+  const own = `${rootLabel ?? result.label}: ${result.summary}`;
+  const nested = result.children.filter((child) => !child.met && child.kind !== "component").flatMap((child) => missingLines(child));
   return [own, ...nested];
 }

@@ -185,12 +185,17 @@ describe("pathway definitions", () => {
     expect(pathwayDefinitionHash({ definition: { ...definition, version: 2 } })).to.not.equal(parsePathwayDefinition({ definition }).hash);
   });
 
-  it("rejects a requirement naming an unlisted component, n larger than its list, and unknown members, by path", () => {
+  it("rejects a requirement naming an unlisted component, n larger than its list, unknown members and a repeated achievement, by path", () => {
     const unknownKey = expectCredanchorError(() => parsePathwayDefinition({ definition: { ...definition, requirements: { allOf: ["sql", "python"] } } }), "CA_PATHWAY_DEFINITION_INVALID");
     expect(unknownKey.details?.[0]?.path).to.equal("$.requirements.allOf[1]");
     const tooMany = expectCredanchorError(() => parsePathwayDefinition({ definition: { ...definition, requirements: { nOf: 3, of: ["sql", "viz"] } } }), "CA_PATHWAY_DEFINITION_INVALID");
     expect(tooMany.details?.[0]?.path).to.equal("$.requirements.nOf");
     const extra = expectCredanchorError(() => parsePathwayDefinition({ definition: { ...definition, grading: "strict" } }), "CA_PATHWAY_DEFINITION_INVALID");
     expect(extra.message).to.include("grading");
+    const twice = expectCredanchorError(
+      () => parsePathwayDefinition({ definition: { ...definition, components: [...definition.components, { key: "sql2", name: "SQL again", achievement: "https://uni.example/badges/sql" }] } }),
+      "CA_PATHWAY_DEFINITION_INVALID",
+    );
+    expect(twice.details?.[0]?.path).to.equal("$.components[2].achievement");
   });
 });

@@ -91,6 +91,12 @@ describe("service API: pathways", function () {
     expect(status).to.equal(422);
     expect(body.error.code).to.equal("CA_PATHWAY_REQUIREMENTS_NOT_MET");
     expect(body.error.message).to.include("2 of 3: one of Tableau, Power BI missing");
+    const noList = await fixture.request("POST", "/v1/pathways/awards", { body: { definition, components: { id: ids.sql } } });
+    expect([noList.status, noList.body.error.details[0].path]).to.deep.equal([400, "$.components"]);
+    const badRecipient = await fixture.request("POST", "/v1/pathways/awards", { body: { definition, components: [{ id: ids.sql }], recipient: { phone: "1" } } });
+    expect([badRecipient.status, badRecipient.body.error.details[0].path]).to.deep.equal([400, "$.recipient.phone"]);
+    const unknown = await fixture.request("POST", "/v1/pathways/awards", { body: { definition, components: [{ id: "0193a5c2-7f1e-7c3a-9b2d-4e5f6a7b8c9d" }] } });
+    expect(unknown.status).to.equal(404);
   });
 
   it("awards from two institutions' components, anchors the award, and it verifies with its stack", async function () {
