@@ -192,14 +192,14 @@ export async function verifyPathwayAward(parameters: VerifyPathwayAwardParameter
     awardTime,
     verdict,
   });
-  const bySource = new Map(assessment.flatMap((component) => component.candidates.map((candidate) => [candidate.source, { component, problems: candidate.problems }] as const)));
+  const bySource = new Map(assessment.flatMap((component) => component.candidates.map((outcome) => [outcome.source, { component, ...outcome }] as const)));
   const finished: ReferencedComponent[] = referenced.map(({ candidate, ...entry }) => {
     if (candidate === undefined) return entry;
     const assessed = bySource.get(candidate.source);
     const counts = assessed !== undefined && assessed.problems.length === 0 && assessed.component.source === candidate.source;
     const held = counts && candidate.report.status !== "valid";
     const reason = assessed === undefined ? "its achievement is not a component of the pathway" : counts ? verdict(candidate).reason : assessed.problems.join("; ");
-    if (assessed !== undefined && assessed.problems.some((problem) => problem.startsWith("is for someone else") || problem.startsWith("names its recipient"))) {
+    if (assessed?.recipientMismatch === true) {
       recipientProblems.push(`${entry.name}: ${assessed.problems.join("; ")}`);
     }
     return { ...entry, counts, reason, heldByPolicy: held || undefined };
@@ -228,7 +228,7 @@ export async function verifyPathwayAward(parameters: VerifyPathwayAwardParameter
       ? `${policyText[policy]}; ${heldCount} component${heldCount === 1 ? " is" : "s are"} no longer valid but counted`
       : dropped > 0
         ? `${policyText[policy]}; ${dropped} component${dropped === 1 ? " is" : "s are"} no longer valid and not counted`
-        : `${policyText[policy]}; every referenced component is valid now, so it made no difference`;
+        : `${policyText[policy]}; no referenced component was revoked, suspended or expired since the award, so it made no difference`;
 
   const pathwayStatus = worst(...checks.map((check) => (check.outcome === "skipped" ? "valid" : check.outcome)));
   return {

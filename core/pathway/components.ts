@@ -56,6 +56,14 @@ export type Candidate = {
 /** Whether a candidate's verification outcome lets it count, and why. */
 export type Verdict = { readonly counts: boolean; readonly reason: string };
 
+/** What stopped one candidate (nothing: it qualified). */
+export type CandidateOutcome = {
+  readonly source: number;
+  readonly problems: readonly string[];
+  /** True when one of the problems is that it names someone else (or nobody comparable). */
+  readonly recipientMismatch: boolean;
+};
+
 /** How one component of the definition fared. */
 export type ComponentAssessment = {
   readonly key: string;
@@ -69,7 +77,7 @@ export type ComponentAssessment = {
   /** One sentence for people. */
   readonly reason: string;
   /** Every candidate for this component with what stopped it (empty when it qualified). */
-  readonly candidates: readonly { readonly source: number; readonly problems: readonly string[] }[];
+  readonly candidates: readonly CandidateOutcome[];
 };
 
 /** Parameters of {@link assessComponents}. */
@@ -95,18 +103,22 @@ function describeInstitution(identity: InstitutionIdentity): string {
 }
 
 /** What stops `candidate` from satisfying `component` (empty: it qualifies). */
-function problemsOf(parameters: AssessComponentsParameters, component: PathwayComponent, candidate: Candidate, verdict: Verdict): string[] {
+function outcomeOf(parameters: AssessComponentsParameters, component: PathwayComponent, candidate: Candidate, verdict: Verdict): CandidateOutcome {
   const { facts } = candidate;
   const problems: string[] = [];
+  let recipientMismatch = false;
   if (!verdict.counts) problems.push(verdict.reason);
-  if (facts === undefined) return problems;
+  if (facts === undefined) return { source: candidate.source, problems, recipientMismatch };
   const institution = componentInstitution(parameters.definition, component);
   if (!sameInstitution(institution, facts.identity)) {
     problems.push(`issued by ${describeInstitution(facts.identity)}, but the pathway wants it from ${describeInstitution(institution)}`);
   }
   if (parameters.recipient !== undefined) {
     const match = matchRecipient({ recipient: parameters.recipient, claims: facts.recipient });
-    if (!match.matches) problems.push(match.reason);
+    if (!match.matches) {
+      problems.push(match.reason);
+      recipientMismatch = true;
+    }
   }
   const outside = windowProblem({
     earnedAt: facts.earnedAt,
@@ -115,7 +127,7 @@ function problemsOf(parameters: AssessComponentsParameters, component: PathwayCo
     months: parameters.definition.window?.months,
   });
   if (outside !== undefined) problems.push(outside);
-  return problems;
+  return { source: candidate.source, problems, recipientMismatch };
 }
 
 /**
@@ -137,7 +149,7 @@ export function assessComponents(parameters: AssessComponentsParameters): Compon
     if (matching.length === 0) return { ...base, state: "missing" as const, reason: `${component.name}: not presented`, candidates: [] };
     const assessed = matching.map((candidate) => {
       const verdict = verdictOf(candidate);
-      return { source: candidate.source, problems: problemsOf(parameters, component, candidate, verdict), verdict };
+      return { ...outcomeOf(parameters, component, candidate, verdict), verdict };
     });
     const chosen = assessed.find((entry) => entry.problems.length === 0);
     if (chosen !== undefined) {
@@ -146,14 +158,14 @@ export function assessComponents(parameters: AssessComponentsParameters): Compon
         state: "met" as const,
         source: chosen.source,
         reason: `${component.name}: ${chosen.verdict.reason}`,
-        candidates: assessed.map(({ source, problems }) => ({ source, problems })),
+        candidates: assessed.map(({ verdict: _verdict, ...outcome }) => outcome),
       };
     }
     return {
       ...base,
       state: "unqualified" as const,
       reason: `${component.name}: ${assessed[0]!.problems.join("; ")}`,
-      candidates: assessed.map(({ source, problems }) => ({ source, problems })),
+      candidates: assessed.map(({ verdict: _verdict, ...outcome }) => outcome),
     };
   });
 }
