@@ -11,6 +11,7 @@ import { registerInstitutionCommands } from "./commands/institution.ts";
 import { registerIssueCommand } from "./commands/issue.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
 import { registerNodeCommand } from "./commands/node.ts";
+import { registerPathwayCommands } from "./commands/pathway.ts";
 import { registerRevokeCommands } from "./commands/revoke.ts";
 import { registerServiceCommands } from "./commands/service.ts";
 import { registerStatusCommands } from "./commands/status.ts";
@@ -54,6 +55,7 @@ export function buildProgram(runtime: Runtime): Command {
 
   registerVerifyCommand(program, runtime);
   registerIssueCommand(program, runtime);
+  registerPathwayCommands(program, runtime);
   registerStatusCommands(program, runtime);
   registerBatchCommands(program, runtime);
   registerRevokeCommands(program, runtime);

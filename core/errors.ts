@@ -62,6 +62,22 @@ export const errorCatalogue = {
     httpStatus: 409,
     hint: "The proof names a different chain than the RPC endpoint serves; connect to the chain named in `proof.chain`.",
   },
+  CA_PATHWAY_DEFINITION_INVALID: {
+    httpStatus: 422,
+    hint: "Fix the fields listed in `details` (each names a JSON path) of the credanchor-pathway-v1 definition.",
+  },
+  CA_PATHWAY_REQUIREMENTS_NOT_MET: {
+    httpStatus: 422,
+    hint: "`credanchor pathway progress <definition> <credentials…>` lists what the holder has and what is missing.",
+  },
+  CA_PATHWAY_RECIPIENT_UNKNOWN: {
+    httpStatus: 422,
+    hint: "Give the recipient's identity (id, or the email / name its credentials hash) so every component can be matched to them.",
+  },
+  CA_PATHWAY_AWARD_MALFORMED: {
+    httpStatus: 422,
+    hint: "A pathway award carries `credanchorPathway` (its definition and hash) and one `evidence` entry per component.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** Every stable error code. */

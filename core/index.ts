@@ -228,3 +228,47 @@ export {
   type VerifyCredentialsReturnType,
 } from "./verify/verifyCredentials.ts";
 export { issuerIdOf, issuerMatches } from "./verify/issuerMatches.ts";
+export {
+  componentInstitution,
+  parsePathwayDefinition,
+  PATHWAY_FORMAT,
+  pathwayDefinitionHash,
+  revocationPolicies,
+  sameInstitution,
+  type InstitutionIdentity,
+  type ParsePathwayDefinitionParameters,
+  type ParsePathwayDefinitionReturnType,
+  type PathwayComponent,
+  type PathwayDefinition,
+  type PathwayDefinitionHashParameters,
+  type PathwayDefinitionHashReturnType,
+  type Requirement,
+  type RevocationPolicy,
+} from "./pathway/definition.ts";
+export {
+  evaluateRequirements,
+  missingLines,
+  requirementKeys,
+  type EvaluateRequirementsParameters,
+  type EvaluateRequirementsReturnType,
+  type RequirementResult,
+} from "./pathway/requirements.ts";
+export { matchRecipient, recipientClaimsOf, type RecipientIdentity, type RecipientMatch } from "./pathway/recipient.ts";
+export { anchoredIdentityOf, COMPONENT_EVIDENCE_TYPE, type AnchoredIdentity, type ComponentReference } from "./pathway/references.ts";
+export { type ComponentAssessment } from "./pathway/components.ts";
+export { pathwayProgress, type PathwayProgressParameters, type PathwayProgressReturnType } from "./pathway/progress.ts";
+export {
+  PATHWAY_MEMBER,
+  preparePathwayAward,
+  type AwardPathway,
+  type PreparePathwayAwardParameters,
+  type PreparePathwayAwardReturnType,
+} from "./pathway/award.ts";
+export {
+  verifyPathwayAward,
+  type PathwayCheck,
+  type PathwayVerificationReport,
+  type ReferencedComponent,
+  type VerifyPathwayAwardParameters,
+} from "./pathway/cascade.ts";
+export { formatStackTree, stackTree, type StackNode, type StackNodeStatus, type StackTreeParameters, type StackTreeReturnType } from "./pathway/tree.ts";

@@ -26,6 +26,7 @@ import { registerBatchRoutes } from "./routes/batches.ts";
 import type { RouteContext, RouteSettings } from "./routes/context.ts";
 import { registerCredentialRoutes } from "./routes/credentials.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerPathwayRoutes } from "./routes/pathways.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerVerifyRoutes } from "./routes/verify.ts";
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
   registerBatchRoutes(app, context);
   registerTokenRoutes(app, context);
   registerVerifyRoutes(app, context);
+  registerPathwayRoutes(app, context);
 
   app.use((req, _res, next) => {
     next(

@@ -337,6 +337,37 @@ export const openApiDocument = {
         responses: { "200": ok("Verification report"), ...errors, "501": error },
       },
     },
+    "/v1/pathways/definitions": {
+      post: {
+        operationId: "checkPathwayDefinition",
+        summary: "Check a credanchor-pathway-v1 definition of your institution and answer its hash (awards carry the definition)",
+        security: secured,
+        requestBody: { required: true, ...json({ type: "object", required: ["definition"], additionalProperties: false, properties: { definition: { type: "object" } } }) },
+        responses: { "200": ok("The definition, its id, version and hash"), ...errors },
+      },
+    },
+    "/v1/pathways/awards": {
+      post: {
+        operationId: "awardPathway",
+        summary: "Verify a holder's components, evaluate the pathway and queue the award for anchoring; 422 says what is missing",
+        security: secured,
+        requestBody: {
+          required: true,
+          ...json({
+            type: "object",
+            required: ["definition", "components"],
+            additionalProperties: false,
+            properties: {
+              definition: { type: "object" },
+              components: { type: "array", items: { type: "object" }, description: "portable credentials, or { id } of your institution's anchored credentials" },
+              recipient: { type: "object", properties: { id: { type: "string" }, email: { type: "string" }, name: { type: "string" } }, additionalProperties: false },
+              clientId: { type: "string" },
+            },
+          }),
+        },
+        responses: { "202": ok("The queued award (as POST /v1/credentials answers), the pathway hash and each component's state"), ...errors },
+      },
+    },
     "/v1/tokens": {
       post: {
         operationId: "createToken",

@@ -6,11 +6,8 @@
 import { join } from "node:path";
 
 import type { Command } from "commander";
-import { getAddress } from "viem";
-
-import { readChainId } from "../../core/registry.ts";
 import { verifyCredentials } from "../../core/verify/verifyCredentials.ts";
-import { createClient, deploymentsFor } from "../lib/chain.ts";
+import { createClient } from "../lib/chain.ts";
 import { type Runtime, action, withHelp } from "../lib/command.ts";
 import { chainConfig, verifyConfig } from "../lib/config.ts";
 import { type InputDocument, readDocuments } from "../lib/inputs.ts";
@@ -18,6 +15,7 @@ import type { Output } from "../lib/output.ts";
 import { startProgress } from "../lib/progress.ts";
 import { type VerifyResult, exitCodeOf, printCompact, printDetailed, printSummary, summarize } from "../lib/report.ts";
 import { parseTime } from "../lib/time.ts";
+import { resolveTrustedRegistries } from "../lib/trust.ts";
 
 /** Credentials per verifyCredentials call (whole batches are never split). */
 const GROUP_SIZE = 500;
@@ -110,18 +108,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
   const { documents, problems } = await readDocuments(files, runtime.io);
   const client = createClient(chain.rpcUrl);
 
-  // Default trust: the registries deployed on the RPC's chain, as recorded in deployments/;
-  // none recorded means none trusted (fail closed), never "whatever the credential names".
-  // If the RPC does not answer, verification reports that per credential (as an error).
-  let trustedRegistries: readonly string[] | "any" | undefined = options.trustedRegistries;
-  const fromDeployments = trustedRegistries === undefined;
-  if (trustedRegistries === undefined) {
-    const caip2 = await readChainId({ client }).catch(() => undefined);
-    const records =
-      caip2 === undefined ? [] : await deploymentsFor({ chainId: Number(caip2.slice("eip155:".length)) }, chain.deploymentsDir);
-    trustedRegistries = records.map((record) => getAddress(record.address));
-  }
-  const trusted = trustedRegistries;
+  const { trusted, fromDeployments } = await resolveTrustedRegistries({ client, options, deploymentsDir: chain.deploymentsDir });
 
   const results: (VerifyResult | undefined)[] = new Array(documents.length);
   const progress = startProgress(out, { total: documents.length, label: "Verifying" });
