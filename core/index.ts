@@ -182,15 +182,18 @@ export {
 } from "./proofV2.ts";
 export { DATA_INTEGRITY_PROOF, EDDSA_RDFC_2022, isIssuerSignature } from "./vc/proofs.ts";
 export {
+  didDocumentForKeys,
   didKeyDocument,
   didOf,
   didWebUrl,
   type DidDocument,
+  type DidDocumentForKeysParameters,
   type DidKeyDocumentParameters,
   type DidKeyDocumentReturnType,
   type DidResolver,
   type DidWebUrlParameters,
   type DidWebUrlReturnType,
+  type PublicKeyEntry,
 } from "./vc/did.ts";
 export { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, STATUS_LIST_V1_CONTEXT } from "./vc/contexts.ts";
 export { defaultSignatureVerifier, type SignatureVerifier } from "./verify/checkSignature.ts";

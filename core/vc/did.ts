@@ -101,3 +101,30 @@ export function didOf(didUrl: string): string {
   const end = didUrl.search(/[#?/]/u);
   return end === -1 ? didUrl : didUrl.slice(0, end);
 }
+
+/** A verification method's public part, as a DID document lists it. */
+export type PublicKeyEntry = { readonly id: string; readonly publicKeyMultibase: string };
+
+/** Parameters of {@link didDocumentForKeys}. */
+export type DidDocumentForKeysParameters = { readonly did: string; readonly keys: readonly PublicKeyEntry[] };
+
+/**
+ * The DID document an issuer publishes for its Ed25519 keys (did:web): every key, current
+ * and earlier, as a Multikey verification method authorised for `assertionMethod`, so
+ * credentials signed before a key rotation keep verifying. Public parts only.
+ *
+ * @example
+ * ```ts
+ * didDocumentForKeys({ did: "did:web:example.edu", keys: [{ id: "did:web:example.edu#key-1", publicKeyMultibase: "z6Mk…" }] });
+ * ```
+ */
+export function didDocumentForKeys(parameters: DidDocumentForKeysParameters): DidDocument {
+  const { did } = parameters;
+  const methods = parameters.keys.map((key) => ({ id: key.id, type: "Multikey", controller: did, publicKeyMultibase: key.publicKeyMultibase }));
+  return {
+    "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
+    id: did,
+    verificationMethod: methods,
+    assertionMethod: methods.map((method) => method.id),
+  };
+}

@@ -3,18 +3,12 @@
  * (current and earlier) as a Multikey verification method authorised for
  * `assertionMethod`, so credentials signed before a key rotation keep verifying.
  */
-import { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, type DidDocument } from "../../core/index.ts";
+import { didDocumentForKeys, type DidDocument } from "../../core/index.ts";
 import type { SigningKey } from "../../core/vc/eddsa.ts";
 
-/** The DID document of `did` with `keys` (public parts only). */
+/** The DID document of `did` with `keys` (public parts only; core's didDocumentForKeys). */
 export function didDocumentOf({ did, keys }: { readonly did: string; readonly keys: readonly SigningKey[] }): DidDocument {
-  const methods = keys.map((key) => ({ id: key.id, type: "Multikey", controller: did, publicKeyMultibase: key.publicKeyMultibase }));
-  return {
-    "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT],
-    id: did,
-    verificationMethod: methods,
-    assertionMethod: methods.map((method) => method.id),
-  };
+  return didDocumentForKeys({ did, keys: keys.map(({ id, publicKeyMultibase }) => ({ id, publicKeyMultibase })) });
 }
 
 /**
