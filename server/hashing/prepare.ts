@@ -18,7 +18,7 @@ import {
   validateCredential,
   type FieldIssue,
 } from "../../core/index.ts";
-import { canonicalizeSignedCredential, isIssuerSignature, type DidDocument } from "../../core/index.ts";
+import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type DidDocument } from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
 import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
 import { didDocumentOf } from "../signing/didDocument.ts";
@@ -190,6 +190,16 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
     }
     const presigned = isIssuerSignature(item.credential.proof);
     const issues = checkCredential(item.credential, issuerIdentifier, presigned);
+    if (issues.length === 0 && presigned && "credentialStatus" in item.credential) {
+      // What credanchor-proof-v2 verifiers read: one BitstringStatusListEntry (Open Badges 3.0 allows one).
+      try {
+        if (Array.isArray(item.credential.credentialStatus)) throw new CredanchorError({ code: "CA_PROOF_MALFORMED", message: "is a list", details: [{ path: "$.credentialStatus", message: "is a list; one entry is allowed", expected: "one BitstringStatusListEntry" }] });
+        parseBitstringStatusEntry({ credentialStatus: item.credential.credentialStatus });
+      } catch (error) {
+        if (!(error instanceof CredanchorError)) throw error;
+        issues.push(...(error.details ?? [{ path: "$.credentialStatus", message: error.message }]));
+      }
+    }
     if (issues.length === 0 && presigned) {
       const result = await verifyIssuerSignature({ credential: item.credential, resolveDid });
       if (result.outcome !== "valid") {

@@ -55,6 +55,18 @@ describe("signing at intake (credanchor-proof-v2)", function () {
     expect(prepared.invalid[0]!.issues[0]!.message).to.match(/^the issuer signature was not accepted: /);
   });
 
+  it("refuses a signed credential whose status entry is not one BitstringStatusListEntry, naming the field", async function () {
+    const entry = { id: "https://x.example/status/1#5", type: "BitstringStatusListEntry", statusPurpose: "revocation", statusListIndex: "5", statusListCredential: "https://x.example/status/1" };
+    const good = await signCredential({ credential: { ...sampleCredential({ n: 7 }), credentialStatus: entry }, key });
+    const twice = await signCredential({ credential: { ...sampleCredential({ n: 8 }), credentialStatus: [entry, { ...entry, statusPurpose: "suspension" }] }, key });
+    const badIndex = await signCredential({ credential: { ...sampleCredential({ n: 9 }), credentialStatus: { ...entry, statusListIndex: "five" } }, key });
+    const prepared = await prepareItems({ values: [good, twice, badIndex], issuerIdentifier: DID, signingKeys: [key] });
+    expect(prepared.invalid.map((item) => [item.index, item.issues[0]!.path])).to.deep.equal([
+      [1, "$.credentialStatus"],
+      [2, "$.credentialStatus.statusListIndex"],
+    ]);
+  });
+
   it("still refuses a proof that is not an issuer signature, and a status entry on an unsigned credential", async function () {
     const withProof = { ...sampleCredential({ n: 5 }), proof: { type: "SomethingElse" } };
     const withStatus = { ...sampleCredential({ n: 6 }), credentialStatus: { type: "BitstringStatusListEntry" } };
