@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { keccakReady } from "../core/index.ts";
 import { registerBatchCommands } from "./commands/batches.ts";
 import { registerDeployCommand } from "./commands/deploy.ts";
+import { registerDidDocumentCommand } from "./commands/didDocument.ts";
 import { registerInstitutionCommands } from "./commands/institution.ts";
 import { registerIssueCommand } from "./commands/issue.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
@@ -65,6 +66,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerServiceCommands(program, runtime);
   registerDeployCommand(program, runtime);
   registerNodeCommand(program, runtime);
+  registerDidDocumentCommand(program, runtime);
   return program;
 }
 

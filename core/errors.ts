@@ -78,6 +78,26 @@ export const errorCatalogue = {
     httpStatus: 422,
     hint: "A pathway award carries `credanchorPathway` (its definition and hash) and one `evidence` entry per component.",
   },
+  CA_SIGNATURE_INVALID: {
+    httpStatus: 422,
+    hint: "The issuer signature (an eddsa-rdfc-2022 DataIntegrityProof) does not verify against the issuer's DID: the credential was changed after signing, or signed with another key.",
+  },
+  CA_SIGNATURE_MISSING: {
+    httpStatus: 422,
+    hint: "credanchor-proof-v2 credentials carry the issuer's eddsa-rdfc-2022 signature first in `proof`; obtain the credential again from its issuer.",
+  },
+  CA_DID_UNRESOLVABLE: {
+    httpStatus: 422,
+    hint: "did:key needs nothing; a did:web DID document must be reachable at its HTTPS URL (or through the resolver given to the verifier).",
+  },
+  CA_DOCUMENT_NOT_LOADABLE: {
+    httpStatus: 422,
+    hint: "Only the VC 2.0, Open Badges 3.0.x, Bitstring Status List, Data Integrity, DID and Multikey contexts are supported; nothing is fetched at run time.",
+  },
+  CA_ANCHOR_AMBIGUOUS: {
+    httpStatus: 422,
+    hint: "A credential carries exactly one credanchor anchor proof; one with several was altered or merged by another tool.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** Every stable error code. */

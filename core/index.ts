@@ -157,9 +157,46 @@ export {
   type ParseProofParameters,
   type ParseProofReturnType,
   type PortableCredentialParts,
+  type PortableCredentialV1Parts,
   type SplitPortableCredentialParameters,
   type SplitPortableCredentialReturnType,
 } from "./proof.ts";
+export {
+  ANCHOR_CRYPTOSUITE,
+  attachAnchorProof,
+  BITSTRING_STATUS_TYPE,
+  canonicalizeSignedCredential,
+  isAnchorProofV2,
+  parseAnchorProof,
+  parseBitstringStatusEntry,
+  signedPart,
+  splitPortableCredentialV2,
+  type AnchorV2Record,
+  type AttachAnchorProofParameters,
+  type BitstringStatusEntry,
+  type CanonicalizeSignedCredentialParameters,
+  type CredanchorProofV2,
+  type ParseAnchorProofParameters,
+  type ParseBitstringStatusEntryParameters,
+  type PortableCredentialV2Parts,
+} from "./proofV2.ts";
+export { DATA_INTEGRITY_PROOF, EDDSA_RDFC_2022, isIssuerSignature } from "./vc/proofs.ts";
+export {
+  didDocumentForKeys,
+  didKeyDocument,
+  didOf,
+  didWebUrl,
+  type DidDocument,
+  type DidDocumentForKeysParameters,
+  type DidKeyDocumentParameters,
+  type DidKeyDocumentReturnType,
+  type DidResolver,
+  type DidWebUrlParameters,
+  type DidWebUrlReturnType,
+  type PublicKeyEntry,
+} from "./vc/did.ts";
+export { DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, STATUS_LIST_V1_CONTEXT } from "./vc/contexts.ts";
+export { defaultSignatureVerifier, type SignatureVerifier } from "./verify/checkSignature.ts";
 export {
   buildBatch,
   buildBatchFromHashes,

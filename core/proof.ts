@@ -17,6 +17,7 @@ import { batchIdOf, credentialHash } from "./hash.ts";
 import type { Hex } from "./hex.ts";
 import { toFieldIssues } from "./issues.ts";
 import { computeRootFromProof } from "./merkle.ts";
+import { isAnchorProofV2, splitPortableCredentialV2, type CredanchorProofV2, type PortableCredentialV2Parts } from "./proofV2.ts";
 import {
   PROOF_TYPE,
   proofFormats,
@@ -27,7 +28,8 @@ import {
   type Caip2ChainId,
 } from "./proofSchema.ts";
 
-const KNOWN_FORMATS: readonly string[] = Object.values(proofFormats);
+/** Formats written in a `CredanchorMerkleProof`'s `format` member (v2 is a DataIntegrityProof, see proofV2.ts). */
+const KNOWN_FORMATS: readonly string[] = [proofFormats.v1];
 
 /** A parsed `credanchor-proof-v1` proof. */
 export type CredanchorProofV1 = {
@@ -50,7 +52,7 @@ export type CredanchorProofV1 = {
   readonly anchorBlock: number;
 };
 /** Any proof this version of core reads. */
-export type CredanchorProof = CredanchorProofV1;
+export type CredanchorProof = CredanchorProofV1 | CredanchorProofV2;
 
 /** A parsed `credentialStatus` entry. */
 export type CredanchorStatus = {
@@ -163,13 +165,15 @@ function isOwnProof(value: unknown): boolean {
   return entries.some((entry) => isRecord(entry) && entry["type"] === PROOF_TYPE);
 }
 
-/** A portable credential taken apart. */
-export type PortableCredentialParts = {
+/** A credanchor-proof-v1 credential taken apart. */
+export type PortableCredentialV1Parts = {
   /** The credential without `proof` and `credentialStatus`: exactly what was hashed. */
   readonly credential: Record<string, unknown>;
-  readonly proof: CredanchorProof;
+  readonly proof: CredanchorProofV1;
   readonly status: CredanchorStatus;
 };
+/** A portable credential taken apart; `proof.format` tells which format. */
+export type PortableCredentialParts = PortableCredentialV1Parts | PortableCredentialV2Parts;
 
 /** Parameters of {@link splitPortableCredential}. */
 export type SplitPortableCredentialParameters = { readonly portableCredential: unknown };
@@ -178,9 +182,13 @@ export type SplitPortableCredentialReturnType = PortableCredentialParts;
 
 /**
  * Takes an anchored credential apart into the hashed credential, its parsed proof and
- * its parsed status entry, and checks that proof and status name the same chain,
- * registry, batch and leaf. Throws `CA_PROOF_MISSING`, `CA_PROOF_FORMAT_UNKNOWN` or
- * `CA_PROOF_MALFORMED`. Does not check hashes (the verifier does, and reports it).
+ * its parsed status entry. The format is read from the document: a DataIntegrityProof
+ * with credanchor's cryptosuite is credanchor-proof-v2 (proofV2.ts), a
+ * `CredanchorMerkleProof` is v1, whose proof and status must name the same chain,
+ * registry, batch and leaf. More than one anchor proof is `CA_ANCHOR_AMBIGUOUS` (never
+ * one of them silently ignored). Throws `CA_PROOF_MISSING`, `CA_PROOF_FORMAT_UNKNOWN`
+ * or `CA_PROOF_MALFORMED`. Does not check hashes or signatures (the verifier does, and
+ * reports it).
  *
  * @example
  * ```ts
@@ -193,6 +201,21 @@ export function splitPortableCredential(parameters: SplitPortableCredentialParam
   if (!isRecord(input)) {
     throw new ProofMalformedError({ issues: [{ path: "$", message: "is not a JSON object", expected: "a credential object" }] });
   }
+  const entries = Array.isArray(input["proof"]) ? input["proof"] : [input["proof"]];
+  const v1Count = entries.filter((entry) => isRecord(entry) && entry["type"] === PROOF_TYPE).length;
+  const v2Count = entries.filter(isAnchorProofV2).length;
+  if (v1Count + v2Count > 1) {
+    throw new CredanchorError({
+      code: "CA_ANCHOR_AMBIGUOUS",
+      message: `The credential carries ${v1Count + v2Count} credanchor anchor proofs; exactly one is verifiable.`,
+      details: entries.flatMap((entry, index) =>
+        (isRecord(entry) && entry["type"] === PROOF_TYPE) || isAnchorProofV2(entry)
+          ? [{ path: `$.proof[${index}]`, message: "is an anchor proof", expected: "a single anchor proof" }]
+          : [],
+      ),
+    });
+  }
+  if (v2Count === 1) return splitPortableCredentialV2(input);
   const { proof: rawProof, credentialStatus: rawStatus, ...credential } = input;
   const ownProof = findOwn(rawProof, PROOF_TYPE, "$.proof");
   if (ownProof === undefined) {
@@ -202,7 +225,7 @@ export function splitPortableCredential(parameters: SplitPortableCredentialParam
       details: [{ path: "$.proof", message: "is missing", expected: `a proof of type "${PROOF_TYPE}"` }],
     });
   }
-  const proof = parseProof({ proof: ownProof.entry, path: ownProof.path });
+  const proof = parseProof({ proof: ownProof.entry, path: ownProof.path }) as CredanchorProofV1;
   const ownStatus = findOwn(rawStatus, STATUS_TYPE, "$.credentialStatus");
   if (ownStatus === undefined) {
     throw new ProofMalformedError({
@@ -255,7 +278,7 @@ export type AttachProofParameters = {
 };
 /** Return type of {@link attachProof}: the portable credential. */
 export type AttachProofReturnType = Record<string, unknown> & {
-  readonly proof: CredanchorProof | readonly unknown[];
+  readonly proof: CredanchorProofV1 | readonly unknown[];
   readonly credentialStatus: CredanchorStatus | readonly unknown[];
 };
 
@@ -306,7 +329,7 @@ export function attachProof(parameters: AttachProofParameters): AttachProofRetur
     anchorTransaction: anchor.anchorTransaction,
     anchorBlock: anchor.anchorBlock,
   };
-  const proof = parseProof({ proof: draft, path: "$.anchor" });
+  const proof = parseProof({ proof: draft, path: "$.anchor" }) as CredanchorProofV1;
   if (parameters.check ?? true) {
     const issues: FieldIssue[] = [];
     const hash = credentialHash({ credential, salt: proof.salt });
@@ -335,7 +358,7 @@ export function attachProof(parameters: AttachProofParameters): AttachProofRetur
   };
   return {
     ...credential,
-    proof: appendTo(credential["proof"], proof) as CredanchorProof,
+    proof: appendTo(credential["proof"], proof) as CredanchorProofV1,
     credentialStatus: appendTo(credential["credentialStatus"], { ...status, statusPurpose: [...STATUS_PURPOSES] }) as CredanchorStatus,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The `credanchor-proof-v1` format, field by field: names, constants and zod schemas.
+ * The `credanchor-proof-v1` format, field by field: names, constants and zod schemas
+ * (`credanchor-proof-v2` is in proofV2.ts).
  * A released format never changes (see proof.ts and test/fixtures/credanchor-proof-v1/).
  * Every check says what it expects, which issues.ts turns into field issues by path.
  */
@@ -11,7 +12,7 @@ import { getProofLength, MAX_LEAF_COUNT } from "./merkle.ts";
 import { isDateTimeStamp } from "./schema.ts";
 
 /** Formats this version of core reads, newest last. */
-export const proofFormats = { v1: "credanchor-proof-v1" } as const;
+export const proofFormats = { v1: "credanchor-proof-v1", v2: "credanchor-proof-v2" } as const;
 /** A known proof format name. */
 export type ProofFormat = (typeof proofFormats)[keyof typeof proofFormats];
 

@@ -12,6 +12,8 @@ import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
 import type { Batcher } from "./batcher.ts";
+import { registerDidDocumentRoutes } from "./routes/didDocuments.ts";
+import { createKeyring, type Keyring } from "./signing/keyring.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
 import { authenticate, createAuthenticator } from "./http/auth.ts";
@@ -52,6 +54,10 @@ export type AppDeps = {
   readonly settings: RouteSettings;
   /** Bytes of batch trees cached for proofs (default 256 MiB). */
   readonly proofCacheBytes?: number | undefined;
+  /** Institutions' signing keys (credanchor-proof-v2); none: credentials are issued unsigned. */
+  readonly keyring?: Keyring | undefined;
+  /** Sign unsigned credentials at intake with the keyring's key (default true). */
+  readonly sign?: boolean | undefined;
 };
 
 /**
@@ -106,6 +112,8 @@ export function createApp(deps: AppDeps): Express {
     metrics: deps.metrics,
     logger: deps.logger,
     settings: deps.settings,
+    keyring: deps.keyring ?? createKeyring([]),
+    sign: deps.sign ?? true,
   };
 
   const app = express();
@@ -126,6 +134,7 @@ export function createApp(deps: AppDeps): Express {
   }) satisfies FastPath;
 
   registerHealthRoutes(app, context);
+  registerDidDocumentRoutes(app, context.keyring);
   app.use("/v1", authenticate(authenticator), rateLimit(limiter));
   registerCredentialRoutes(app, context);
   registerStatusRoutes(app, context);

@@ -186,6 +186,26 @@ export const settings = {
     schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     doc: "pino log level (default info).",
   },
+  // --- issuer signing keys (credanchor-proof-v2, server/signing/keyring.ts) ---
+  signingKeys: {
+    env: "CREDANCHOR_SIGNING_KEYS",
+    flag: "signing-keys",
+    schema: z.string().min(1),
+    secret: true,
+    doc: 'Institutions\' Ed25519 signing keys as JSON {"keys":[{id,controller,publicKeyMultibase,secretKeyMultibase}]} (env only in production). Dev default: data/signing-keys.json, made for the demo institution.',
+  },
+  signingKeysFile: {
+    env: "CREDANCHOR_SIGNING_KEYS_FILE",
+    flag: "signing-keys-file",
+    schema: z.string().min(1),
+    doc: "Path of a file with the signing keys JSON (mode 0600). Without keys, credentials are issued unsigned (credanchor-proof-v1).",
+  },
+  sign: {
+    env: "CREDANCHOR_SIGN",
+    flag: "sign",
+    schema: booleanText,
+    doc: "Sign unsigned credentials at intake with the institution's key (default on; off issues credanchor-proof-v1; DID documents are served either way).",
+  },
   fault: {
     env: "CREDANCHOR_FAULT",
     flag: "fault",
@@ -226,6 +246,8 @@ export type ServiceConfig = {
   readonly fault: FaultPoint | undefined;
   /** Where the keys come from (no secret in here): what {@link resolveKeys} will read. */
   readonly keySources: { readonly anchorer: KeySource | undefined; readonly revoker: KeySource | undefined };
+  /** Where the issuer signing keys come from (server/signing/keyring.ts); the JSON is never logged. */
+  readonly signingKeySource: { readonly json?: string | undefined; readonly file?: string | undefined; readonly sign: boolean };
   /** The repository root (for `npx hardhat`, artifacts/ and deployments/). */
   readonly repoRoot: string;
 };
@@ -351,6 +373,11 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     logLevel: (raw.logLevel as string | undefined) ?? "info",
     fault: raw.fault as FaultPoint | undefined,
     keySources: { anchorer, revoker },
+    signingKeySource: {
+      json: raw.signingKeys as string | undefined,
+      file: raw.signingKeysFile === undefined ? undefined : absolute(raw.signingKeysFile as string, cwd),
+      sign: (raw.sign as boolean | undefined) ?? true,
+    },
     repoRoot,
   };
 }
@@ -444,8 +471,9 @@ async function resolveKey(role: string, source: KeySource | undefined): Promise<
  * ```
  */
 export function describeConfig(config: ServiceConfig): Record<string, unknown> {
-  const { keySources, ...rest } = config;
+  const { keySources, signingKeySource, ...rest } = config;
   const describe = (source: KeySource | undefined) =>
     source === undefined ? "none" : source.kind === "hex" ? "private key (env/flag)" : `keystore ${source.path}`;
-  return { ...rest, keys: { anchorer: describe(keySources.anchorer), revoker: describe(keySources.revoker) } };
+  const signing = !signingKeySource.sign ? "off" : signingKeySource.json !== undefined ? "keys (env/flag)" : signingKeySource.file !== undefined ? `file ${signingKeySource.file}` : "none";
+  return { ...rest, keys: { anchorer: describe(keySources.anchorer), revoker: describe(keySources.revoker), signing } };
 }

@@ -11,6 +11,7 @@
 import { hashLeaf } from "../core/hash.ts";
 import { bytesToHex } from "../core/index.ts";
 import { invalidRequest, ServiceError, type RequestIssue } from "./errors.ts";
+import type { SigningKey } from "../core/vc/eddsa.ts";
 import type { HashPool } from "./hashing/pool.ts";
 import { MAX_CLIENT_ID } from "./hashing/prepare.ts";
 import { splitBulkBody } from "./hashing/splitJson.ts";
@@ -186,6 +187,8 @@ export type AcceptSubmissionParameters = {
   /** Called with batches that became full (so the batcher can close them at once). */
   readonly onBatchesFilled?: ((batchIds: readonly number[]) => void) | undefined;
   readonly now?: number | undefined;
+  /** The institution's signing keys (oldest first): unsigned credentials are then signed (credanchor-proof-v2). */
+  readonly signingKeys?: readonly SigningKey[] | undefined;
 };
 
 const REJECTION = {
@@ -213,6 +216,7 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
     values: submission.values,
     issuerIdentifier: institution.identifier,
     defaultClientId: submission.defaultClientId,
+    signingKeys: parameters.signingKeys,
   });
   if (prepared.invalid.length > 0) {
     const worst = (["malformed", "request", "credential"] as const).find((kind) => prepared.invalid.some((entry) => entry.kind === kind))!;

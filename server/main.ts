@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 
 import { keccakReady } from "../core/index.ts";
 import { createApp, requestListener } from "./app.ts";
+import { describeKeyring, loadKeyring } from "./signing/keyring.ts";
 import { createBatcher } from "./batcher.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
@@ -146,6 +147,11 @@ export async function startService(parameters: {
   const behind = head - ((await indexer.cursor())?.blockNumber ?? identity.deployBlock - 1);
   if (behind > 0) logger.info({ head, blocks: behind }, "registry index: catching up");
   await indexer.syncTo(head).catch((error: unknown) => logger.warn({ err: error }, "registry index: catching up failed; it retries in the background"));
+  const keyring = await loadKeyring({
+    ...config.signingKeySource,
+    dev: config.dev ? { did: DEMO_INSTITUTION.identifier, file: join(config.dataDir, "signing-keys.json") } : undefined,
+  });
+  logger.info({ signing: describeKeyring(keyring), signAtIntake: config.signingKeySource.sign }, "issuer signing keys");
 
   const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
   const pool = createHashPool({ size: config.hashWorkers });
@@ -194,6 +200,8 @@ export async function startService(parameters: {
       limits: config.limits,
     },
     proofCacheBytes: config.proofCacheBytes,
+    keyring,
+    sign: config.signingKeySource.sign,
   });
   const server = createServer(requestListener(app));
   await new Promise<void>((resolve, reject) => {

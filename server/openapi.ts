@@ -204,6 +204,23 @@ export const openApiDocument = {
       get: { operationId: "metrics", summary: "Prometheus metrics", responses: { "200": { description: "Prometheus text", content: { "text/plain": {} } } } },
     },
     "/openapi.json": { get: { operationId: "openapi", summary: "This document", responses: { "200": ok("OpenAPI 3.1") } } },
+    "/.well-known/did.json": {
+      get: {
+        operationId: "didDocument",
+        summary: "did:web DID document of the institution named by the Host header",
+        description: "Current and earlier signing keys (public parts) of the did:web DID `did:web:<Host>`, for verifiers resolving issuer signatures. 404 when the service holds no key for that DID.",
+        responses: { "200": { description: "DID document", content: { "application/did+json": {} } }, "404": ok("No such DID here") },
+      },
+    },
+    "/{path}/did.json": {
+      get: {
+        operationId: "pathDidDocument",
+        summary: "did:web DID document of a path DID (did:web:<Host>:<segment>:…)",
+        description: "`path` is one or more segments joined by `/`, as the did:web method maps the DID's colon-separated path.",
+        parameters: [{ name: "path", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "DID document", content: { "application/did+json": {} } }, "404": ok("No such DID here") },
+      },
+    },
     "/v1/credentials": {
       post: {
         operationId: "submitCredentials",

@@ -1,8 +1,10 @@
 /**
  * Proofs for stored credentials: every proof of a batch is derived in O(log n) from the
  * batch's flat tree, which is read from the store once and kept in an LRU cache bounded
- * by bytes. The portable credential (credential + `credanchor-proof-v1` proof + status
- * entry) is assembled by core's `attachProof`.
+ * by bytes. The portable credential is assembled by core: `attachProof` (credential +
+ * `credanchor-proof-v1` proof + status entry) for bodies stored unsigned, `attachAnchorProof`
+ * (credanchor-proof-v2) for bodies stored with their issuer signature. The `/proof` query
+ * (`proofOf`) answers in the v1 shape only; v2 holders take the whole portable credential.
  *
  * Proof queries are the hot path (thousands per second), so `attachProof` (which
  * validates the whole proof, checksums the registry address…) runs once per batch and
@@ -10,7 +12,7 @@
  * template with its own leaf index, salt, credential hash and sibling path. A test
  * (test/server/api.test.ts) checks the result equals `attachProof`'s for the same credential.
  */
-import { attachProof, getProof, treeFromNodes, type AnchorRecord, type CredanchorProof, type CredanchorStatus, type MerkleTree } from "../core/index.ts";
+import { attachAnchorProof, attachProof, getProof, isIssuerSignature, treeFromNodes, type AnchorRecord, type CredanchorProof, type CredanchorStatus, type MerkleTree } from "../core/index.ts";
 import type { BatchRow, CredentialAnchorRow, CredentialWithBatch, Store } from "./store/types.ts";
 
 /** Parameters of {@link createProofService}. */
@@ -120,7 +122,10 @@ export function createProofService(parameters: CreateProofServiceParameters): Pr
     async portableOf(credential) {
       const entry = await entryOf(credential.batch);
       const body = JSON.parse(credential.body) as Record<string, unknown>;
-      return attachProof({ credential: body, anchor: anchorOf(credential, entry.tree), check: false });
+      const anchor = anchorOf(credential, entry.tree);
+      // A body stored signed is credanchor-proof-v2 (its hash covers the signature); else v1.
+      if (isIssuerSignature(body.proof)) return attachAnchorProof({ credential: body, anchor, check: false });
+      return attachProof({ credential: body, anchor, check: false });
     },
   };
 }

@@ -10,6 +10,7 @@ import { verifyCredentials } from "../../core/verify/verifyCredentials.ts";
 import { createClient } from "../lib/chain.ts";
 import { type Runtime, action, withHelp } from "../lib/command.ts";
 import { chainConfig, verifyConfig } from "../lib/config.ts";
+import { createDidWebResolver } from "../lib/didWeb.ts";
 import { type InputDocument, readDocuments } from "../lib/inputs.ts";
 import type { Output } from "../lib/output.ts";
 import { startProgress } from "../lib/progress.ts";
@@ -31,6 +32,7 @@ type VerifyFlags = {
   readonly now?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
+  readonly resolveDidWeb?: boolean;
 };
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -50,7 +52,8 @@ export function registerVerifyCommand(program: Command, runtime: Runtime): void 
     .option("--at <time>", "the status as of this past moment (ISO 8601 or unix seconds), rebuilt from events")
     .option("--now <time>", "judge validFrom / validUntil at this moment instead of now")
     .option("--verbose", "print every check of every credential")
-    .option("--quiet", "print only credentials that are not valid, and the summary");
+    .option("--quiet", "print only credentials that are not valid, and the summary")
+    .option("--resolve-did-web", "fetch did:web issuers' DID documents over HTTPS to check signatures (default: skipped, the anchor establishes the issuer)");
   withHelp(command, {
     examples: [
       "credanchor verify alice.json",
@@ -122,6 +125,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
         requiredConfirmations: options.confirmations,
         now,
         at,
+        resolveDid: flags.resolveDidWeb === true ? createDidWebResolver() : undefined,
       });
       reports.forEach((report, i) => {
         const position = group[i]!;

@@ -17,6 +17,7 @@ const colours = { valid: "green", invalid: "red", pending: "yellow", skipped: "g
 const labels: Record<CheckId, string> = {
   format: "format",
   integrity: "integrity",
+  signature: "signature",
   inclusion: "inclusion",
   validityPeriod: "validity period",
   anchored: "anchored",

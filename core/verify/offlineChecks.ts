@@ -4,7 +4,8 @@
  * chain is not asked about it at all.
  */
 import { CredanchorError } from "../errors.ts";
-import { batchIdOf, credentialHash } from "../hash.ts";
+import { batchIdOf, credentialHash, credentialHashFromCanonical } from "../hash.ts";
+import { canonicalJson } from "../jcs.ts";
 import { computeRootFromProof } from "../merkle.ts";
 import { type PortableCredentialParts, splitPortableCredential } from "../proof.ts";
 import type { VerificationCheck } from "./types.ts";
@@ -43,7 +44,11 @@ export function runOfflineChecks({ input, now }: { readonly input: unknown; read
     details: { format: proof.format },
   });
 
-  const recomputed = credentialHash({ credential: parts.credential, salt: proof.salt });
+  // v1 hashes the credential without proof and status; v2 the credential as signed.
+  const recomputed =
+    proof.format === "credanchor-proof-v1"
+      ? credentialHash({ credential: parts.credential, salt: proof.salt })
+      : credentialHashFromCanonical({ canonical: canonicalJson(parts.credential), salt: proof.salt });
   if (recomputed.toLowerCase() !== proof.credentialHash.toLowerCase()) {
     checks.push({
       id: "integrity",

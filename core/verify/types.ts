@@ -6,11 +6,14 @@
 import type { Address, Hex } from "viem";
 
 import type { CredentialStatusName, RegistryClient } from "../registry.ts";
+import type { DidResolver } from "../vc/did.ts";
+import type { SignatureVerifier } from "./checkSignature.ts";
 
 /** The checks, in the order they run. */
 export const checkIds = [
   "format",
   "integrity",
+  "signature",
   "inclusion",
   "validityPeriod",
   "anchored",
@@ -95,4 +98,11 @@ export type VerifyOptions = {
   readonly now?: Date | undefined;
   /** Report the registry status as of this past moment, rebuilt from events. */
   readonly at?: Date | undefined;
+  /**
+   * Resolves issuer DIDs other than did:key (e.g. did:web over HTTPS) for the signature
+   * check; without it, or when it finds nothing, the check is `skipped` with the reason.
+   */
+  readonly resolveDid?: DidResolver | undefined;
+  /** Replaces the reference signature verifier (loaded lazily otherwise), e.g. a faster canonicaliser. */
+  readonly signatureVerifier?: SignatureVerifier | undefined;
 };

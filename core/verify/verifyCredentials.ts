@@ -11,6 +11,7 @@ import { describeReason } from "../reasons.ts";
 import type { CredentialStatusName } from "../registry.ts";
 import { type ChainReader, createChainReader } from "./chainReader.ts";
 import { issuerIdOf, issuerMatches } from "./issuerMatches.ts";
+import { checkSignature } from "./checkSignature.ts";
 import { runOfflineChecks, short } from "./offlineChecks.ts";
 import {
   type CheckId,
@@ -72,7 +73,17 @@ export async function verifyCredentials(
   parameters: VerifyCredentialsParameters,
 ): Promise<VerifyCredentialsReturnType> {
   const now = parameters.now ?? new Date();
-  const offline = parameters.credentials.map((input) => runOfflineChecks({ input, now }));
+  const offline = await Promise.all(
+    parameters.credentials
+      .map((input) => runOfflineChecks({ input, now }))
+      .map(async (result) => {
+        if (result.parts === undefined) return result;
+        const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
+        result.checks.push(signature);
+        // A signature that does not verify makes the credential invalid: the chain is not asked.
+        return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
+      }),
+  );
   const reader = createChainReader({ client: parameters.client });
 
   const onChain = offline.flatMap((result, position) => (result.parts ? [{ position, parts: result.parts }] : []));

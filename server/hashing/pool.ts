@@ -109,6 +109,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
         jobs.push(
           run(slot, {
             issuerIdentifier: job.issuerIdentifier,
+            signingKeys: job.signingKeys,
             defaultClientId: job.defaultClientId,
             ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
           }),

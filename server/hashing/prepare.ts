@@ -4,6 +4,11 @@
  * `{ clientId, credential }` envelope, validate the credential (core), check that it
  * names the institution as issuer, canonicalise it (RFC 8785), draw its 32-byte salt and
  * hash it (core).
+ *
+ * credanchor-proof-v2: a credential submitted with an issuer signature (eddsa-rdfc-2022,
+ * `proof`) has it checked against the institution's DID and is kept signed; with the
+ * institution's signing keys given, an unsigned credential is signed here. Either way the
+ * hash then covers the signed credential (core/proofV2.ts).
  */
 import {
   canonicalizeCredential,
@@ -13,7 +18,10 @@ import {
   validateCredential,
   type FieldIssue,
 } from "../../core/index.ts";
+import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type DidDocument } from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
+import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
+import { didDocumentOf } from "../signing/didDocument.ts";
 import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 
 /** Longest accepted idempotency key. */
@@ -28,6 +36,8 @@ export type PrepareItemsParameters = {
   readonly issuerIdentifier: string;
   /** The Idempotency-Key header of a single submission. */
   readonly defaultClientId?: string | undefined;
+  /** The institution's signing keys, oldest first (the last signs); none: unsigned credentials stay credanchor-proof-v1. */
+  readonly signingKeys?: readonly SigningKey[] | undefined;
 };
 
 /**
@@ -104,7 +114,7 @@ function unwrap(value: unknown, defaultClientId: string | undefined): Unwrapped 
   };
 }
 
-function checkCredential(credential: Record<string, unknown>, issuerIdentifier: string): FieldIssue[] {
+function checkCredential(credential: Record<string, unknown>, issuerIdentifier: string, presigned: boolean): FieldIssue[] {
   try {
     validateCredential({ credential });
   } catch (error) {
@@ -112,9 +122,17 @@ function checkCredential(credential: Record<string, unknown>, issuerIdentifier: 
     throw error;
   }
   const issues: FieldIssue[] = [];
-  for (const member of ["proof", "credentialStatus"] as const) {
+  // A signed credential keeps the status entry its signature covers; otherwise both are the service's.
+  for (const member of presigned ? [] : (["proof", "credentialStatus"] as const)) {
     if (member in credential) {
-      issues.push({ path: `$.${member}`, message: "must not be present: the service adds it once the credential is anchored", expected: "absent" });
+      issues.push({
+        path: `$.${member}`,
+        message:
+          member === "proof"
+            ? "must be absent or one eddsa-rdfc-2022 issuer signature (a DataIntegrityProof for assertionMethod): the service adds the anchor proof"
+            : "must not be present on an unsigned credential: the service adds it",
+        expected: "absent",
+      });
     }
   }
   const issuerId = issuerIdOf(credential);
@@ -140,8 +158,13 @@ const rebase = (issues: readonly FieldIssue[], base: string): FieldIssue[] =>
  * const { invalid, clientIds, bodies, hashes, salts } = prepareItems({ texts, issuerIdentifier: "did:web:example.edu" });
  * ```
  */
-export function prepareItems(parameters: PrepareItemsParameters): PrepareItemsReturnType {
+export async function prepareItems(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType> {
   const { texts, values, issuerIdentifier, defaultClientId } = parameters;
+  const signingKeys = parameters.signingKeys ?? [];
+  const signer = signingKeys.at(-1);
+  // The institution's own DID document, for checking credentials it signed elsewhere with a key the service knows.
+  const ownDocument: DidDocument | undefined = signingKeys.length > 0 ? didDocumentOf({ did: signingKeys[0]!.controller, keys: signingKeys }) : undefined;
+  const resolveDid = async (did: string) => (ownDocument !== undefined && did === ownDocument.id ? ownDocument : undefined);
   const count = texts?.length ?? values?.length ?? 0;
   const invalid: PreparedIssue[] = [];
   const clientIds: (string | null)[] = new Array(count);
@@ -165,14 +188,39 @@ export function prepareItems(parameters: PrepareItemsParameters): PrepareItemsRe
       invalid.push({ index, ...item.issue });
       continue;
     }
-    const issues = checkCredential(item.credential, issuerIdentifier);
+    const presigned = isIssuerSignature(item.credential.proof);
+    const issues = checkCredential(item.credential, issuerIdentifier, presigned);
+    if (issues.length === 0 && presigned && "credentialStatus" in item.credential) {
+      // What credanchor-proof-v2 verifiers read: one BitstringStatusListEntry (Open Badges 3.0 allows one).
+      try {
+        if (Array.isArray(item.credential.credentialStatus)) throw new CredanchorError({ code: "CA_PROOF_MALFORMED", message: "is a list", details: [{ path: "$.credentialStatus", message: "is a list; one entry is allowed", expected: "one BitstringStatusListEntry" }] });
+        parseBitstringStatusEntry({ credentialStatus: item.credential.credentialStatus });
+      } catch (error) {
+        if (!(error instanceof CredanchorError)) throw error;
+        issues.push(...(error.details ?? [{ path: "$.credentialStatus", message: error.message }]));
+      }
+    }
+    if (issues.length === 0 && presigned) {
+      const result = await verifyIssuerSignature({ credential: item.credential, resolveDid });
+      if (result.outcome !== "valid") {
+        issues.push({
+          path: "$.proof",
+          message: `the issuer signature was not accepted: ${result.reason}`,
+          expected: `an eddsa-rdfc-2022 signature by a key of ${issuerIdentifier}`,
+        });
+      }
+    }
     if (issues.length > 0) {
       invalid.push({ index, kind: "credential", issues: rebase(issues, item.base) });
       continue;
     }
     if (invalid.length > 0) continue; // the request fails anyway: only collect issues
     try {
-      const canonical = canonicalizeCredential({ credential: item.credential });
+      const canonical = presigned
+        ? canonicalizeSignedCredential({ credential: item.credential })
+        : signer !== undefined
+          ? canonicalizeSignedCredential({ credential: await signCredential({ credential: item.credential, key: signer }) })
+          : canonicalizeCredential({ credential: item.credential });
       const salt = salts.subarray(index * 32, index * 32 + 32);
       hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical, salt }), size: 32 }), index * 32);
       bodies[index] = canonical;

@@ -11,14 +11,14 @@ import { prepareItems, type PrepareItemsParameters } from "./prepare.ts";
 
 type Job = (PrepareItemsParameters & { id: number; kind?: "prepare" }) | { id: number; kind: "tree"; leaves: Uint8Array };
 
-function run(job: Job): void {
+async function run(job: Job): Promise<void> {
   try {
     if (job.kind === "tree") {
       const { nodes } = buildTree({ leaves: job.leaves });
       parentPort!.postMessage({ id: job.id, result: nodes }, [nodes.buffer as ArrayBuffer]);
       return;
     }
-    const result = prepareItems(job);
+    const result = await prepareItems(job);
     parentPort!.postMessage({ id: job.id, result }, [result.salts.buffer, result.hashes.buffer] as ArrayBuffer[]);
   } catch (error) {
     parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });

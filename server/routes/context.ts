@@ -1,6 +1,7 @@
 /**
  * What every route module receives from createApp.
  */
+import type { Keyring } from "../signing/keyring.ts";
 import type { Chain, PublicClient } from "viem";
 import type { Logger } from "pino";
 
@@ -54,4 +55,8 @@ export type RouteContext = {
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly settings: RouteSettings;
+  /** Institutions' signing keys by DID (credanchor-proof-v2). */
+  readonly keyring: Keyring;
+  /** Whether intake signs unsigned credentials with the keyring's keys. */
+  readonly sign: boolean;
 };

@@ -77,6 +77,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       submission,
       maxSize: settings.batchMaxSize,
       onBatchesFilled: (ids) => context.batcher.notifyFilled(ids),
+      signingKeys: context.sign ? context.keyring.keysOf(institution.identifier) : undefined,
     });
     context.metrics.credentialsAccepted.inc(results.filter((result) => result.existing === undefined).length);
     res.status(202);

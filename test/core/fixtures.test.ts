@@ -12,6 +12,7 @@ import {
   credentialHash,
   splitPortableCredential,
   validateCredential,
+  type PortableCredentialV1Parts,
 } from "../../core/index.ts";
 
 const FOLDER = "test/fixtures/credanchor-proof-v1";
@@ -25,8 +26,9 @@ describe("frozen credanchor-proof-v1 fixtures", () => {
   for (const file of files) {
     it(`${file} still parses, validates, and recomputes its hash, root and batch id`, () => {
       const portableCredential: unknown = JSON.parse(readFileSync(`${FOLDER}/${file}`, "utf8"));
-      const { credential, proof, status } = splitPortableCredential({ portableCredential });
-      expect(proof.format).to.equal("credanchor-proof-v1");
+      const parts = splitPortableCredential({ portableCredential });
+      if (parts.proof.format !== "credanchor-proof-v1") throw new Error(`${file} did not parse as credanchor-proof-v1`);
+      const { credential, proof, status } = parts as PortableCredentialV1Parts;
       expect(status.batchId).to.equal(proof.batchId);
       validateCredential({ credential });
       const hash = credentialHash({ credential, salt: proof.salt });

@@ -29,9 +29,9 @@ describe("intake internals", function () {
   });
 
   describe("prepareItems", function () {
-    it("computes exactly core's credential hash from the canonical text it stores", function () {
+    it("computes exactly core's credential hash from the canonical text it stores", async function () {
       const credentials = [sampleCredential({ n: 1 }), sampleCredential({ n: 2 })];
-      const prepared = prepareItems({ texts: credentials.map((c) => JSON.stringify(c)), issuerIdentifier: "did:web:demo.credanchor.local" });
+      const prepared = await prepareItems({ texts: credentials.map((c) => JSON.stringify(c)), issuerIdentifier: "did:web:demo.credanchor.local" });
       expect(prepared.invalid).to.deep.equal([]);
       credentials.forEach((credential, i) => {
         const salt = prepared.salts.subarray(i * 32, i * 32 + 32);
@@ -40,9 +40,9 @@ describe("intake internals", function () {
       });
       expect(prepared.clientIds).to.deep.equal(credentials.map((c) => c.id));
     });
-    it("draws a fresh salt per credential, so equal credentials never hash alike", function () {
+    it("draws a fresh salt per credential, so equal credentials never hash alike", async function () {
       const text = JSON.stringify(sampleCredential({ n: 1 }));
-      const prepared = prepareItems({ texts: [text, text], issuerIdentifier: "did:web:demo.credanchor.local" });
+      const prepared = await prepareItems({ texts: [text, text], issuerIdentifier: "did:web:demo.credanchor.local" });
       expect(Buffer.compare(prepared.hashes.subarray(0, 32), prepared.hashes.subarray(32, 64))).to.not.equal(0);
     });
   });

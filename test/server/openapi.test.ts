@@ -17,7 +17,7 @@ function registeredRoutes(app: any): string[] {
   for (const layer of app.router.stack) {
     const route = layer.route;
     if (route === undefined) continue;
-    const path = String(route.path).replace(/:([A-Za-z_]+)/g, "{$1}");
+    const path = String(route.path).replace(/[:*]([A-Za-z_]+)/g, "{$1}");
     for (const method of Object.keys(route.methods)) if (route.methods[method]) routes.push(`${method.toUpperCase()} ${path}`);
   }
   return routes;

@@ -86,6 +86,7 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
     CREDANCHOR_DEPLOYMENTS_DIR: join(dataDir, "deployments"),
     CREDANCHOR_PORT: "0",
     CREDANCHOR_LOG_LEVEL: "silent",
+    CREDANCHOR_SIGN: "0", // credanchor-proof-v1 unless a test opts in (test/server/signed.test.ts)
     CREDANCHOR_ANCHORER_KEY: hardhatKey(parameters.anchorerIndex ?? 4),
     CREDANCHOR_REVOKER_KEY: hardhatKey(parameters.revokerIndex ?? 5),
     CREDANCHOR_BATCH_MAX_WAIT_MS: "60000",

@@ -90,6 +90,7 @@ export async function spawnService(parameters: {
       CREDANCHOR_PORT: String(port),
       CREDANCHOR_SPAWN_NODE: "false",
       CREDANCHOR_LOG_LEVEL: "info",
+      CREDANCHOR_SIGN: "0", // credanchor-proof-v1 unless a test opts in
       ...parameters.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
