@@ -183,7 +183,6 @@ export { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
 export { describeReason, MAX_REASON_CODE, parseReason, reasonCodes, type ReasonName } from "./reasons.ts";
 export {
   credentialStatusNames,
-  findAnchoring,
   hasRegistryCode,
   institutionStatusNames,
   isTransportFailure,
@@ -193,7 +192,6 @@ export {
   readInstitution,
   readKeyRecord,
   rpcRead,
-  type AnchoringRecord,
   type BatchRecord,
   type CredentialStatusName,
   type InstitutionRecord,
@@ -202,6 +200,7 @@ export {
   type RegistryClient,
   type RegistryLocation,
 } from "./registry.ts";
+export { findAnchoring, type AnchoringRecord, type FindAnchoringParameters } from "./anchoring.ts";
 export {
   blockAtTimestamp,
   readStatusHistory,

@@ -14,7 +14,6 @@ import {
   TimeoutError,
   WebSocketRequestError,
   getAddress,
-  parseEventLogs,
 } from "viem";
 
 import { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
@@ -231,65 +230,4 @@ export async function readKeyRecord({
     }),
   );
   return { roles: Number(record.roles), compromisedFrom: Number(record.compromisedFrom) };
-}
-
-/** Where and when a batch was anchored. */
-export type AnchoringRecord = {
-  readonly transactionHash: Hex;
-  readonly blockNumber: bigint;
-};
-
-/**
- * Finds the transaction that anchored a batch: first the transaction the proof names (its
- * receipt must carry a BatchAnchored or BatchesAnchored log for this root), then the
- * BatchAnchored logs indexed by batch id (covers credentials whose recorded transaction is
- * gone, e.g. after a development chain was replayed). Undefined when neither is found.
- */
-export async function findAnchoring({
-  client,
-  registry,
-  batchId,
-  merkleRoot,
-  transactionHash,
-}: RegistryLocation & {
-  readonly batchId: Hex;
-  readonly merkleRoot: Hex;
-  readonly transactionHash?: Hex | undefined;
-}): Promise<AnchoringRecord | undefined> {
-  if (transactionHash !== undefined) {
-    const receipt = await rpcRead(client, async () => {
-      try {
-        return await client.getTransactionReceipt({ hash: transactionHash });
-      } catch (error) {
-        if (isTransportFailure(error)) throw error;
-        return undefined; // not found on this chain
-      }
-    });
-    if (receipt !== undefined && receipt.status === "success") {
-      const logs = parseEventLogs({
-        abi: credentialRegistryAbi,
-        logs: receipt.logs.filter((log) => log.address.toLowerCase() === registry.toLowerCase()),
-      });
-      const anchorsRoot = logs.some(
-        (log) =>
-          (log.eventName === "BatchAnchored" && log.args.batchId.toLowerCase() === batchId.toLowerCase()) ||
-          (log.eventName === "BatchesAnchored" &&
-            log.args.merkleRoots.some((root) => root.toLowerCase() === merkleRoot.toLowerCase())),
-      );
-      if (anchorsRoot) return { transactionHash: receipt.transactionHash, blockNumber: receipt.blockNumber };
-    }
-  }
-  const logs = await rpcRead(client, () =>
-    client.getContractEvents({
-      address: registry,
-      abi: credentialRegistryAbi,
-      eventName: "BatchAnchored",
-      args: { batchId },
-      fromBlock: 0n,
-      toBlock: "latest",
-    }),
-  );
-  const log = logs[0];
-  if (log === undefined || log.blockNumber === null || log.transactionHash === null) return undefined;
-  return { transactionHash: log.transactionHash, blockNumber: log.blockNumber };
 }

@@ -5,14 +5,13 @@
  */
 import type { Address, Hex } from "viem";
 
+import { type AnchoringRecord, findAnchoring } from "../anchoring.ts";
 import {
-  type AnchoringRecord,
   type BatchRecord,
   type CredentialStatusName,
   type InstitutionRecord,
   type KeyRecord,
   type RegistryClient,
-  findAnchoring,
   hasRegistryCode,
   readBatch,
   readChainId,
@@ -51,14 +50,10 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
       once(`key:${registry}:${institutionId}:${account}`, () =>
         readKeyRecord({ client, registry, institutionId, account }),
       ),
-    anchoring: (
-      registry: Address,
-      batchId: Hex,
-      merkleRoot: Hex,
-      transactionHash: Hex | undefined,
-    ): Promise<AnchoringRecord | undefined> =>
-      once(`anchoring:${registry}:${batchId}`, () =>
-        findAnchoring({ client, registry, batchId, merkleRoot, transactionHash }),
+    /** The batch's anchoring, from the registry's record of it (`hint` only narrows the search). */
+    anchoring: (registry: Address, batch: BatchRecord, hint: Hex | undefined): Promise<AnchoringRecord | undefined> =>
+      once(`anchoring:${registry}:${batch.batchId}`, () =>
+        findAnchoring({ client, registry, batchId: batch.batchId, batch, transactionHash: hint }),
       ),
 
     /**

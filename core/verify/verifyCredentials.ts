@@ -259,15 +259,18 @@ async function runChainChecks({
       });
       return checks;
     }
-    const anchoring = await reader.anchoring(registry, proof.batchId, proof.merkleRoot, proof.anchorTransaction);
+    // The anchoring block and time come from the registry's record of the batch (stored
+    // anchoredAt, its own event), never from the credential: proof.anchorTransaction is a hint.
+    const anchoring = await reader.anchoring(registry, batch, proof.anchorTransaction);
     if (atBlock !== undefined) {
       if (!atBlock.ok) throw atBlock.error;
-      if (anchoring === undefined || anchoring.blockNumber > atBlock.value) {
+      const atSeconds = Math.floor(parameters.at!.getTime() / 1000);
+      if (batch.anchoredAt > atSeconds) {
         checks.push({
           id: "anchored",
           outcome: "invalid",
-          reason: `the batch was not yet anchored at ${parameters.at!.toISOString()}`,
-          details: { atBlock: atBlock.value.toString(), anchorBlock: anchoring?.blockNumber.toString() },
+          reason: `the batch was not yet anchored at ${parameters.at!.toISOString()} (the registry records ${isoTime(batch.anchoredAt)})`,
+          details: { at: atSeconds, anchoredAt: batch.anchoredAt, anchorBlock: anchoring?.blockNumber.toString() },
         });
         return checks;
       }

@@ -15,7 +15,8 @@ import { getContractAddress, type Chain, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
-import { findAnchoring, hasRegistryCode, readBatch } from "../../core/registry.ts";
+import { findAnchoring } from "../../core/anchoring.ts";
+import { hasRegistryCode, readBatch } from "../../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION } from "../publisher.ts";
 import type { BatchRow, ChainIdentity, ChainOpRow, Store } from "../store/types.ts";
 import { RegistryRevertError, sendRegistryCall } from "./clients.ts";
@@ -156,7 +157,7 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
     const existing = await readBatch({ client, registry, batchId: batch.chainBatchId! });
     let txHash: `0x${string}`;
     if (existing.exists) {
-      const found = await findAnchoring({ client, registry, batchId: batch.chainBatchId!, merkleRoot: batch.merkleRoot! });
+      const found = await findAnchoring({ client, registry, batchId: batch.chainBatchId! });
       if (found === undefined) throw new Error(`replay: batch ${batch.id} exists but its anchoring log is missing`);
       txHash = found.transactionHash;
     } else {
