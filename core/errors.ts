@@ -62,6 +62,10 @@ export const errorCatalogue = {
     httpStatus: 409,
     hint: "The proof names a different chain than the RPC endpoint serves; connect to the chain named in `proof.chain`.",
   },
+  CA_REGISTRY_VERSION_UNKNOWN: {
+    httpStatus: 422,
+    hint: "The registry reports a version this software does not know; upgrade credanchor to verify its credentials.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** Every stable error code. */

@@ -180,6 +180,7 @@ export {
   type IterateBatchEntriesReturnType,
 } from "./batch.ts";
 export { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
+export { credentialRegistryV2Abi } from "./abi/credentialRegistryV2Abi.ts";
 export { describeReason, MAX_REASON_CODE, parseReason, reasonCodes, type ReasonName } from "./reasons.ts";
 export {
   credentialStatusNames,
@@ -191,6 +192,8 @@ export {
   readCredentialStatuses,
   readInstitution,
   readKeyRecord,
+  readRegistryVersion,
+  registryVersions,
   rpcRead,
   type BatchRecord,
   type CredentialStatusName,
@@ -199,6 +202,7 @@ export {
   type KeyRecord,
   type RegistryClient,
   type RegistryLocation,
+  type RegistryVersion,
 } from "./registry.ts";
 export { findAnchoring, type AnchoringRecord, type FindAnchoringParameters } from "./anchoring.ts";
 export {

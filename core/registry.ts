@@ -17,7 +17,8 @@ import {
 } from "viem";
 
 import { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
-import { RpcUnavailableError } from "./errors.ts";
+import { credentialRegistryV2Abi } from "./abi/credentialRegistryV2Abi.ts";
+import { CredanchorError, RpcUnavailableError } from "./errors.ts";
 
 /** Names of the registry's CredentialStatus enum, by numeric value (append only, as on-chain). */
 export const credentialStatusNames = [
@@ -230,4 +231,34 @@ export async function readKeyRecord({
     }),
   );
   return { roles: Number(record.roles), compromisedFrom: Number(record.compromisedFrom) };
+}
+
+/**
+ * What differs between the deployed registry versions, defined once: credentials per status
+ * word (events' `wordIndex` and `mask` use it).
+ */
+export const registryVersions = {
+  1: { statusWindow: 256 },
+  2: { statusWindow: 128 },
+} as const;
+
+/** A registry version this core knows. */
+export type RegistryVersion = keyof typeof registryVersions;
+
+/**
+ * Asks the contract which version it is: version 2 answers `REGISTRY_VERSION()`, version 1
+ * has no such function (the call reverts). A transport failure is an error, never "version 1".
+ */
+export async function readRegistryVersion({ client, registry }: RegistryLocation): Promise<RegistryVersion> {
+  try {
+    const version = await client.readContract({ address: registry, abi: credentialRegistryV2Abi, functionName: "REGISTRY_VERSION" });
+    if (version === 2) return 2;
+    throw new CredanchorError({
+      code: "CA_REGISTRY_VERSION_UNKNOWN",
+      message: `Registry ${registry} reports version ${version}; this verifier knows versions 1 and 2.`,
+    });
+  } catch (error) {
+    if (error instanceof CredanchorError || isTransportFailure(error)) throw error;
+    return 1; // no REGISTRY_VERSION(): version 1
+  }
 }

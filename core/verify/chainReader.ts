@@ -18,6 +18,8 @@ import {
   readCredentialStatuses,
   readInstitution,
   readKeyRecord,
+  readRegistryVersion,
+  type RegistryVersion,
   rpcRead,
 } from "../registry.ts";
 
@@ -40,6 +42,8 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
   return {
     chainId: (): Promise<string> => once("chainId", () => readChainId({ client })),
     latestBlock: (): Promise<bigint> => once("latest", () => rpcRead(client, () => client.getBlockNumber({ cacheTime: 0 }))),
+    version: (registry: Address): Promise<RegistryVersion> =>
+      once(`version:${registry}`, () => readRegistryVersion({ client, registry })),
     hasCode: (registry: Address): Promise<boolean> =>
       once(`code:${registry}`, () => hasRegistryCode({ client, registry })),
     batch: (registry: Address, batchId: Hex): Promise<BatchRecord> =>
