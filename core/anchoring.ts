@@ -52,9 +52,12 @@ export async function findAnchoring(parameters: FindAnchoringParameters): Promis
   if (!batch.exists) return undefined;
 
   const hinted = await hintedBlock(parameters, batch.anchoredAt);
-  const range = hinted !== undefined ? { from: hinted, to: hinted } : await blocksAt(parameters, batch.anchoredAt);
-  if (range === undefined) return undefined;
-  return anchoringIn(parameters, batch, range);
+  if (hinted !== undefined) {
+    const found = await anchoringIn(parameters, batch, { from: hinted, to: hinted });
+    if (found !== undefined) return found;
+  }
+  const range = await blocksAt(parameters, batch.anchoredAt);
+  return range === undefined ? undefined : anchoringIn(parameters, batch, range);
 }
 
 /** The hinted transaction's block, if it exists and its timestamp is the stored anchoredAt. */
