@@ -98,6 +98,10 @@ export const errorCatalogue = {
     httpStatus: 422,
     hint: "A credential carries exactly one credanchor anchor proof; one with several was altered or merged by another tool.",
   },
+  CA_REGISTRY_VERSION_UNKNOWN: {
+    httpStatus: 422,
+    hint: "The registry reports a version this software does not know; upgrade credanchor to verify its credentials.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** Every stable error code. */

@@ -37,6 +37,8 @@ export type ReadStatusHistoryParameters = RegistryLocation & {
   readonly anchorer: Address;
   /** Only events up to this block (inclusive); default: latest. */
   readonly toBlock?: bigint | undefined;
+  /** Credentials per status word of the registry's version (registryVersions; default v1's 256). */
+  readonly statusWindow?: number | undefined;
 };
 
 /**
@@ -49,8 +51,9 @@ export type ReadStatusHistoryParameters = RegistryLocation & {
 export async function readStatusHistory(parameters: ReadStatusHistoryParameters): Promise<StatusEvent[]> {
   const { client, registry, batchId, leafIndex, institutionId, anchorer } = parameters;
   const range = { fromBlock: 0n, toBlock: parameters.toBlock ?? ("latest" as const) };
-  const wordIndex = BigInt(leafIndex >> 8);
-  const bit = 1n << BigInt(leafIndex & 0xff);
+  const window = parameters.statusWindow ?? 256;
+  const wordIndex = BigInt(Math.floor(leafIndex / window));
+  const bit = 1n << BigInt(leafIndex % window);
   const base = { address: registry, abi: credentialRegistryAbi, ...range } as const;
 
   const [revoked, suspended, reinstated, batchRevoked, instSuspended, instReinstated, compromised] = await rpcRead(

@@ -218,10 +218,10 @@ export {
 } from "./batch.ts";
 export { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
 export { ALL_ROLES, ANCHOR_FORMAT_VERSION, describeRoles, roleBits, roleNames, type RoleName } from "./roles.ts";
+export { credentialRegistryV2Abi } from "./abi/credentialRegistryV2Abi.ts";
 export { describeReason, MAX_REASON_CODE, parseReason, reasonCodes, type ReasonName } from "./reasons.ts";
 export {
   credentialStatusNames,
-  findAnchoring,
   hasRegistryCode,
   institutionStatusNames,
   isTransportFailure,
@@ -230,8 +230,9 @@ export {
   readCredentialStatuses,
   readInstitution,
   readKeyRecord,
+  readRegistryVersion,
+  registryVersions,
   rpcRead,
-  type AnchoringRecord,
   type BatchRecord,
   type CredentialStatusName,
   type InstitutionRecord,
@@ -239,7 +240,9 @@ export {
   type KeyRecord,
   type RegistryClient,
   type RegistryLocation,
+  type RegistryVersion,
 } from "./registry.ts";
+export { findAnchoring, type AnchoringRecord, type FindAnchoringParameters } from "./anchoring.ts";
 export {
   blockAtTimestamp,
   readStatusHistory,

@@ -14,11 +14,11 @@ import {
   TimeoutError,
   WebSocketRequestError,
   getAddress,
-  parseEventLogs,
 } from "viem";
 
 import { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
-import { RpcUnavailableError } from "./errors.ts";
+import { credentialRegistryV2Abi } from "./abi/credentialRegistryV2Abi.ts";
+import { CredanchorError, RpcUnavailableError } from "./errors.ts";
 
 /** Names of the registry's CredentialStatus enum, by numeric value (append only, as on-chain). */
 export const credentialStatusNames = [
@@ -233,63 +233,32 @@ export async function readKeyRecord({
   return { roles: Number(record.roles), compromisedFrom: Number(record.compromisedFrom) };
 }
 
-/** Where and when a batch was anchored. */
-export type AnchoringRecord = {
-  readonly transactionHash: Hex;
-  readonly blockNumber: bigint;
-};
+/**
+ * What differs between the deployed registry versions, defined once: credentials per status
+ * word (events' `wordIndex` and `mask` use it).
+ */
+export const registryVersions = {
+  1: { statusWindow: 256 },
+  2: { statusWindow: 128 },
+} as const;
+
+/** A registry version this core knows. */
+export type RegistryVersion = keyof typeof registryVersions;
 
 /**
- * Finds the transaction that anchored a batch: first the transaction the proof names (its
- * receipt must carry a BatchAnchored or BatchesAnchored log for this root), then the
- * BatchAnchored logs indexed by batch id (covers credentials whose recorded transaction is
- * gone, e.g. after a development chain was replayed). Undefined when neither is found.
+ * Asks the contract which version it is: version 2 answers `REGISTRY_VERSION()`, version 1
+ * has no such function (the call reverts). A transport failure is an error, never "version 1".
  */
-export async function findAnchoring({
-  client,
-  registry,
-  batchId,
-  merkleRoot,
-  transactionHash,
-}: RegistryLocation & {
-  readonly batchId: Hex;
-  readonly merkleRoot: Hex;
-  readonly transactionHash?: Hex | undefined;
-}): Promise<AnchoringRecord | undefined> {
-  if (transactionHash !== undefined) {
-    const receipt = await rpcRead(client, async () => {
-      try {
-        return await client.getTransactionReceipt({ hash: transactionHash });
-      } catch (error) {
-        if (isTransportFailure(error)) throw error;
-        return undefined; // not found on this chain
-      }
+export async function readRegistryVersion({ client, registry }: RegistryLocation): Promise<RegistryVersion> {
+  try {
+    const version = await client.readContract({ address: registry, abi: credentialRegistryV2Abi, functionName: "REGISTRY_VERSION" });
+    if (version === 2) return 2;
+    throw new CredanchorError({
+      code: "CA_REGISTRY_VERSION_UNKNOWN",
+      message: `Registry ${registry} reports version ${version}; this verifier knows versions 1 and 2.`,
     });
-    if (receipt !== undefined && receipt.status === "success") {
-      const logs = parseEventLogs({
-        abi: credentialRegistryAbi,
-        logs: receipt.logs.filter((log) => log.address.toLowerCase() === registry.toLowerCase()),
-      });
-      const anchorsRoot = logs.some(
-        (log) =>
-          (log.eventName === "BatchAnchored" && log.args.batchId.toLowerCase() === batchId.toLowerCase()) ||
-          (log.eventName === "BatchesAnchored" &&
-            log.args.merkleRoots.some((root) => root.toLowerCase() === merkleRoot.toLowerCase())),
-      );
-      if (anchorsRoot) return { transactionHash: receipt.transactionHash, blockNumber: receipt.blockNumber };
-    }
+  } catch (error) {
+    if (error instanceof CredanchorError || isTransportFailure(error)) throw error;
+    return 1; // no REGISTRY_VERSION(): version 1
   }
-  const logs = await rpcRead(client, () =>
-    client.getContractEvents({
-      address: registry,
-      abi: credentialRegistryAbi,
-      eventName: "BatchAnchored",
-      args: { batchId },
-      fromBlock: 0n,
-      toBlock: "latest",
-    }),
-  );
-  const log = logs[0];
-  if (log === undefined || log.blockNumber === null || log.transactionHash === null) return undefined;
-  return { transactionHash: log.transactionHash, blockNumber: log.blockNumber };
 }

@@ -30,7 +30,8 @@ import {
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
-import { findAnchoring, isTransportFailure, readBatch } from "../core/registry.ts";
+import { findAnchoring } from "../core/anchoring.ts";
+import { isTransportFailure, readBatch } from "../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION } from "../core/roles.ts";
 import { asRevert } from "./chain/clients.ts";
 import { registryAbi } from "./chain/registryAbi.ts";
@@ -155,7 +156,7 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
   async function adoptIfOnChain(batch: BatchRow, from: readonly BatchRow["state"][]): Promise<boolean> {
     const onChain = await readBatch({ client, registry, batchId: batch.chainBatchId! });
     if (!onChain.exists) return false;
-    const found = await findAnchoring({ client, registry, batchId: batch.chainBatchId!, merkleRoot: batch.merkleRoot! });
+    const found = await findAnchoring({ client, registry, batchId: batch.chainBatchId! });
     if (found === undefined) return false; // logs not visible yet: try again next tick
     const receipt = await client.getTransactionReceipt({ hash: found.transactionHash });
     await markMined(batch, receipt, from);

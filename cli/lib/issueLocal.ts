@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { type Hex, keccak256 } from "viem";
 
 import { attachProof, batchIdOf, buildBatch, CredanchorError } from "../../core/index.ts";
-import { findAnchoring, readBatch } from "../../core/registry.ts";
+import { findAnchoring } from "../../core/anchoring.ts";
+import { readBatch } from "../../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { type Runtime, type TxFlags, openRegistry, senderFor } from "./command.ts";
 import { institutionId as institutionFromConfig } from "./config.ts";
@@ -88,7 +89,7 @@ export async function issueLocal(out: Output, runtime: Runtime, recipes: readonl
   let anchoring: { transactionHash: Hex; blockNumber: bigint } | undefined;
   let report: CallReport | undefined;
   if (onChain.exists) {
-    anchoring = await findAnchoring({ ...location, batchId, merkleRoot: batch.merkleRoot, transactionHash: previous?.transactionHash });
+    anchoring = await findAnchoring({ ...location, batchId, batch: onChain, transactionHash: previous?.transactionHash });
     if (anchoring === undefined) {
       throw new CliError({ code: "CA_CLI_NOT_FOUND", message: `Batch ${batchId} is in the registry but its anchoring transaction cannot be found.` });
     }

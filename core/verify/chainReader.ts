@@ -5,20 +5,21 @@
  */
 import type { Address, Hex } from "viem";
 
+import { type AnchoringRecord, findAnchoring } from "../anchoring.ts";
 import {
-  type AnchoringRecord,
   type BatchRecord,
   type CredentialStatusName,
   type InstitutionRecord,
   type KeyRecord,
   type RegistryClient,
-  findAnchoring,
   hasRegistryCode,
   readBatch,
   readChainId,
   readCredentialStatuses,
   readInstitution,
   readKeyRecord,
+  readRegistryVersion,
+  type RegistryVersion,
   rpcRead,
 } from "../registry.ts";
 
@@ -41,6 +42,8 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
   return {
     chainId: (): Promise<string> => once("chainId", () => readChainId({ client })),
     latestBlock: (): Promise<bigint> => once("latest", () => rpcRead(client, () => client.getBlockNumber({ cacheTime: 0 }))),
+    version: (registry: Address): Promise<RegistryVersion> =>
+      once(`version:${registry}`, () => readRegistryVersion({ client, registry })),
     hasCode: (registry: Address): Promise<boolean> =>
       once(`code:${registry}`, () => hasRegistryCode({ client, registry })),
     batch: (registry: Address, batchId: Hex): Promise<BatchRecord> =>
@@ -51,14 +54,10 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
       once(`key:${registry}:${institutionId}:${account}`, () =>
         readKeyRecord({ client, registry, institutionId, account }),
       ),
-    anchoring: (
-      registry: Address,
-      batchId: Hex,
-      merkleRoot: Hex,
-      transactionHash: Hex | undefined,
-    ): Promise<AnchoringRecord | undefined> =>
-      once(`anchoring:${registry}:${batchId}`, () =>
-        findAnchoring({ client, registry, batchId, merkleRoot, transactionHash }),
+    /** The batch's anchoring, from the registry's record of it (`hint` only narrows the search). */
+    anchoring: (registry: Address, batch: BatchRecord, hint: Hex | undefined): Promise<AnchoringRecord | undefined> =>
+      once(`anchoring:${registry}:${batch.batchId}`, () =>
+        findAnchoring({ client, registry, batchId: batch.batchId, batch, transactionHash: hint }),
       ),
 
     /**

@@ -8,8 +8,9 @@ import { CredanchorError, RpcUnavailableError } from "../errors.ts";
 import { blockAtTimestamp, readStatusHistory, statusFromHistory } from "../history.ts";
 import type { PortableCredentialParts } from "../proof.ts";
 import { describeReason } from "../reasons.ts";
-import type { CredentialStatusName } from "../registry.ts";
+import { type CredentialStatusName, registryVersions } from "../registry.ts";
 import { type ChainReader, createChainReader } from "./chainReader.ts";
+import { type PendingAct, readPendingActs } from "./pendingActs.ts";
 import { issuerIdOf, issuerMatches } from "./issuerMatches.ts";
 import { checkSignature } from "./checkSignature.ts";
 import { runOfflineChecks, short } from "./offlineChecks.ts";
@@ -270,15 +271,18 @@ async function runChainChecks({
       });
       return checks;
     }
-    const anchoring = await reader.anchoring(registry, proof.batchId, proof.merkleRoot, proof.anchorTransaction);
+    // The anchoring block and time come from the registry's record of the batch (stored
+    // anchoredAt, its own event), never from the credential: proof.anchorTransaction is a hint.
+    const anchoring = await reader.anchoring(registry, batch, proof.anchorTransaction);
     if (atBlock !== undefined) {
       if (!atBlock.ok) throw atBlock.error;
-      if (anchoring === undefined || anchoring.blockNumber > atBlock.value) {
+      const atSeconds = Math.floor(parameters.at!.getTime() / 1000);
+      if (batch.anchoredAt > atSeconds) {
         checks.push({
           id: "anchored",
           outcome: "invalid",
-          reason: `the batch was not yet anchored at ${parameters.at!.toISOString()}`,
-          details: { atBlock: atBlock.value.toString(), anchorBlock: anchoring?.blockNumber.toString() },
+          reason: `the batch was not yet anchored at ${parameters.at!.toISOString()} (the registry records ${isoTime(batch.anchoredAt)})`,
+          details: { at: atSeconds, anchoredAt: batch.anchoredAt, anchorBlock: anchoring?.blockNumber.toString() },
         });
         return checks;
       }
@@ -401,6 +405,7 @@ async function checkStatus({
 }): Promise<VerificationCheck> {
   const { proof } = parts;
   const historyParameters = {
+    statusWindow: registryVersions[await reader.version(registry)].statusWindow,
     client: parameters.client,
     registry,
     batchId: proof.batchId,
@@ -434,6 +439,18 @@ async function checkStatus({
     transactionHash: decidedBy?.transactionHash,
   };
   const because = (code: number | undefined) => (code === undefined ? "" : `: ${describeReason(code)}`);
+  // Registry v2: destructive acts inside their delay are pending, not done (and not ignored).
+  if (status === "valid" && atBlock === undefined && (await reader.version(registry)) === 2) {
+    const pending = await readPendingActs({ client: parameters.client, registry, batch, leafIndex: proof.leafIndex });
+    if (pending.length > 0) {
+      return {
+        id: "status",
+        outcome: "pending",
+        reason: `valid now, but ${pending.map(describePending).join("; ")}; check again after that`,
+        details: { ...details, pending },
+      };
+    }
+  }
   switch (status) {
     case "valid":
       return { id: "status", outcome: "valid", reason: `not revoked, not suspended${asOf}`, details };
@@ -465,6 +482,15 @@ async function checkStatus({
     default:
       return { id: "status", outcome: "invalid", reason: `the registry reports ${status}${asOf}`, details };
   }
+}
+
+function describePending(act: PendingAct): string {
+  const when = `executable from ${isoTime(act.executeAfter)} unless cancelled`;
+  if (act.kind === "batchRevocation") return `a revocation of the whole batch is scheduled (${when})`;
+  if (act.kind === "keyCompromise") {
+    return `the anchoring key is reported compromised from ${isoTime(act.compromisedFrom ?? 0)} (${when})`;
+  }
+  return `a mass revocation listing this credential is scheduled (${when})`;
 }
 
 /** `candidate` is an address, or `eip155:<chain>:<address>` which must also name `chain`. */

@@ -27,7 +27,8 @@ import type { ServiceConfig } from "../config.ts";
 import { readRegistryBytecode } from "../chain/registryAbi.ts";
 import { hardhatAccounts } from "./devAccounts.ts";
 import { ensureArtifacts } from "./deployRegistry.ts";
-import { findAnchoring, hasRegistryCode, readBatch, readInstitution, readKeyRecord } from "../../core/registry.ts";
+import { findAnchoring } from "../../core/anchoring.ts";
+import { hasRegistryCode, readBatch, readInstitution, readKeyRecord } from "../../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION, roleBits } from "../../core/roles.ts";
 import { RegistryRevertError, sendRegistryCall } from "../chain/clients.ts";
 import { registryAbi } from "../chain/registryAbi.ts";
@@ -296,7 +297,7 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
       ]);
       counts.anchors++;
     }
-    const found = await findAnchoring({ ...location, batchId: batch.chainBatchId!, merkleRoot: batch.merkleRoot! });
+    const found = await findAnchoring({ ...location, batchId: batch.chainBatchId! });
     if (found === undefined) throw new ConfigError({ message: `Replay: batch ${batch.id} is on the fresh chain but its anchoring log is missing.` });
     const receipt = await client.getTransactionReceipt({ hash: found.transactionHash });
     const block = await client.getBlock({ blockHash: receipt.blockHash });
