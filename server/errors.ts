@@ -42,6 +42,7 @@ export const serviceErrorCatalogue = {
     hint: "The service's key lacks the needed role in this institution on chain; an institution admin must grant it.",
   },
   CA_SIGNER_NOT_CONFIGURED: { httpStatus: 503, hint: "Configure CREDANCHOR_REVOKER_KEY (or a keystore) and restart the service." },
+  // No longer answered (the verifier is always part of the build); kept: the catalogue is append only.
   CA_NOT_IMPLEMENTED: { httpStatus: 501, hint: "This endpoint needs a part of core that is not available in this build." },
   CA_REQUEST_TIMEOUT: { httpStatus: 503, hint: "The request took too long; retry, or send smaller requests." },
   CA_NOT_READY: { httpStatus: 503, hint: "The service is starting or its chain is unreachable; see /readyz." },

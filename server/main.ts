@@ -16,12 +16,13 @@ import { keccakReady } from "../core/index.ts";
 import { createApp, requestListener } from "./app.ts";
 import { createBatcher } from "./batcher.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
+import { describeRpcUrl } from "./chain/rpcUrl.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
 import { ServiceError } from "./errors.ts";
 import { createFaults } from "./faults.ts";
 import { createHashPool } from "./hashing/pool.ts";
 import { registerInstitution } from "./institutions.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
@@ -90,7 +91,13 @@ export async function startService(parameters: {
   readonly banners?: boolean | undefined;
 }): Promise<RunningService> {
   const { config } = parameters;
-  const logger = parameters.logger ?? createLogger({ level: config.logLevel });
+  const logger =
+    parameters.logger ??
+    createLogger({
+      level: config.logLevel,
+      pretty: prettyLogs({ dev: config.dev, isTTY: process.stdout.isTTY }),
+      conceal: [{ text: config.rpcUrl, replacement: describeRpcUrl(config.rpcUrl) }],
+    });
   const banners = parameters.banners ?? true;
   const keys = await resolveKeys({ sources: config.keySources });
   if (config.dev && banners) {
@@ -179,7 +186,7 @@ export async function startService(parameters: {
     process.stdout.write(
       banner([
         `credanchor is running at ${url}   (OpenAPI: ${url}/openapi.json)`,
-        `chain ${chain.chainId} at ${config.rpcUrl}, registry ${chain.registry}`,
+        `chain ${chain.chainId} at ${describeRpcUrl(config.rpcUrl)}, registry ${chain.registry}`,
         `Demo institution: ${demo.institution.name} (${demo.institution.identifier}), id ${demo.institution.id}`,
         `Demo API token (dev only; also in ${join(config.dataDir, "demo-token")}):`,
         `  ${demo.token}`,
@@ -225,16 +232,18 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const { rpcUrl } = config;
+  const conceal = (text: string) => text.split(rpcUrl).join(describeRpcUrl(rpcUrl)); // the URL may hold an API key
   let service: RunningService;
   try {
     service = await startService({ config });
   } catch (error) {
     if (error instanceof ServiceError) {
-      process.stderr.write(`credanchor: ${error.message}\n${error.hints.map((hint) => `  hint: ${hint}`).join("\n")}\n`);
+      process.stderr.write(conceal(`credanchor: ${error.message}\n${error.hints.map((hint) => `  hint: ${hint}`).join("\n")}\n`));
     } else {
       const message = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
-      process.stderr.write(`credanchor: start-up failed: ${message}\n`);
-      if (config.logLevel === "debug" || config.logLevel === "trace") process.stderr.write(`${(error as Error).stack}\n`);
+      process.stderr.write(conceal(`credanchor: start-up failed: ${message}\n`));
+      if (config.logLevel === "debug" || config.logLevel === "trace") process.stderr.write(conceal(`${(error as Error).stack}\n`));
     }
     process.exit(1);
   }

@@ -22,6 +22,7 @@ import { createChainClient } from "./clients.ts";
 import { readDeployment, networkNameFor, writeDeployment } from "./deployments.ts";
 import { devAccounts } from "./devAccounts.ts";
 import { rpcAnswers, startHardhatNode, type HardhatNode } from "./devNode.ts";
+import { describeRpcUrl, isLoopbackUrl } from "./rpcUrl.ts";
 import { readRegistryBytecode, registryAbi, registryArtifactPath } from "./registryAbi.ts";
 import { replayOntoFreshChain, type ReplayReport } from "./replay.ts";
 
@@ -85,14 +86,10 @@ export function ensureArtifacts(repoRoot: string, logger?: Logger): void {
   }
 }
 
-function isLoopback(url: URL): boolean {
-  return ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
-}
-
 async function ensureNode(config: ServiceConfig, logger: Logger): Promise<HardhatNode | undefined> {
   if (await rpcAnswers({ url: config.rpcUrl })) return undefined;
   const url = new URL(config.rpcUrl);
-  if (config.spawnNode && isLoopback(url)) {
+  if (config.spawnNode && isLoopbackUrl(url)) {
     const port = Number(url.port || 8545);
     logger.info({ port }, "nothing answers at the RPC URL: starting a local Hardhat node (dev mode)");
     return startHardhatNode({
@@ -104,7 +101,7 @@ async function ensureNode(config: ServiceConfig, logger: Logger): Promise<Hardha
   }
   // Production (or a remote dev RPC): wait for it; the operator sees why we are not up.
   for (let attempt = 1; ; attempt++) {
-    logger.warn({ rpcUrl: config.rpcUrl, attempt }, "RPC endpoint does not answer; waiting");
+    logger.warn({ rpc: describeRpcUrl(config.rpcUrl), attempt }, "RPC endpoint does not answer; waiting");
     await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * attempt)));
     if (await rpcAnswers({ url: config.rpcUrl })) return undefined;
   }
