@@ -48,6 +48,8 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       submission = await readNdjsonSubmission({
         stream: req,
         maxBytes: settings.limits.ndjsonLimitBytes,
+        // A line holds one credential, and none larger than a JSON body may be is accepted.
+        maxLineBytes: settings.limits.bodyLimitBytes,
         maxItems: settings.limits.maxCredentialsPerRequest,
       });
     } else if (type === "application/json") {
