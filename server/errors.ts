@@ -47,6 +47,10 @@ export const serviceErrorCatalogue = {
   CA_REQUEST_TIMEOUT: { httpStatus: 503, hint: "The request took too long; retry, or send smaller requests." },
   CA_NOT_READY: { httpStatus: 503, hint: "The service is starting or its chain is unreachable; see /readyz." },
   CA_INTERNAL: { httpStatus: 500, hint: "An unexpected error; it was logged with the request id." },
+  CA_STORAGE_FULL: {
+    httpStatus: 503,
+    hint: "Nothing of this request was stored; retry later. Operators: the service's disk is full (see /readyz and the log).",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** A service error code. */

@@ -11,11 +11,13 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 
 import type { Logger } from "pino";
+import { createPublicClient, http } from "viem";
 
 import { keccakReady } from "../core/index.ts";
 import { createApp, requestListener } from "./app.ts";
 import { createBatcher } from "./batcher.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
+import { createRpcMonitor } from "./chain/rpcMonitor.ts";
 import { describeRpcUrl } from "./chain/rpcUrl.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
 import { ServiceError } from "./errors.ts";
@@ -28,6 +30,17 @@ import { createPublisher } from "./publisher.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
+
+/**
+ * Idle keep-alive connections stay open this long. Load balancers reuse idle connections
+ * for up to 60 s (AWS ALB's default idle timeout; GCP's is 600 s and wants a longer one set
+ * there): a server that closes first races the balancer's next request ("other side
+ * closed"), so the server must outlast it.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 75_000;
+
+/** An RPC probe not answered by then marks the RPC down (readiness, credanchor_rpc_up). */
+const RPC_PROBE_TIMEOUT_MS = 3_000;
 
 /** The demo institution of dev mode. */
 export const DEMO_INSTITUTION = { name: "Demo University", identifier: "did:web:demo.credanchor.local" } as const;
@@ -135,6 +148,13 @@ export async function startService(parameters: {
     metrics,
     logger,
   });
+  const rpcProbe = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 0, timeout: RPC_PROBE_TIMEOUT_MS }) });
+  const rpcMonitor = createRpcMonitor({
+    probe: () => rpcProbe.getBlockNumber({ cacheTime: 0 }),
+    intervalMs: Math.min(config.pollIntervalMs, 1_000),
+    timeoutMs: RPC_PROBE_TIMEOUT_MS,
+    gauge: metrics.rpcUp,
+  });
   const batcher = createBatcher({
     maxSize: config.batch.maxSize,
     maxWaitMs: config.batch.maxWaitMs,
@@ -151,6 +171,7 @@ export async function startService(parameters: {
     pool,
     batcher,
     publisherHealth: () => publisher.health(),
+    rpcHealth: () => rpcMonitor.health(),
     chain: { client: chain.client, chain: chain.chain, chainId: chain.chainId, registry: chain.registry },
     revoker: chain.accounts.revoker,
     metrics,
@@ -173,11 +194,13 @@ export async function startService(parameters: {
   });
   server.requestTimeout = config.limits.requestTimeoutMs + 5_000;
   server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 10_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
   const url = `http://${config.listen.host}:${port}`;
 
+  await rpcMonitor.check(); // ready from the first /readyz when the RPC answers
+  rpcMonitor.start();
   batcher.start();
   publisher.start();
   logger.info({ url, chainId: chain.chainId, registry: chain.registry }, "listening");
@@ -210,6 +233,7 @@ export async function startService(parameters: {
       stopping ??= (async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await rpcMonitor.stop();
         await batcher.stop();
         await publisher.stop();
         await pool.close();

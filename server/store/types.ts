@@ -194,10 +194,19 @@ export type BatchPatch = Partial<
   >
 >;
 
+/** Whether the store can write, from what its last writes met (readiness reads it). */
+export type StoreHealth = {
+  readonly writable: boolean;
+  /** The storage failure that made the last write fail (cleared by the next write that commits). */
+  readonly failure?: { readonly code: string; readonly message: string; readonly since: number } | undefined;
+};
+
 /** The storage the service runs on. All methods may be called concurrently. */
 export type Store = {
   /** Cheap liveness probe (readyz). */
   ping(): Promise<void>;
+  /** Kept state, no I/O: a full disk seen by the last write makes it not writable. */
+  health(): StoreHealth;
   close(): Promise<void>;
 
   // chain identity (reset detection)

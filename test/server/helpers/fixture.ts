@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 
+import type { Logger } from "pino";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 
@@ -64,6 +65,8 @@ export type StartFixtureParameters = {
   readonly env?: Readonly<Record<string, string>> | undefined;
   /** Register the second institution (default true). */
   readonly secondInstitution?: boolean | undefined;
+  /** The service's logger (default: one at CREDANCHOR_LOG_LEVEL, silent). */
+  readonly logger?: Logger | undefined;
 };
 
 /**
@@ -96,7 +99,7 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
     ...parameters.env,
   };
   let env = baseEnv;
-  let service = await startService({ config: loadConfig({ env, argv: [] }), banners: false });
+  let service = await startService({ config: loadConfig({ env, argv: [] }), banners: false, logger: parameters.logger });
   const dev = devAccounts();
   const a = service.demo!.institution;
   const b =
@@ -168,7 +171,7 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
     async restart(extra) {
       await service.stop();
       env = { ...env, ...extra };
-      service = await startService({ config: loadConfig({ env, argv: [] }), banners: false });
+      service = await startService({ config: loadConfig({ env, argv: [] }), banners: false, logger: parameters.logger });
     },
   };
   return fixture;
