@@ -23,7 +23,7 @@ export const serviceErrorCatalogue = {
     hint: "Nothing was stored: a bulk submission is accepted whole or not at all. Fix the credentials listed in `details` and resend the request.",
   },
   CA_UNAUTHENTICATED: { httpStatus: 401, hint: "Send `Authorization: Bearer <token>` with a valid, unrevoked API token." },
-  CA_FORBIDDEN_SCOPE: { httpStatus: 403, hint: "Use a token that has the needed scope (issue, revoke or admin)." },
+  CA_FORBIDDEN_SCOPE: { httpStatus: 403, hint: "Use a token that has the needed scope (read, issue, revoke or admin); an admin creates tokens with POST /v1/tokens." },
   CA_NOT_FOUND: { httpStatus: 404, hint: "Check the id; ids of other institutions are not visible to your token." },
   CA_ROUTE_NOT_FOUND: { httpStatus: 404, hint: "See /openapi.json for the API." },
   CA_RATE_LIMITED: { httpStatus: 429, hint: "Wait for the number of seconds in the Retry-After header, then retry." },

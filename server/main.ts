@@ -82,7 +82,7 @@ async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedC
     const record = await createTokenAuthenticator({ store }).authenticate(saved);
     if (record !== undefined && record.institutionId === institution.id) return { institution, token: saved };
   }
-  const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["issue", "revoke", "admin"], name: "demo token (dev mode)" });
+  const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["read", "issue", "revoke", "admin"], name: "demo token (dev mode)" });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { institution, token };

@@ -6,6 +6,7 @@ import type { Express } from "express";
 import express from "express";
 
 import { verifyCredential } from "../../core/verify/verifyCredentials.ts";
+import { requireScope } from "../http/auth.ts";
 import { bodyObject } from "../http/params.ts";
 import type { RouteContext } from "./context.ts";
 
@@ -13,6 +14,7 @@ import type { RouteContext } from "./context.ts";
 export function registerVerifyRoutes(app: Express, context: RouteContext): void {
   const json = express.json({ limit: "4mb", type: () => true });
   app.post("/v1/verify", json, async (req, res) => {
+    requireScope(res, "read");
     const report = await verifyCredential({
       credential: bodyObject(req.body),
       client: context.chain.client,

@@ -1,9 +1,9 @@
 /**
- * SQLite schema of the service (version 2). Plain SQL that maps one to one onto
+ * SQLite schema of the service (version 3). Plain SQL that maps one to one onto
  * PostgreSQL (BLOB → bytea, INTEGER PRIMARY KEY AUTOINCREMENT → identity); the partial
  * unique indexes are what keep intake exactly-once under concurrency.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The hash lookup indexes are keyed by (seq >> LOOKUP_GENERATION_BITS, hash prefix): one
@@ -142,4 +142,7 @@ export const migrations: Readonly<Record<number, string>> = {
   1: `DROP INDEX IF EXISTS credentials_ch; DROP INDEX IF EXISTS credentials_lh; DROP INDEX IF EXISTS credentials_client;
       ALTER TABLE credentials ADD COLUMN client_key INTEGER;
       UPDATE credentials SET client_key = credanchor_client_key(client_id) WHERE client_id IS NOT NULL;`,
+  // 2 → 3: the `read` scope. Before it every token could use every GET route, so every
+  // existing token gets it and keeps working as it did; new tokens get only what they name.
+  2: `UPDATE tokens SET scopes = scopes || ',read' WHERE ',' || scopes || ',' NOT LIKE '%,read,%';`,
 };

@@ -19,8 +19,13 @@ export const batchStates = ["open", "full", "closed", "sending", "sent", "mined"
 /** One of {@link batchStates}. */
 export type BatchState = (typeof batchStates)[number];
 
-/** API token scopes. */
-export const tokenScopes = ["issue", "revoke", "admin"] as const;
+/**
+ * API token scopes, each granting only what it names (least privilege): `read` every GET
+ * route and POST /v1/verify, `issue` submitting and closing batches, `revoke` status
+ * changes, `admin` the institution's tokens. A token holds exactly the scopes it was
+ * created with; none implies another.
+ */
+export const tokenScopes = ["issue", "revoke", "admin", "read"] as const;
 /** One of {@link tokenScopes}. */
 export type TokenScope = (typeof tokenScopes)[number];
 

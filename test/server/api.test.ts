@@ -118,7 +118,7 @@ describe("service API: happy paths", function () {
   });
 
   it("creates, lists and revokes API tokens", async function () {
-    const created = await fixture.request("POST", "/v1/tokens", { token: fixture.tokens.a.admin, body: { name: "ci", scopes: ["issue"] } });
+    const created = await fixture.request("POST", "/v1/tokens", { token: fixture.tokens.a.admin, body: { name: "ci", scopes: ["issue", "read"] } });
     expect(created.status).to.equal(201);
     expect(created.body.token).to.match(/^ca_/);
     const listed = await fixture.request("GET", "/v1/tokens", { token: fixture.tokens.a.admin });

@@ -45,7 +45,7 @@ export type Fixture = {
   readonly client: PublicClient;
   readonly registry: `0x${string}`;
   readonly institutions: { readonly a: InstitutionRow; readonly b: InstitutionRow };
-  /** Tokens: a.all (issue+revoke+admin), a.issue, a.revoke, a.admin, b.all. */
+  /** Tokens: a.all (every scope), a.issue, a.revoke, a.admin, a.read, b.all. */
   readonly tokens: { readonly a: Record<"all" | TokenScope, string>; readonly b: { readonly all: string } };
   request(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
   /** Stops the service (and the node if the fixture started it). */
@@ -125,8 +125,9 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
       issue: await token(a.id, ["issue"]),
       revoke: await token(a.id, ["revoke"]),
       admin: await token(a.id, ["admin"]),
+      read: await token(a.id, ["read"]),
     },
-    b: { all: await token(b.id, ["issue", "revoke", "admin"]) },
+    b: { all: await token(b.id, ["read", "issue", "revoke", "admin"]) },
   };
   const client = createPublicClient({ transport: http(node.url) }) as PublicClient;
 
