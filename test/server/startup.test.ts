@@ -78,4 +78,49 @@ describe("service start-up", function () {
     expect(waiting?.rpc, output).to.equal(`http://127.0.0.1:${port}`);
     expect(output).to.not.match(/PROJECTSECRET|QUERYSECRET/);
   });
+
+  it("logs for people in dev mode on a terminal, and JSON lines when stdout is a pipe", async function () {
+    const port = await freePort(); // nothing listens: the service logs, then waits for the RPC
+    const env = {
+      CREDANCHOR_DEV: "1",
+      CREDANCHOR_SPAWN_NODE: "false",
+      CREDANCHOR_RPC_URL: `http://127.0.0.1:${port}`,
+      CREDANCHOR_DB_PATH: join(tempDir(), "credanchor.db"),
+      CREDANCHOR_PORT: "0",
+    };
+    const waiting = /RPC endpoint does not answer; waiting/;
+    const piped = await runService(env, waiting);
+    expect(piped.output).to.match(/^\{"level":40,.*"msg":"RPC endpoint does not answer; waiting"/m);
+    // script(1) runs the service on a pseudo-terminal.
+    const command = `exec ${process.execPath} --import tsx ${join(repoRoot, "server/main.ts")}`;
+    const onTerminal = await runScript(command, env, waiting);
+    expect(onTerminal).to.match(/WARN.*RPC endpoint does not answer; waiting/);
+    expect(onTerminal).to.not.include('{"level"');
+  });
 });
+
+/** Runs `command` under script(1) (a pseudo-terminal) until `until` matches its output. */
+async function runScript(command: string, env: Record<string, string>, until: RegExp): Promise<string> {
+  const child = spawn("script", ["-qfec", command, "/dev/null"], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TERM: "xterm", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no ${String(until)} in time:\n${output}`));
+    }, 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until.test(output)) {
+        clearTimeout(timer);
+        child.kill("SIGTERM");
+        resolve(output);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+  });
+}
