@@ -58,12 +58,15 @@ describe("storage: a full disk", function () {
   });
   after(async function () {
     if (mountPoint !== undefined) rmSync(join(mountPoint, "filler"), { force: true }); // room for the closing checkpoint
-    await fixture?.stop();
-    if (mountPoint !== undefined) {
-      try {
-        execFileSync("umount", [mountPoint]);
-      } catch {
-        // not mounted
+    try {
+      await fixture?.stop();
+    } finally {
+      if (mountPoint !== undefined) {
+        try {
+          execFileSync("umount", ["--lazy", mountPoint]);
+        } catch {
+          // not mounted
+        }
       }
     }
   });
