@@ -5,7 +5,7 @@
  * space again. Mounting needs root (CI and this machine run tests as root).
  */
 import { execFileSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 
@@ -43,7 +43,7 @@ describe("storage: a full disk", function () {
     if (process.getuid?.() !== 0) this.skip();
     mountPoint = join(tempDir(), "small-disk");
     mkdirSync(mountPoint);
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", mountPoint]);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", mountPoint]);
     const destination = new Writable({
       write(chunk, _encoding, done) {
         logs.push(String(chunk));
@@ -75,10 +75,15 @@ describe("storage: a full disk", function () {
     const single = await fixture.request("POST", "/v1/credentials", { body: sampleCredential({ n: 0 }) });
     expect(single.status, single.text).to.equal(202);
     const before = await fixture.service.store.countPendingCredentials();
+    // The refused request must need more new space than SQLite could find in files it has
+    // already (a rewound WAL is written over from its start): several times the WAL's size.
+    const count = 5_000;
+    const bulk = { credentials: Array.from({ length: count }, (_, i) => ({ clientId: `full-${i}`, credential: sampleCredential({ n: 1000 + i }) })) };
+    const walBytes = statSync(join(mountPoint, "credanchor.db-wal")).size;
+    expect(walBytes, "WAL size before the disk fills").to.be.below(JSON.stringify(bulk).length / 4);
     const filler = join(mountPoint, "filler");
     fillUp(filler);
 
-    const bulk = { credentials: Array.from({ length: 500 }, (_, i) => ({ clientId: `full-${i}`, credential: sampleCredential({ n: 1000 + i }) })) };
     const refused = await fixture.request("POST", "/v1/credentials", { body: bulk });
     expect(refused.status, refused.text).to.equal(503);
     expect(refused.body.error.code).to.equal("CA_STORAGE_FULL");
@@ -97,8 +102,8 @@ describe("storage: a full disk", function () {
     await eventually(async () => ((await fixture.request("GET", "/readyz", { token: null })).status === 200 ? true : undefined), 20_000, "ready again");
     const accepted = await fixture.request("POST", "/v1/credentials", { body: bulk });
     expect(accepted.status, accepted.text).to.equal(202);
-    expect(accepted.body.credentials).to.have.length(500);
+    expect(accepted.body.credentials).to.have.length(count);
     expect(accepted.body.credentials.some((entry: { existing?: true }) => entry.existing)).to.equal(false);
-    expect(await fixture.service.store.countPendingCredentials()).to.equal(before + 500);
+    expect(await fixture.service.store.countPendingCredentials()).to.equal(before + count);
   });
 });
