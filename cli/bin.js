@@ -6,5 +6,12 @@ if (!process.features.typescript) {
   const { register } = await import("tsx/esm/api");
   register();
 }
+// A reader that went away (`credanchor verify issued/ | head`) ends the command quietly,
+// with the status of a process killed by SIGPIPE (128 + 13), as other Unix tools end;
+// without this, the next write dies with an EPIPE stack trace.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(141);
+  throw error;
+});
 const { main } = await import("./main.ts");
 process.exitCode = await main(process.argv);

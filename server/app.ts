@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import type { Batcher } from "./batcher.ts";
 import { registerDidDocumentRoutes } from "./routes/didDocuments.ts";
 import { createKeyring, type Keyring } from "./signing/keyring.ts";
+import type { RpcHealth } from "./chain/rpcMonitor.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
 import { authenticate, createAuthenticator } from "./http/auth.ts";
@@ -44,6 +45,8 @@ export type AppDeps = {
   readonly batcher: Batcher;
   /** Health of the anchoring side, for /readyz (optional: an API-only replica has none). */
   readonly publisherHealth?: (() => PublisherHealth | undefined) | undefined;
+  /** The RPC monitor's state, for /readyz (without one, the RPC counts as unknown, not ready). */
+  readonly rpcHealth?: (() => RpcHealth) | undefined;
   readonly chain: { readonly client: PublicClient; readonly chain: Chain; readonly chainId: number; readonly registry: `0x${string}` };
   /** The registry event index credential status is answered from. */
   readonly index: RegistryIndex;
@@ -91,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
     pool: deps.pool,
     batcher: deps.batcher,
     publisherHealth: deps.publisherHealth ?? (() => undefined),
+    rpcHealth: deps.rpcHealth ?? (() => ({ up: false, block: undefined, checkedAt: undefined, error: "not monitored" })),
     chain: deps.chain,
     statusChanger: createStatusChanger({
       client: deps.chain.client,

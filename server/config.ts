@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { z } from "zod";
 
+import { describeRpcUrl, isLoopbackUrl } from "./chain/rpcUrl.ts";
 import { ConfigError } from "./errors.ts";
 
 /** Where a crash test may make the process SIGKILL itself (test aid, see publisher.ts). */
@@ -44,7 +45,14 @@ type Setting = {
 
 /** Every setting. `key` names the field of the raw input object. */
 export const settings = {
-  rpcUrl: { env: "CREDANCHOR_RPC_URL", flag: "rpc-url", schema: z.url(), doc: "JSON-RPC endpoint of the chain (default http://127.0.0.1:8545)." },
+  rpcUrl: {
+    env: "CREDANCHOR_RPC_URL",
+    flag: "rpc-url",
+    schema: z.url(),
+    // Provider URLs carry API keys in the path or query: an invalid one is not echoed either.
+    secret: true,
+    doc: "JSON-RPC endpoint of the chain (default http://127.0.0.1:8545).",
+  },
   chainIds: {
     env: "CREDANCHOR_CHAIN_IDS",
     flag: "chain-ids",
@@ -67,7 +75,7 @@ export const settings = {
     env: "CREDANCHOR_DEV",
     flag: "dev",
     schema: booleanText,
-    doc: "Dev mode (Hardhat well-known keys, local node, demo institution). Default: on when no key is configured.",
+    doc: "Dev mode (Hardhat well-known keys, local node, demo institution). Default: on only when nothing is configured and the RPC is on loopback.",
   },
   spawnNode: {
     env: "CREDANCHOR_SPAWN_NODE",
@@ -216,6 +224,58 @@ export const settings = {
 
 type SettingName = keyof typeof settings;
 
+/**
+ * `CREDANCHOR_*` variables that other credanchor tools read (the CLI's cli/lib/config.ts
+ * `envVars`, scripts/deploy.ts, the soak test), which may share the service's
+ * environment: not reported as unknown. test/server/config.test.ts keeps this list in step
+ * with the CLI's.
+ */
+export const otherToolsVariables = [
+  "CREDANCHOR_INSTITUTION_ID",
+  "CREDANCHOR_SERVICE_URL",
+  "CREDANCHOR_TOKEN",
+  "CREDANCHOR_GOVERNOR_KEY",
+  "CREDANCHOR_ADMIN_KEY",
+  "CREDANCHOR_KEYSTORE",
+  "CREDANCHOR_KEYSTORE_PASSWORD",
+  "CREDANCHOR_DEBUG",
+  "CREDANCHOR_GOVERNANCE_ADMIN",
+  "CREDANCHOR_ADMIN_TRANSFER_DELAY",
+  "CREDANCHOR_SOAK_ROUNDS",
+] as const;
+
+/** Levenshtein distance (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Every `CREDANCHOR_*` variable of `env` that nothing reads, each with the nearest known
+ * name (a misspelt key variable would otherwise leave the key unset, silently).
+ */
+export function unknownVariables(env: Readonly<Record<string, string | undefined>>): { name: string; suggestion: string }[] {
+  const serviceNames: string[] = Object.values(settings).map((setting) => setting.env);
+  const known = new Set<string>([...serviceNames, ...otherToolsVariables]);
+  return Object.keys(env)
+    .filter((name) => name.startsWith("CREDANCHOR_") && !known.has(name))
+    .sort()
+    .map((name) => {
+      let suggestion = serviceNames[0]!;
+      for (const candidate of serviceNames) {
+        if (editDistance(name, candidate) < editDistance(name, suggestion)) suggestion = candidate;
+      }
+      return { name, suggestion };
+    });
+}
+
 /** The validated configuration (without keys: see {@link resolveKeys}). */
 export type ServiceConfig = {
   readonly rpcUrl: string;
@@ -321,26 +381,45 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
 
   const anchorer = keySource("anchorer", raw.anchorerKey, raw.anchorerKeystore, raw.anchorerKeystorePassword, cwd);
   const revoker = keySource("revoker", raw.revokerKey, raw.revokerKeystore, raw.revokerKeystorePassword, cwd);
-  const dev = (raw.dev as boolean | undefined) ?? (anchorer === undefined && revoker === undefined);
+  const rpcUrl = (raw.rpcUrl as string | undefined) ?? "http://127.0.0.1:8545";
+  const chainIdList = raw.chainIds === undefined ? undefined : String(raw.chainIds).split(",").map(Number);
 
-  const chainIds =
-    raw.chainIds === undefined ? (dev ? [31337] : undefined) : String(raw.chainIds).split(",").map(Number);
-  if (!dev && chainIds === undefined) {
-    throw new ConfigError({
-      message: "Production mode needs a chain-id allow-list.",
-      hints: ["Set CREDANCHOR_CHAIN_IDS (e.g. 1 or 11155111), or --chain-ids."],
-    });
+  // Dev mode signs with publicly known keys, so it is on only when asked for, or when
+  // nothing that points at a real deployment is configured and the RPC is on this machine
+  // (the chain must then be 31337: the allow-list below makes start-up check it).
+  const productionSigns = [
+    ...(anchorer !== undefined || revoker !== undefined ? ["a key is configured"] : []),
+    ...(isLoopbackUrl(rpcUrl) ? [] : ["CREDANCHOR_RPC_URL is not a loopback address"]),
+    ...(chainIdList !== undefined && chainIdList.some((id) => id !== 31337) ? [`CREDANCHOR_CHAIN_IDS is ${chainIdList.join(",")}`] : []),
+    ...(raw.registryAddress !== undefined ? ["CREDANCHOR_REGISTRY_ADDRESS is set"] : []),
+    ...(raw.network !== undefined ? ["CREDANCHOR_NETWORK is set"] : []),
+  ];
+  const dev = (raw.dev as boolean | undefined) ?? productionSigns.length === 0;
+  const chainIds = chainIdList ?? (dev ? [31337] : undefined);
+
+  const problems: string[] = [];
+  const hints: string[] = [];
+  const unknown = unknownVariables(env);
+  for (const { name, suggestion } of unknown) problems.push(`unknown variable ${name} (did you mean ${suggestion}?)`);
+  if (!dev) {
+    if (anchorer === undefined) {
+      problems.push("missing the anchorer key: CREDANCHOR_ANCHORER_KEY, or CREDANCHOR_ANCHORER_KEYSTORE and CREDANCHOR_ANCHORER_KEYSTORE_PASSWORD");
+    }
+    if (chainIds === undefined) problems.push("missing the chain-id allow-list: CREDANCHOR_CHAIN_IDS (e.g. 1 or 11155111)");
+    if (problems.length > unknown.length) {
+      hints.push(
+        `This is a production configuration (${raw.dev === false ? "CREDANCHOR_DEV=0" : productionSigns.join("; ")}); dev mode is on only with CREDANCHOR_DEV=1, or with nothing configured and a loopback RPC.`,
+      );
+    }
   }
-  if (!dev && anchorer === undefined) {
-    throw new ConfigError({
-      message: "Production mode needs an anchorer key.",
-      hints: ["Set CREDANCHOR_ANCHORER_KEY, or CREDANCHOR_ANCHORER_KEYSTORE and CREDANCHOR_ANCHORER_KEYSTORE_PASSWORD."],
-    });
+  if (unknown.length > 0) hints.push("Every variable the service reads is listed in server/README.md (Configuration).");
+  if (problems.length > 0) {
+    throw new ConfigError({ message: `Refusing to start: ${problems.join("; ")}.`, hints });
   }
 
   const dbPath = absolute((raw.dbPath as string | undefined) ?? "./data/credanchor.db", cwd);
   return {
-    rpcUrl: (raw.rpcUrl as string | undefined) ?? "http://127.0.0.1:8545",
+    rpcUrl,
     allowedChainIds: chainIds,
     network: raw.network as string | undefined,
     registryAddress: raw.registryAddress as `0x${string}` | undefined,
@@ -463,7 +542,8 @@ async function resolveKey(role: string, source: KeySource | undefined): Promise<
 }
 
 /**
- * The configuration as it is safe to log: no keys, no passwords.
+ * The configuration as it is safe to log: no keys, no passwords, the RPC URL as scheme,
+ * host and port only.
  *
  * @example
  * ```ts
@@ -471,9 +551,13 @@ async function resolveKey(role: string, source: KeySource | undefined): Promise<
  * ```
  */
 export function describeConfig(config: ServiceConfig): Record<string, unknown> {
-  const { keySources, signingKeySource, ...rest } = config;
+  const { keySources, signingKeySource, rpcUrl, ...rest } = config;
   const describe = (source: KeySource | undefined) =>
     source === undefined ? "none" : source.kind === "hex" ? "private key (env/flag)" : `keystore ${source.path}`;
   const signing = !signingKeySource.sign ? "off" : signingKeySource.json !== undefined ? "keys (env/flag)" : signingKeySource.file !== undefined ? `file ${signingKeySource.file}` : "none";
-  return { ...rest, keys: { anchorer: describe(keySources.anchorer), revoker: describe(keySources.revoker), signing } };
+  return {
+    rpcUrl: describeRpcUrl(rpcUrl),
+    ...rest,
+    keys: { anchorer: describe(keySources.anchorer), revoker: describe(keySources.revoker), signing },
+  };
 }

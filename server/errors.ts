@@ -23,7 +23,7 @@ export const serviceErrorCatalogue = {
     hint: "Nothing was stored: a bulk submission is accepted whole or not at all. Fix the credentials listed in `details` and resend the request.",
   },
   CA_UNAUTHENTICATED: { httpStatus: 401, hint: "Send `Authorization: Bearer <token>` with a valid, unrevoked API token." },
-  CA_FORBIDDEN_SCOPE: { httpStatus: 403, hint: "Use a token that has the needed scope (issue, revoke or admin)." },
+  CA_FORBIDDEN_SCOPE: { httpStatus: 403, hint: "Use a token that has the needed scope (read, issue, revoke or admin); an admin creates tokens with POST /v1/tokens." },
   CA_NOT_FOUND: { httpStatus: 404, hint: "Check the id; ids of other institutions are not visible to your token." },
   CA_ROUTE_NOT_FOUND: { httpStatus: 404, hint: "See /openapi.json for the API." },
   CA_RATE_LIMITED: { httpStatus: 429, hint: "Wait for the number of seconds in the Retry-After header, then retry." },
@@ -47,10 +47,15 @@ export const serviceErrorCatalogue = {
   },
   CA_INSTITUTION_SUSPENDED: { httpStatus: 409, hint: "Registry governance suspended this institution; it must be reinstated on chain first." },
   CA_SIGNER_NOT_CONFIGURED: { httpStatus: 503, hint: "Configure CREDANCHOR_REVOKER_KEY (or a keystore) and restart the service." },
+  // No longer answered (the verifier is always part of the build); kept: the catalogue is append only.
   CA_NOT_IMPLEMENTED: { httpStatus: 501, hint: "This endpoint needs a part of core that is not available in this build." },
   CA_REQUEST_TIMEOUT: { httpStatus: 503, hint: "The request took too long; retry, or send smaller requests." },
   CA_NOT_READY: { httpStatus: 503, hint: "The service is starting or its chain is unreachable; see /readyz." },
   CA_INTERNAL: { httpStatus: 500, hint: "An unexpected error; it was logged with the request id." },
+  CA_STORAGE_FULL: {
+    httpStatus: 503,
+    hint: "Nothing of this request was stored; retry later. Operators: the service's disk is full (see /readyz and the log).",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** A service error code. */

@@ -128,51 +128,82 @@ export function parseJsonSubmission(parameters: ParseJsonSubmissionParameters): 
   return { values: [body], pathOf: () => "$", bulk: false, defaultClientId: idempotencyKey };
 }
 
+/** Parameters of {@link readNdjsonSubmission}. */
+export type ReadNdjsonSubmissionParameters = {
+  readonly stream: AsyncIterable<Buffer | string> & { setEncoding?: (encoding: BufferEncoding) => unknown; resume?: () => unknown };
+  /** Largest body. */
+  readonly maxBytes: number;
+  /** Largest line: the largest credential accepted at all (the JSON body limit). */
+  readonly maxLineBytes: number;
+  readonly maxItems: number;
+};
+
+function tooLarge(message: string, path: string, expected: string): ServiceError {
+  return new ServiceError({ code: "CA_REQUEST_TOO_LARGE", message, details: [{ path, message, expected }] });
+}
+
 /**
  * Reads an NDJSON body line by line as it arrives (one credential or envelope per line;
  * blank lines are skipped); the lines are parsed in the hashing workers. Item i has the
  * path `$[i]`.
  *
+ * Linear in the body: each chunk is scanned once for newlines, and the unfinished line is
+ * kept as a list of pieces joined once, when its newline arrives. A line longer than
+ * `maxLineBytes` is refused as soon as it passes the limit, without buffering the rest.
+ *
  * @example
  * ```ts
- * const submission = await readNdjsonSubmission({ stream: req, maxBytes, maxItems });
+ * const submission = await readNdjsonSubmission({ stream: req, maxBytes, maxLineBytes, maxItems });
  * ```
  */
-export async function readNdjsonSubmission(parameters: {
-  readonly stream: AsyncIterable<Buffer | string> & { setEncoding?: (encoding: BufferEncoding) => unknown; resume?: () => unknown };
-  readonly maxBytes: number;
-  readonly maxItems: number;
-}): Promise<Submission> {
-  const { stream, maxBytes, maxItems } = parameters;
+export async function readNdjsonSubmission(parameters: ReadNdjsonSubmissionParameters): Promise<Submission> {
+  const { stream, maxBytes, maxLineBytes, maxItems } = parameters;
   const texts: string[] = [];
   let received = 0;
-  let carry = "";
+  let pending: string[] = []; // the unfinished line, in pieces
+  let pendingBytes = 0;
   const take = (line: string) => {
     if (line.trim() === "") return;
     if (texts.length >= maxItems) throw tooMany(texts.length + 1, maxItems, "$");
     texts.push(line);
   };
+  const refuse = (error: ServiceError): never => {
+    stream.resume?.();
+    throw error;
+  };
+  const lineTooLong = () =>
+    refuse(
+      tooLarge(
+        `NDJSON line $[${texts.length}] is longer than ${maxLineBytes} bytes, the largest credential accepted.`,
+        `$[${texts.length}]`,
+        `at most ${maxLineBytes} bytes per line`,
+      ),
+    );
   stream.setEncoding?.("utf8");
   for await (const chunk of stream) {
     const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
     received += Buffer.byteLength(text);
     if (received > maxBytes) {
-      stream.resume?.();
-      throw new ServiceError({
-        code: "CA_REQUEST_TOO_LARGE",
-        message: `The NDJSON body is larger than the limit of ${maxBytes} bytes.`,
-        details: [{ path: "$", message: `body exceeds ${maxBytes} bytes`, expected: `at most ${maxBytes} bytes` }],
-      });
+      refuse(tooLarge(`The NDJSON body is larger than the limit of ${maxBytes} bytes.`, "$", `at most ${maxBytes} bytes`));
     }
-    const joined = carry + text;
     let start = 0;
-    for (let newline = joined.indexOf("\n", start); newline !== -1; newline = joined.indexOf("\n", start)) {
-      take(joined.slice(start, newline));
+    for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", start)) {
+      const piece = text.slice(start, newline);
+      if (pendingBytes + Buffer.byteLength(piece) > maxLineBytes) lineTooLong();
+      pending.push(piece);
+      take(pending.length === 1 ? piece : pending.join(""));
+      pending = [];
+      pendingBytes = 0;
       start = newline + 1;
     }
-    carry = joined.slice(start);
+    if (start < text.length) {
+      const rest = start === 0 ? text : text.slice(start);
+      pendingBytes += Buffer.byteLength(rest);
+      if (pendingBytes > maxLineBytes) lineTooLong();
+      pending.push(rest);
+    }
   }
-  take(carry);
+  take(pending.join(""));
   if (texts.length === 0) throw invalidRequest("$", "the NDJSON body has no credentials", "one credential (or { clientId, credential }) per line");
   return { texts, pathOf: (index) => `$[${index}]`, bulk: true };
 }

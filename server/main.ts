@@ -11,12 +11,15 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 
 import type { Logger } from "pino";
+import { createPublicClient, http } from "viem";
 
 import { keccakReady } from "../core/index.ts";
 import { createApp, requestListener } from "./app.ts";
 import { describeKeyring, loadKeyring } from "./signing/keyring.ts";
 import { createBatcher } from "./batcher.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
+import { createRpcMonitor } from "./chain/rpcMonitor.ts";
+import { describeRpcUrl } from "./chain/rpcUrl.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
 import { ServiceError } from "./errors.ts";
 import { createFaults } from "./faults.ts";
@@ -24,12 +27,23 @@ import { createHashPool } from "./hashing/pool.ts";
 import { SERVICE_KEY_SETTINGS } from "./admin.ts";
 import { createRegistryIndexer } from "./chain/indexer.ts";
 import { checkServiceRoles, registerInstitution } from "./institutions.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
+
+/**
+ * Idle keep-alive connections stay open this long. Load balancers reuse idle connections
+ * for up to 60 s (AWS ALB's default idle timeout; GCP's is 600 s and wants a longer one set
+ * there): a server that closes first races the balancer's next request ("other side
+ * closed"), so the server must outlast it.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 75_000;
+
+/** An RPC probe not answered by then marks the RPC down (readiness, credanchor_rpc_up). */
+const RPC_PROBE_TIMEOUT_MS = 3_000;
 
 /** The demo institution of dev mode. */
 export const DEMO_INSTITUTION = { name: "Demo University", identifier: "did:web:demo.credanchor.local" } as const;
@@ -71,7 +85,7 @@ async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedC
     const record = await createTokenAuthenticator({ store }).authenticate(saved);
     if (record !== undefined && record.institutionId === institution.id) return { institution, token: saved };
   }
-  const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["issue", "revoke", "admin"], name: "demo token (dev mode)" });
+  const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["read", "issue", "revoke", "admin"], name: "demo token (dev mode)" });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { institution, token };
@@ -110,7 +124,13 @@ export async function startService(parameters: {
   readonly banners?: boolean | undefined;
 }): Promise<RunningService> {
   const { config } = parameters;
-  const logger = parameters.logger ?? createLogger({ level: config.logLevel });
+  const logger =
+    parameters.logger ??
+    createLogger({
+      level: config.logLevel,
+      pretty: prettyLogs({ dev: config.dev, isTTY: process.stdout.isTTY }),
+      conceal: [{ text: config.rpcUrl, replacement: describeRpcUrl(config.rpcUrl) }],
+    });
   const banners = parameters.banners ?? true;
   const keys = await resolveKeys({ sources: config.keySources });
   if (config.dev && banners) {
@@ -172,6 +192,13 @@ export async function startService(parameters: {
     metrics,
     logger,
   });
+  const rpcProbe = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 0, timeout: RPC_PROBE_TIMEOUT_MS }) });
+  const rpcMonitor = createRpcMonitor({
+    probe: () => rpcProbe.getBlockNumber({ cacheTime: 0 }),
+    intervalMs: Math.min(config.pollIntervalMs, 1_000),
+    timeoutMs: RPC_PROBE_TIMEOUT_MS,
+    gauge: metrics.rpcUp,
+  });
   const batcher = createBatcher({
     maxSize: config.batch.maxSize,
     maxWaitMs: config.batch.maxWaitMs,
@@ -188,6 +215,7 @@ export async function startService(parameters: {
     pool,
     batcher,
     publisherHealth: () => publisher.health(),
+    rpcHealth: () => rpcMonitor.health(),
     chain: { client: chain.client, chain: chain.chain, chainId: chain.chainId, registry: chain.registry },
     index: indexer,
     revoker: chain.accounts.revoker,
@@ -213,11 +241,13 @@ export async function startService(parameters: {
   });
   server.requestTimeout = config.limits.requestTimeoutMs + 5_000;
   server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 10_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
   const url = `http://${config.listen.host}:${port}`;
 
+  await rpcMonitor.check(); // ready from the first /readyz when the RPC answers
+  rpcMonitor.start();
   batcher.start();
   publisher.start();
   indexer.start();
@@ -227,7 +257,7 @@ export async function startService(parameters: {
     process.stdout.write(
       banner([
         `credanchor is running at ${url}   (OpenAPI: ${url}/openapi.json)`,
-        `chain ${chain.chainId} at ${config.rpcUrl}, registry ${chain.registry}`,
+        `chain ${chain.chainId} at ${describeRpcUrl(config.rpcUrl)}, registry ${chain.registry}`,
         `Demo institution: ${demo.institution.name} (${demo.institution.identifier}), id ${demo.institution.id}`,
         `Demo API token (dev only; also in ${join(config.dataDir, "demo-token")}):`,
         `  ${demo.token}`,
@@ -251,6 +281,7 @@ export async function startService(parameters: {
       stopping ??= (async () => {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await rpcMonitor.stop();
         await batcher.stop();
         await publisher.stop();
         await indexer.stop();
@@ -277,16 +308,18 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const { rpcUrl } = config;
+  const conceal = (text: string) => text.split(rpcUrl).join(describeRpcUrl(rpcUrl)); // the URL may hold an API key
   let service: RunningService;
   try {
     service = await startService({ config });
   } catch (error) {
     if (error instanceof ServiceError) {
-      process.stderr.write(`credanchor: ${error.message}\n${error.hints.map((hint) => `  hint: ${hint}`).join("\n")}\n`);
+      process.stderr.write(conceal(`credanchor: ${error.message}\n${error.hints.map((hint) => `  hint: ${hint}`).join("\n")}\n`));
     } else {
       const message = (error as { shortMessage?: string }).shortMessage ?? (error as Error).message;
-      process.stderr.write(`credanchor: start-up failed: ${message}\n`);
-      if (config.logLevel === "debug" || config.logLevel === "trace") process.stderr.write(`${(error as Error).stack}\n`);
+      process.stderr.write(conceal(`credanchor: start-up failed: ${message}\n`));
+      if (config.logLevel === "debug" || config.logLevel === "trace") process.stderr.write(conceal(`${(error as Error).stack}\n`));
     }
     process.exit(1);
   }

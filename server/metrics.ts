@@ -67,7 +67,11 @@ export function createMetrics(parameters: {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
-    rpcUp: new Gauge({ name: "credanchor_rpc_up", help: "1 if the last RPC call succeeded.", registers: [registry] }),
+    rpcUp: new Gauge({
+      name: "credanchor_rpc_up",
+      help: "1 if the RPC endpoint answered the last probe of the RPC monitor (server/chain/rpcMonitor.ts), else 0.",
+      registers: [registry],
+    }),
     batchesByState: new Gauge({
       name: "credanchor_batches_in_flight",
       help: "Batches per publishing state (closed, sending, sent, mined).",

@@ -3,6 +3,7 @@
  * test/server/openapi.test.ts checks that every route registered in the express app is
  * documented here and that nothing here is missing from the app.
  */
+import { tokenScopes, type TokenScope } from "./store/types.ts";
 
 const error = { $ref: "#/components/responses/Error" };
 const hex32 = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" };
@@ -15,7 +16,8 @@ const idParam = (name: string, description: string, schema: Record<string, unkno
 });
 const json = (schema: Record<string, unknown>) => ({ content: { "application/json": { schema } } });
 const ok = (description: string, schema: Record<string, unknown> = { type: "object" }) => ({ description, ...json(schema) });
-const secured = [{ bearer: [] }];
+/** The scope an operation needs (OpenAPI 3.1 lets a bearer scheme list role names). */
+const scoped = (scope: TokenScope) => [{ bearer: [scope] }];
 const errors = { "400": error, "401": error, "403": error, "404": error, "429": error };
 
 const statusChangeBody = {
@@ -46,7 +48,7 @@ const statusChange = (action: string) => ({
   post: {
     operationId: `${action}Credentials`,
     summary: `${action[0]!.toUpperCase()}${action.slice(1)} credentials on chain (one transaction per batch touched)`,
-    security: secured,
+    security: scoped("revoke"),
     requestBody: statusChangeBody,
     responses: { "200": ok("Transactions sent and the new statuses", { $ref: "#/components/schemas/StatusChange" }), ...errors, "409": error, "503": error },
   },
@@ -63,7 +65,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "http://127.0.0.1:8787" }],
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token of one institution (scopes issue, revoke, admin)." } },
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token of one institution. Each operation names the scope it needs: read (every GET and POST /v1/verify), issue, revoke or admin; a token holds only the scopes it was created with." } },
     responses: {
       Error: { description: "Error", ...json({ $ref: "#/components/schemas/Error" }) },
     },
@@ -189,7 +191,7 @@ export const openApiDocument = {
         properties: {
           id: { type: "string" },
           name: { type: "string" },
-          scopes: { type: "array", items: { enum: ["issue", "revoke", "admin"] } },
+          scopes: { type: "array", items: { enum: [...tokenScopes] } },
           token: { type: "string", description: "Only in the creation response." },
         },
       },
@@ -227,7 +229,7 @@ export const openApiDocument = {
         summary: "Submit one credential, a bulk list, or an NDJSON stream",
         description:
           "All or nothing: if any credential is invalid, the request is rejected (422) with the position and JSON path of every problem and nothing is stored. Idempotency key per credential: the envelope's clientId, else the credential's id (single submissions may also send an Idempotency-Key header).",
-        security: secured,
+        security: scoped("issue"),
         parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string" } }],
         requestBody: {
           required: true,
@@ -271,7 +273,7 @@ export const openApiDocument = {
       get: {
         operationId: "getCredential",
         summary: "A credential: portable (with embedded proof) once anchored, else its pending state",
-        security: secured,
+        security: scoped("read"),
         parameters: [idParam("id", "Credential id")],
         responses: { "200": ok("The credential", { $ref: "#/components/schemas/CredentialRecord" }), ...errors },
       },
@@ -280,7 +282,7 @@ export const openApiDocument = {
       get: {
         operationId: "getCredentialByHash",
         summary: "A credential by its credential hash or leaf hash",
-        security: secured,
+        security: scoped("read"),
         parameters: [idParam("hash", "Credential hash or leaf hash", hex32)],
         responses: { "200": ok("The credential", { $ref: "#/components/schemas/CredentialRecord" }), ...errors },
       },
@@ -289,7 +291,7 @@ export const openApiDocument = {
       get: {
         operationId: "getCredentialProof",
         summary: "The credanchor-proof-v1 proof and credentialStatus entry of an anchored credential",
-        security: secured,
+        security: scoped("read"),
         parameters: [idParam("id", "Credential id")],
         responses: { "200": ok("Proof"), ...errors, "409": error },
       },
@@ -298,7 +300,7 @@ export const openApiDocument = {
       get: {
         operationId: "getCredentialStatus",
         summary: "Status with its history (actor, reason, time, transaction), from the service's index of the registry's events",
-        security: secured,
+        security: scoped("read"),
         parameters: [idParam("id", "Credential id")],
         responses: { "200": ok("Status", { $ref: "#/components/schemas/CredentialStatus" }), ...errors, "503": error },
       },
@@ -310,7 +312,7 @@ export const openApiDocument = {
       get: {
         operationId: "listBatches",
         summary: "The institution's batches, newest first",
-        security: secured,
+        security: scoped("read"),
         parameters: [
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
           { name: "before", in: "query", schema: { type: "integer", minimum: 1 } },
@@ -322,7 +324,7 @@ export const openApiDocument = {
       get: {
         operationId: "getBatch",
         summary: "One batch: root, size, state, transaction, block, confirmations",
-        security: secured,
+        security: scoped("read"),
         parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
         responses: { "200": ok("Batch", { $ref: "#/components/schemas/Batch" }), ...errors },
       },
@@ -331,7 +333,7 @@ export const openApiDocument = {
       post: {
         operationId: "closeBatch",
         summary: "Close the institution's open batch now",
-        security: secured,
+        security: scoped("issue"),
         responses: { "202": ok("Closed; anchoring follows"), "200": ok("Nothing to close"), ...errors },
       },
     },
@@ -339,7 +341,7 @@ export const openApiDocument = {
       post: {
         operationId: "revokeBatch",
         summary: "Revoke a whole batch on chain",
-        security: secured,
+        security: scoped("revoke"),
         parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
         requestBody: { required: false, ...json({ type: "object", additionalProperties: false, properties: { reasonCode: { $ref: "#/components/schemas/ReasonCode" } } }) },
         responses: { "200": ok("Transaction and new status"), ...errors, "409": error, "503": error },
@@ -349,16 +351,16 @@ export const openApiDocument = {
       post: {
         operationId: "verifyCredential",
         summary: "Core's verification report for a portable credential",
-        security: secured,
+        security: scoped("read"),
         requestBody: { required: true, ...json({ type: "object" }) },
-        responses: { "200": ok("Verification report"), ...errors, "501": error },
+        responses: { "200": ok("Verification report"), ...errors },
       },
     },
     "/v1/pathways/definitions": {
       post: {
         operationId: "checkPathwayDefinition",
         summary: "Check a credanchor-pathway-v1 definition of your institution and answer its hash (awards carry the definition)",
-        security: secured,
+        security: scoped("issue"),
         requestBody: { required: true, ...json({ type: "object", required: ["definition"], additionalProperties: false, properties: { definition: { type: "object" } } }) },
         responses: { "200": ok("The definition, its id, version and hash"), ...errors },
       },
@@ -367,7 +369,7 @@ export const openApiDocument = {
       post: {
         operationId: "awardPathway",
         summary: "Verify a holder's components, evaluate the pathway and queue the award for anchoring; 422 says what is missing",
-        security: secured,
+        security: scoped("issue"),
         requestBody: {
           required: true,
           ...json({
@@ -389,14 +391,14 @@ export const openApiDocument = {
       post: {
         operationId: "createToken",
         summary: "Create an API token for your institution (admin scope); the secret is shown once",
-        security: secured,
+        security: scoped("admin"),
         requestBody: {
           required: true,
           ...json({
             type: "object",
             required: ["name", "scopes"],
             additionalProperties: false,
-            properties: { name: { type: "string" }, scopes: { type: "array", items: { enum: ["issue", "revoke", "admin"] } } },
+            properties: { name: { type: "string" }, scopes: { type: "array", items: { enum: [...tokenScopes] } } },
           }),
         },
         responses: { "201": ok("Created", { $ref: "#/components/schemas/Token" }), ...errors },
@@ -404,7 +406,7 @@ export const openApiDocument = {
       get: {
         operationId: "listTokens",
         summary: "Your institution's tokens (no secrets)",
-        security: secured,
+        security: scoped("admin"),
         responses: { "200": ok("Tokens"), ...errors },
       },
     },
@@ -412,7 +414,7 @@ export const openApiDocument = {
       delete: {
         operationId: "revokeToken",
         summary: "Revoke a token",
-        security: secured,
+        security: scoped("admin"),
         parameters: [idParam("id", "Token id")],
         responses: { "204": { description: "Revoked" }, ...errors },
       },

@@ -377,11 +377,10 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
       head = await client.getBlockNumber({ cacheTime: 0 });
     } catch (error) {
       health = { ...health, rpcUp: false, lastError: describe(error) };
-      metrics?.rpcUp.set(0);
       throw error;
     }
     health = { rpcUp: true, lastError: health.lastError, lastOkAt: now() };
-    metrics?.rpcUp.set(1);
+    let stepFailed = false;
     const batches = await store.listBatchesInStates(["sending", "sent", "mined", "closed"]);
     for (const state of ["closed", "sending", "sent", "mined"] as const) {
       metrics?.batchesByState.set({ state }, batches.filter((batch) => batch.state === state).length);
@@ -398,6 +397,7 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
           else if (batch.nextAttemptAt === null || batch.nextAttemptAt <= now()) await send(batch);
         } catch (error) {
           if (isTransportFailure(error)) throw error;
+          stepFailed = true;
           health = { ...health, lastError: describe(error) };
           metrics?.txFailures.inc({ kind: "anchor", reason: "error" });
           logger?.error({ batch: batch.id, err: error }, "publisher step failed; will retry");
@@ -411,10 +411,13 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
           await confirm(batch, await client.getBlockNumber({ cacheTime: 0 }));
         } catch (error) {
           if (isTransportFailure(error)) throw error;
+          stepFailed = true;
           logger?.error({ batch: batch.id, err: error }, "confirmation check failed; will retry");
         }
       }
     }
+    // A whole pass without a failure: the error of an earlier one no longer describes the publisher.
+    if (!stepFailed) health = { ...health, lastError: undefined };
   }
 
   async function loop(): Promise<void> {
@@ -427,7 +430,6 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
       } catch (error) {
         health = { ...health, rpcUp: !isTransportFailure(error) && health.rpcUp, lastError: describe(error) };
         if (isTransportFailure(error)) {
-          metrics?.rpcUp.set(0);
           logger?.warn({ error: describe(error), retryInMs: delay }, "RPC unavailable: anchoring queue waits");
         } else {
           logger?.error({ err: error }, "publisher pass failed");

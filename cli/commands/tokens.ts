@@ -25,7 +25,7 @@ type TokenFlags = {
 /** A token as listed (never its secret). */
 type TokenView = { id: string; institutionId?: number; name: string; scopes: readonly string[]; createdAt: string; revokedAt: string | null };
 
-const scopeNames = ["issue", "revoke", "admin"] as const;
+const scopeNames = ["read", "issue", "revoke", "admin"] as const;
 type Scope = (typeof scopeNames)[number];
 
 function parseScopes(value: string): Scope[] {
@@ -49,7 +49,7 @@ export function registerTokensCommands(program: Command, runtime: Runtime): void
     group
       .command("create")
       .description("create a token; its secret is printed once, never stored in clear")
-      .option("--scopes <list>", "issue, revoke, admin (comma-separated)", "issue")
+      .option("--scopes <list>", "read, issue, revoke, admin (comma-separated; read: every GET and verify)", "read,issue")
       .option("--name <label>", "a label to recognise the token by", "cli"),
   );
   const list = common(group.command("list").description("list tokens (never their secrets)"));

@@ -38,6 +38,9 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
     return pending;
   };
   const statuses = new Map<string, Map<number, CredentialStatusName>>();
+  // A batch whose status read failed keeps its own error: one bad registry or batch must not
+  // turn the credentials of every other one into errors.
+  const statusErrors = new Map<string, unknown>();
 
   return {
     chainId: (): Promise<string> => once("chainId", () => readChainId({ client })),
@@ -62,7 +65,8 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
 
     /**
      * Loads the statuses of all `requests` with one `credentialStatuses` call per batch.
-     * Call it once with every credential before asking {@link status}.
+     * Call it once with every credential before asking {@link status}. Never rejects: each
+     * batch settles on its own, and {@link status} throws the error of a batch whose read failed.
      */
     async loadStatuses(requests: readonly StatusRequest[]): Promise<void> {
       const byBatch = new Map<string, { registry: Address; batchId: Hex; indices: Set<number> }>();
@@ -78,22 +82,28 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
       await Promise.all(
         [...byBatch.entries()].map(async ([key, group]) => {
           const indices = [...group.indices];
-          const result = await readCredentialStatuses({
-            client,
-            registry: group.registry,
-            batchId: group.batchId,
-            leafIndices: indices,
-          });
-          const map = statuses.get(key) ?? new Map<number, CredentialStatusName>();
-          indices.forEach((index, position) => map.set(index, result[position] ?? "unknownBatch"));
-          statuses.set(key, map);
+          try {
+            const result = await readCredentialStatuses({
+              client,
+              registry: group.registry,
+              batchId: group.batchId,
+              leafIndices: indices,
+            });
+            const map = statuses.get(key) ?? new Map<number, CredentialStatusName>();
+            indices.forEach((index, position) => map.set(index, result[position] ?? "unknownBatch"));
+            statuses.set(key, map);
+          } catch (error) {
+            statusErrors.set(key, error);
+          }
         }),
       );
     },
 
-    /** A status loaded by {@link loadStatuses}. */
+    /** A status loaded by {@link loadStatuses}; throws the error of its batch's failed read. */
     status(request: StatusRequest): CredentialStatusName | undefined {
-      return statuses.get(`${request.registry}:${request.batchId}`)?.get(request.leafIndex);
+      const key = `${request.registry}:${request.batchId}`;
+      if (statusErrors.has(key)) throw statusErrors.get(key);
+      return statuses.get(key)?.get(request.leafIndex);
     },
   };
 }

@@ -8,6 +8,7 @@ import { batchIdOf, credentialHash, credentialHashFromCanonical } from "../hash.
 import { canonicalJson } from "../jcs.ts";
 import { computeRootFromProof } from "../merkle.ts";
 import { type PortableCredentialParts, splitPortableCredential } from "../proof.ts";
+import { isDateTimeStamp } from "../schema.ts";
 import type { VerificationCheck } from "./types.ts";
 
 /** What the offline checks learned about one credential. */
@@ -95,7 +96,11 @@ export function runOfflineChecks({ input, now }: { readonly input: unknown; read
   return { checks, parts, parsed: parts };
 }
 
-/** validFrom / validUntil (VC 2.0) against `now`. */
+/**
+ * validFrom / validUntil (VC 2.0) against `now`. A date that is present but not an
+ * xsd:dateTimeStamp (`"2020-13-45"`, a number, a date without time zone) makes the
+ * credential invalid: read as "no date" it would turn an unreadable expiry into none.
+ */
 export function checkValidityPeriod({
   credential,
   now,
@@ -103,6 +108,17 @@ export function checkValidityPeriod({
   readonly credential: Readonly<Record<string, unknown>>;
   readonly now: Date;
 }): VerificationCheck {
+  for (const field of ["validFrom", "validUntil"] as const) {
+    const value = credential[field];
+    if (value !== undefined && (typeof value !== "string" || !isDateTimeStamp(value))) {
+      return {
+        id: "validityPeriod",
+        outcome: "invalid",
+        reason: `${field} ${JSON.stringify(value)} is not a date-time: expected an XML Schema dateTimeStamp with time zone, e.g. 2025-06-30T12:00:00Z`,
+        details: { code: "CA_CREDENTIAL_INVALID", field, value },
+      };
+    }
+  }
   const validFrom = typeof credential.validFrom === "string" ? new Date(credential.validFrom) : undefined;
   const validUntil = typeof credential.validUntil === "string" ? new Date(credential.validUntil) : undefined;
   if (validFrom !== undefined && now < validFrom) {

@@ -90,27 +90,29 @@ export async function verifyCredentials(
   const onChain = offline.flatMap((result, position) => (result.parts ? [{ position, parts: result.parts }] : []));
   const chainChecks = new Map<number, VerificationCheck[]>();
   if (onChain.length > 0) {
-    // The one bulk status read: grouped by batch inside the reader.
-    const preload = parameters.at
-      ? Promise.resolve()
-      : reader.loadStatuses(
-          onChain.map(({ parts }) => ({
-            registry: parts.proof.registry,
-            batchId: parts.proof.batchId,
-            leafIndex: parts.proof.leafIndex,
-          })),
-        );
-    let preloadError: unknown;
-    await preload.catch((error: unknown) => {
-      preloadError = error;
-    });
+    // The one bulk status read (grouped by batch inside the reader), for the credentials
+    // that pass the checks needing no chain read: an untrusted registry or a chain outside
+    // the allow-list is never asked, and each batch settles on its own.
+    if (parameters.at === undefined) {
+      const served = await settle(() => reader.chainId());
+      const statusWanted = onChain.filter(
+        ({ parts }) => trustRefusal(parts, parameters) === undefined && served.ok && served.value === parts.proof.chain,
+      );
+      await reader.loadStatuses(
+        statusWanted.map(({ parts }) => ({
+          registry: parts.proof.registry,
+          batchId: parts.proof.batchId,
+          leafIndex: parts.proof.leafIndex,
+        })),
+      );
+    }
     const at = parameters.at;
     const atBlock = at
       ? await settle(() => blockAtTimestamp({ client: parameters.client, timestamp: Math.floor(at.getTime() / 1000) }))
       : undefined;
     await Promise.all(
       onChain.map(async ({ position, parts }) => {
-        chainChecks.set(position, await runChainChecks({ parts, reader, parameters, preloadError, atBlock }));
+        chainChecks.set(position, await runChainChecks({ parts, reader, parameters, atBlock }));
       }),
     );
   }
@@ -194,13 +196,11 @@ async function runChainChecks({
   parts,
   reader,
   parameters,
-  preloadError,
   atBlock,
 }: {
   readonly parts: PortableCredentialParts;
   readonly reader: ChainReader;
   readonly parameters: VerifyOptions;
-  readonly preloadError: unknown;
   readonly atBlock: Settled<bigint> | undefined;
 }): Promise<VerificationCheck[]> {
   const { proof, credential } = parts;
@@ -208,13 +208,9 @@ async function runChainChecks({
   let stage: CheckId = "anchored";
   try {
     // --- anchored --------------------------------------------------------------------
-    if (parameters.allowedChains !== undefined && !parameters.allowedChains.includes(proof.chain)) {
-      checks.push({
-        id: "anchored",
-        outcome: "invalid",
-        reason: `anchored on ${proof.chain}, which is not an allowed chain (${parameters.allowedChains.join(", ")})`,
-        details: { chain: proof.chain, allowedChains: parameters.allowedChains },
-      });
+    const notAllowed = chainRefusal(parts, parameters);
+    if (notAllowed !== undefined) {
+      checks.push(notAllowed);
       return checks;
     }
     const served = await reader.chainId();
@@ -229,18 +225,9 @@ async function runChainChecks({
     }
     const registry = getAddress(proof.registry);
     const trustAny = parameters.trustedRegistries === "any";
-    // `?? []`: a JavaScript caller that leaves the option out gets the fail-closed answer, not a TypeError.
-    const trusted: readonly string[] = trustAny ? [] : ((parameters.trustedRegistries as readonly string[] | undefined) ?? []);
-    if (!trustAny && !trusted.some((candidate) => sameAddress(candidate, registry, proof.chain))) {
-      checks.push({
-        id: "anchored",
-        outcome: "invalid",
-        reason:
-          trusted.length === 0
-            ? `registry ${registry} is not trusted: no trusted registry was given, and a registry anyone could have deployed proves nothing; trust the registry your issuers use (CLI --registry <address>)`
-            : `registry ${registry} is not one of the trusted registries (${trusted.join(", ")})`,
-        details: { code: "CA_REGISTRY_UNTRUSTED", registry, trustedRegistries: trusted },
-      });
+    const untrusted = trustRefusal(parts, parameters);
+    if (untrusted !== undefined) {
+      checks.push(untrusted);
       return checks;
     }
     if (!(await reader.hasCode(registry))) {
@@ -350,7 +337,7 @@ async function runChainChecks({
 
     // --- status ------------------------------------------------------------------------
     stage = "status";
-    checks.push(await checkStatus({ parts, registry, batch, reader, parameters, preloadError, atBlock }));
+    checks.push(await checkStatus({ parts, registry, batch, reader, parameters, atBlock }));
 
     // --- confirmations -----------------------------------------------------------------
     stage = "confirmations";
@@ -392,7 +379,6 @@ async function checkStatus({
   batch,
   reader,
   parameters,
-  preloadError,
   atBlock,
 }: {
   readonly parts: PortableCredentialParts;
@@ -400,7 +386,6 @@ async function checkStatus({
   readonly batch: Awaited<ReturnType<ChainReader["batch"]>>;
   readonly reader: ChainReader;
   readonly parameters: VerifyOptions;
-  readonly preloadError: unknown;
   readonly atBlock: Settled<bigint> | undefined;
 }): Promise<VerificationCheck> {
   const { proof } = parts;
@@ -423,7 +408,6 @@ async function checkStatus({
     ({ status, decidedBy } = statusFromHistory({ events, anchoredAt: batch.anchoredAt }));
     asOf = ` as of ${parameters.at!.toISOString()} (block ${atBlock.value})`;
   } else {
-    if (preloadError !== undefined) throw preloadError;
     status = reader.status({ registry: proof.registry, batchId: proof.batchId, leafIndex: proof.leafIndex }) ?? "unknownBatch";
     if (status !== "valid" && status !== "batchRevoked") {
       const events = await readStatusHistory(historyParameters);
@@ -491,6 +475,43 @@ function describePending(act: PendingAct): string {
     return `the anchoring key is reported compromised from ${isoTime(act.compromisedFrom ?? 0)} (${when})`;
   }
   return `a mass revocation listing this credential is scheduled (${when})`;
+}
+
+/** The anchored check's verdict when the credential's chain is not allowed (no chain read needed). */
+function chainRefusal(parts: PortableCredentialParts, parameters: VerifyOptions): VerificationCheck | undefined {
+  const { proof } = parts;
+  if (parameters.allowedChains === undefined || parameters.allowedChains.includes(proof.chain)) return undefined;
+  return {
+    id: "anchored",
+    outcome: "invalid",
+    reason: `anchored on ${proof.chain}, which is not an allowed chain (${parameters.allowedChains.join(", ")})`,
+    details: { chain: proof.chain, allowedChains: parameters.allowedChains },
+  };
+}
+
+/**
+ * The anchored check's verdict when the credential's chain is not allowed or its registry
+ * is not trusted; undefined when both pass. Needs no chain read, so bulk verification
+ * filters on it before the status preload.
+ */
+function trustRefusal(parts: PortableCredentialParts, parameters: VerifyOptions): VerificationCheck | undefined {
+  const notAllowed = chainRefusal(parts, parameters);
+  if (notAllowed !== undefined) return notAllowed;
+  if (parameters.trustedRegistries === "any") return undefined;
+  const { proof } = parts;
+  const registry = getAddress(proof.registry);
+  // `?? []`: a JavaScript caller that leaves the option out gets the fail-closed answer, not a TypeError.
+  const trusted: readonly string[] = (parameters.trustedRegistries as readonly string[] | undefined) ?? [];
+  if (trusted.some((candidate) => sameAddress(candidate, registry, proof.chain))) return undefined;
+  return {
+    id: "anchored",
+    outcome: "invalid",
+    reason:
+      trusted.length === 0
+        ? `registry ${registry} is not trusted: no trusted registry was given, and a registry anyone could have deployed proves nothing; trust the registry your issuers use (CLI --registry <address>)`
+        : `registry ${registry} is not one of the trusted registries (${trusted.join(", ")})`,
+    details: { code: "CA_REGISTRY_UNTRUSTED", registry, trustedRegistries: trusted },
+  };
 }
 
 /** `candidate` is an address, or `eip155:<chain>:<address>` which must also name `chain`. */

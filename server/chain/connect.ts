@@ -22,6 +22,7 @@ import { devAccounts } from "../dev/devAccounts.ts";
 import { rpcAnswers, startHardhatNode, type HardhatNode } from "../dev/devNode.ts";
 import { deployDevRegistry } from "../dev/deployRegistry.ts";
 import { replayDevChain, type ReplayReport } from "../dev/replay.ts";
+import { describeRpcUrl, isLoopbackUrl } from "./rpcUrl.ts";
 
 /** The keys the service signs with. */
 export type ServiceAccounts = {
@@ -54,14 +55,10 @@ export type ConnectChainParameters = {
   readonly logger: Logger;
 };
 
-function isLoopback(url: URL): boolean {
-  return ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
-}
-
 async function ensureNode(config: ServiceConfig, logger: Logger): Promise<HardhatNode | undefined> {
   if (await rpcAnswers({ url: config.rpcUrl })) return undefined;
   const url = new URL(config.rpcUrl);
-  if (config.spawnNode && isLoopback(url)) {
+  if (config.spawnNode && isLoopbackUrl(url)) {
     const port = Number(url.port || 8545);
     logger.info({ port }, "nothing answers at the RPC URL: starting a local Hardhat node (dev mode)");
     return startHardhatNode({
@@ -73,7 +70,7 @@ async function ensureNode(config: ServiceConfig, logger: Logger): Promise<Hardha
   }
   // Production (or a remote dev RPC): wait for it; the operator sees why we are not up.
   for (let attempt = 1; ; attempt++) {
-    logger.warn({ rpcUrl: config.rpcUrl, attempt }, "RPC endpoint does not answer; waiting");
+    logger.warn({ rpc: describeRpcUrl(config.rpcUrl), attempt }, "RPC endpoint does not answer; waiting");
     await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * attempt)));
     if (await rpcAnswers({ url: config.rpcUrl })) return undefined;
   }

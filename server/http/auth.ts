@@ -16,15 +16,20 @@ export function authOf(res: Response): AuthContext {
   return res.locals.auth as AuthContext;
 }
 
+/** Throws 403 unless `token` has `scope` (also used by the proof fast path). */
+export function requireTokenScope(token: TokenRow, scope: TokenScope): void {
+  if (!token.scopes.includes(scope)) {
+    throw new ServiceError({
+      code: "CA_FORBIDDEN_SCOPE",
+      message: `This request needs a token with the "${scope}" scope; this token has ${token.scopes.map((s) => `"${s}"`).join(", ")}.`,
+    });
+  }
+}
+
 /** Throws 403 unless the caller's token has `scope`. */
 export function requireScope(res: Response, scope: TokenScope): AuthContext {
   const auth = authOf(res);
-  if (!auth.token.scopes.includes(scope)) {
-    throw new ServiceError({
-      code: "CA_FORBIDDEN_SCOPE",
-      message: `This request needs a token with the "${scope}" scope; this token has ${auth.token.scopes.map((s) => `"${s}"`).join(", ")}.`,
-    });
-  }
+  requireTokenScope(auth.token, scope);
   return auth;
 }
 

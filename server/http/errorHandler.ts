@@ -51,6 +51,9 @@ export function errorHandler(parameters: { readonly logger: Logger }) {
     const mapped = error instanceof ServiceError || error instanceof CredanchorError ? error : fromBodyParser(error as BodyParserError);
     if (mapped === undefined || (mapped instanceof ServiceError && mapped.httpStatus >= 500 && mapped.code === "CA_INTERNAL")) {
       parameters.logger.error({ err: error, requestId: res.locals.requestId, path: req.path }, "unhandled error");
+    } else if (mapped instanceof ServiceError && mapped.code === "CA_STORAGE_FULL") {
+      // The operator's problem, not the client's: the log carries SQLite's own words.
+      parameters.logger.error({ err: mapped.cause, code: mapped.code, requestId: res.locals.requestId, path: req.path }, "storage full: request refused");
     }
     if (res.headersSent) {
       res.destroy();

@@ -16,7 +16,7 @@ import { lifecycleOf } from "../intake.ts";
 import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
 import type { Store } from "../store/types.ts";
-import type { Authenticator } from "./auth.ts";
+import { requireTokenScope, type Authenticator } from "./auth.ts";
 import type { RateLimiter } from "./rateLimit.ts";
 
 const PROOF_PATH = /^\/v1\/credentials\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/proof\/?(?:\?.*)?$/;
@@ -57,6 +57,7 @@ export function createFastPath(parameters: {
       try {
         const { institution, token } = await authenticator(req.headers.authorization);
         limiter.take(token.id);
+        requireTokenScope(token, "read");
         const id = match[1]!.toLowerCase();
         const credential = await store.getCredentialAnchor({ institutionId: institution.id, id });
         if (credential === undefined) throw notFound("credential", id);

@@ -24,6 +24,7 @@ export function registerBatchRoutes(app: Express, context: RouteContext): void {
   const institutionOf = (res: Response) => authOf(res).institution.id;
 
   app.get("/v1/batches", async (req, res) => {
+    requireScope(res, "read");
     const limitText = req.query.limit;
     const limit = limitText === undefined ? 100 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -39,6 +40,7 @@ export function registerBatchRoutes(app: Express, context: RouteContext): void {
   });
 
   app.get("/v1/batches/:id", async (req, res) => {
+    requireScope(res, "read");
     const id = batchIdParam(req.params.id, "path parameter id");
     const batch = await store.getBatch({ institutionId: institutionOf(res), id });
     if (batch === undefined) throw notFound("batch", String(id));

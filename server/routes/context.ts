@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Batcher } from "../batcher.ts";
 import type { RegistryIndexer } from "../chain/indexer.ts";
 import type { HashPool } from "../hashing/pool.ts";
+import type { RpcHealth } from "../chain/rpcMonitor.ts";
 import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
 import type { PublisherHealth } from "../publisher.ts";
@@ -47,6 +48,7 @@ export type RouteContext = {
   readonly pool: HashPool;
   readonly batcher: Batcher;
   readonly publisherHealth: () => PublisherHealth | undefined;
+  readonly rpcHealth: () => RpcHealth;
   readonly chain: ChainContext;
   readonly statusChanger: StatusChanger;
   readonly index: RegistryIndex;

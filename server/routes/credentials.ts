@@ -46,6 +46,8 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       submission = await readNdjsonSubmission({
         stream: req,
         maxBytes: settings.limits.ndjsonLimitBytes,
+        // A line holds one credential, and none larger than a JSON body may be is accepted.
+        maxLineBytes: settings.limits.bodyLimitBytes,
         maxItems: settings.limits.maxCredentialsPerRequest,
       });
     } else if (type === "application/json") {
@@ -90,6 +92,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
   });
 
   app.get("/v1/credentials/by-hash/:hash", async (req, res) => {
+    requireScope(res, "read");
     const hash = hashParam(req.params.hash, "hash");
     const [credential] = await store.findCredentialsByHash({ institutionId: authOf(res).institution.id, hash });
     if (credential === undefined) throw notFound("credential with hash", req.params.hash);
@@ -97,11 +100,13 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
   });
 
   app.get("/v1/credentials/:id", async (req, res) => {
+    requireScope(res, "read");
     const credential = await lookup(res, uuidParam(req.params.id, "id"));
     res.json(credentialView(credential, await document(credential)));
   });
 
   app.get("/v1/credentials/:id/proof", async (req, res) => {
+    requireScope(res, "read");
     const id = uuidParam(req.params.id, "id");
     const credential = await store.getCredentialAnchor({ institutionId: authOf(res).institution.id, id });
     if (credential === undefined) throw notFound("credential", id);
@@ -115,6 +120,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
   });
 
   app.get("/v1/credentials/:id/status", async (req, res) => {
+    requireScope(res, "read");
     const credential = await lookup(res, uuidParam(req.params.id, "id"));
     const { batch } = credential;
     const base = { id: credential.id, batch: batch.id, leafIndex: credential.leafIndex, lifecycle: lifecycleOf(batch.state) };

@@ -1,6 +1,6 @@
 /**
- * Unauthenticated operational routes: /healthz (process up), /readyz (database and
- * RPC), /metrics (Prometheus text), /openapi.json.
+ * Unauthenticated operational routes: /healthz (process up), /readyz (database, RPC and
+ * publisher, from kept state), /metrics (Prometheus text), /openapi.json.
  */
 import type { Express } from "express";
 
@@ -13,23 +13,27 @@ export function registerHealthRoutes(app: Express, context: RouteContext): void 
     res.json({ status: "ok" });
   });
 
+  // Answers from state kept by the store, the RPC monitor and the publisher, never from a
+  // call that could wait on the RPC: a probe with a short timeout gets a 503, not a timeout.
   app.get("/readyz", async (_req, res) => {
-    const checks: Record<string, { ok: boolean; detail?: string }> = {};
+    const checks: Record<string, { ok: boolean; detail?: string; code?: string }> = {};
     try {
       await context.store.ping();
-      checks.database = { ok: true };
+      const store = context.store.health();
+      checks.database = store.writable
+        ? { ok: true }
+        : { ok: false, code: store.failure?.code, detail: `writes fail since ${new Date(store.failure?.since ?? 0).toISOString()}: ${store.failure?.message}` };
     } catch (error) {
       checks.database = { ok: false, detail: (error as Error).message };
     }
-    try {
-      const block = await context.chain.client.getBlockNumber({ cacheTime: 0 });
-      checks.rpc = { ok: true, detail: `block ${block}` };
-    } catch (error) {
-      checks.rpc = { ok: false, detail: (error as { shortMessage?: string }).shortMessage ?? "RPC unreachable" };
-    }
+    const rpc = context.rpcHealth();
+    checks.rpc = rpc.up
+      ? { ok: true, detail: `block ${rpc.block}` }
+      : { ok: false, detail: rpc.error ?? "RPC unreachable" };
     const publisher = context.publisherHealth();
     if (publisher !== undefined) {
-      checks.publisher = { ok: publisher.rpcUp, ...(publisher.lastError === undefined ? {} : { detail: publisher.lastError }) };
+      const ok = publisher.rpcUp && publisher.lastError === undefined;
+      checks.publisher = { ok, ...(publisher.lastError === undefined ? {} : { detail: publisher.lastError }) };
     }
     const ready = checks.database!.ok && checks.rpc!.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });

@@ -3,7 +3,7 @@
  * PostgreSQL (BLOB → bytea, INTEGER PRIMARY KEY AUTOINCREMENT → identity); the partial
  * unique indexes are what keep intake exactly-once under concurrency.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The hash lookup indexes are keyed by (seq >> LOOKUP_GENERATION_BITS, hash prefix): one
@@ -167,4 +167,7 @@ export const migrations: Readonly<Record<number, string>> = {
       ALTER TABLE institutions ADD COLUMN anchorer_address TEXT;
       ALTER TABLE institutions ADD COLUMN revoker_address TEXT;
       ALTER TABLE institutions ADD COLUMN signing_key TEXT;`,
+  // 3 → 4: the `read` scope. Before it every token could use every GET route, so every
+  // existing token gets it and keeps working as it did; new tokens get only what they name.
+  3: `UPDATE tokens SET scopes = scopes || ',read' WHERE ',' || scopes || ',' NOT LIKE '%,read,%';`,
 };

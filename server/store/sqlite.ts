@@ -12,7 +12,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 
 import { encodeHex } from "../../core/hex.ts";
 import { startManagedWorker, type ManagedWorker } from "../threads.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, ServiceError } from "../errors.ts";
 import { LOOKUP_GENERATION_BITS, migrations, SCHEMA_VERSION, schemaSql } from "./schema.ts";
 import { createIntakeTransaction } from "./sqliteIntake.ts";
 import {
@@ -30,7 +30,17 @@ import {
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, CredentialWithBatch, IndexCursor, Store } from "./types.ts";
+import type { BatchPatch, BatchRow, ChainIdentity, CredentialWithBatch, IndexCursor, Store, StoreHealth } from "./types.ts";
+
+/** SQLite's primary result code for "database or disk is full" (also a full max_page_count). */
+const SQLITE_FULL = 13;
+/** While writes fail for a full disk, a tiny write is tried this often, so readiness recovers without traffic. */
+const WRITE_PROBE_INTERVAL_MS = 5_000;
+
+/** node:sqlite errors carry SQLite's extended result code in `errcode` and its text in `errstr`. */
+function isDiskFull(error: unknown): error is Error & { errcode: number; errstr?: string } {
+  return typeof (error as { errcode?: unknown })?.errcode === "number" && ((error as { errcode: number }).errcode & 0xff) === SQLITE_FULL;
+}
 
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
@@ -169,6 +179,29 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     }
   }
 
+  let health: StoreHealth = { writable: true };
+  let writeProbe: NodeJS.Timeout | undefined;
+
+  /** A full disk: recorded for readiness, answered 503 with a stable code, the SQLite cause kept. */
+  function diskFull(error: Error & { errstr?: string }): ServiceError {
+    if (health.writable) health = { writable: false, failure: { code: "CA_STORAGE_FULL", message: error.errstr ?? error.message, since: Date.now() } };
+    if (writeProbe === undefined && db.isOpen) {
+      writeProbe = setInterval(() => {
+        try {
+          transaction(() => setMeta("write_probe", String(Date.now())));
+        } catch {
+          // still full: the next probe tries again
+        }
+      }, WRITE_PROBE_INTERVAL_MS);
+      writeProbe.unref();
+    }
+    return new ServiceError({
+      code: "CA_STORAGE_FULL",
+      message: `The service cannot store anything right now: ${error.errstr ?? error.message}. Nothing of this request was stored.`,
+      cause: error,
+    });
+  }
+
   function transaction<T>(body: () => T): T {
     if (depth > 0) return body();
     db.exec("BEGIN IMMEDIATE");
@@ -176,11 +209,24 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     try {
       const result = body();
       db.exec("COMMIT");
+      if (!health.writable) {
+        health = { writable: true };
+        clearInterval(writeProbe);
+        writeProbe = undefined;
+      }
       boundWal();
       return result;
     } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
+      // On a full disk (and some I/O errors) SQLite has already rolled the transaction back;
+      // a ROLLBACK then fails with "no transaction is active" and would hide the real cause.
+      if (db.isTransaction) {
+        try {
+          db.exec("ROLLBACK");
+        } catch {
+          // keep the error that failed the transaction
+        }
+      }
+      throw isDiskFull(error) ? diskFull(error) : error;
     } finally {
       depth--;
     }
@@ -227,7 +273,10 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     async ping() {
       statement("SELECT 1").get();
     },
+    health: () => health,
     async close() {
+      clearInterval(writeProbe);
+      writeProbe = undefined;
       if (checkpointer !== undefined) {
         const thread = checkpointer;
         checkpointer = undefined;

@@ -19,8 +19,13 @@ export const batchStates = ["open", "full", "closed", "sending", "sent", "mined"
 /** One of {@link batchStates}. */
 export type BatchState = (typeof batchStates)[number];
 
-/** API token scopes. */
-export const tokenScopes = ["issue", "revoke", "admin"] as const;
+/**
+ * API token scopes, each granting only what it names (least privilege): `read` every GET
+ * route and POST /v1/verify, `issue` submitting and closing batches, `revoke` status
+ * changes, `admin` the institution's tokens. A token holds exactly the scopes it was
+ * created with; none implies another.
+ */
+export const tokenScopes = ["issue", "revoke", "admin", "read"] as const;
 /** One of {@link tokenScopes}. */
 export type TokenScope = (typeof tokenScopes)[number];
 
@@ -245,10 +250,19 @@ export type BatchPatch = Partial<
   >
 >;
 
+/** Whether the store can write, from what its last writes met (readiness reads it). */
+export type StoreHealth = {
+  readonly writable: boolean;
+  /** The storage failure that made the last write fail (cleared by the next write that commits). */
+  readonly failure?: { readonly code: string; readonly message: string; readonly since: number } | undefined;
+};
+
 /** The storage the service runs on. All methods may be called concurrently. */
 export type Store = {
   /** Cheap liveness probe (readyz). */
   ping(): Promise<void>;
+  /** Kept state, no I/O: a full disk seen by the last write makes it not writable. */
+  health(): StoreHealth;
   close(): Promise<void>;
 
   // chain identity (reset detection)

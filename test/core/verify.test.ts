@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { type PublicClient, createPublicClient, custom, http } from "viem";
 
 import { attachProof } from "../../core/proof.ts";
-import { buildBatch } from "../../core/batch.ts";
+import { buildBatchFromHashes, hashCredentials, iterateBatchEntries } from "../../core/batch.ts";
 import { createOpenBadgeCredential } from "../../core/openbadge.ts";
 import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
@@ -37,17 +37,26 @@ async function deployFixture() {
 type Fixture = Awaited<ReturnType<typeof deployFixture>>;
 
 /** Builds, anchors and attaches proofs: the path the service and `issue --local` take. */
-async function issue(fixture: Fixture, count: number, overrides: { validFrom?: string; validUntil?: string } = {}) {
-  const credentials = Array.from({ length: count }, (_, i) =>
-    createOpenBadgeCredential({
+async function issue(
+  fixture: Fixture,
+  count: number,
+  overrides: { validFrom?: string; validUntil?: string; edit?: (credential: Record<string, unknown>, index: number) => void } = {},
+) {
+  const credentials = Array.from({ length: count }, (_, i) => {
+    const credential = createOpenBadgeCredential({
       issuer: ISSUER,
       achievement: ACHIEVEMENT,
       recipient: { email: `student${i}@uni.example` },
       validFrom: overrides.validFrom ?? "2020-01-01T00:00:00Z",
       validUntil: overrides.validUntil,
-    }),
-  );
-  const batch = buildBatch({ credentials });
+    });
+    overrides.edit?.(credential as Record<string, unknown>, i);
+    return credential;
+  });
+  // An edited credential may be one our own issuing paths would refuse (as another tool could
+  // issue it), so edited batches skip the schema validation of buildBatch.
+  const built = buildBatchFromHashes(hashCredentials({ credentials, validate: overrides.edit === undefined }));
+  const batch = { ...built, entries: [...iterateBatchEntries({ batch: built })] };
   const tx = await fixture.registry
     .connect(anchorer)
     .anchor(1, { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: ethers.ZeroHash });
@@ -181,6 +190,29 @@ describe("verifyCredential on a real chain", () => {
     expect(inside.status).to.equal("valid");
   });
 
+  it("verify-unparseable-dates: a validFrom or validUntil that is not a date-time is invalid, not \"no expiry\"", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const bad: Array<[string, unknown]> = [
+      ["validUntil", "2020-13-45"],
+      ["validUntil", 1767225600],
+      ["validUntil", "tomorrow"],
+      ["validFrom", "2020-02-30T00:00:00Z"],
+      ["validFrom", "2020-01-01"],
+    ];
+    const { portable } = await issue(fixture, bad.length, {
+      edit: (credential, i) => {
+        credential[bad[i]![0]] = bad[i]![1];
+      },
+    });
+    const reports = await verifyCredentials({ credentials: portable, client, trustedRegistries: [fixture.address], now: new Date("2026-06-01T00:00:00Z") });
+    reports.forEach((report, i) => {
+      expect(check(report, "integrity").outcome, `case ${i}`).to.equal("valid"); // the dates are what was anchored
+      expect(report.status, `case ${i}`).to.equal("invalid");
+      expect(check(report, "validityPeriod").details, `case ${i}`).to.deep.include({ code: "CA_CREDENTIAL_INVALID", field: bad[i]![0] });
+    });
+    expect(check(reports[0]!, "validityPeriod").reason).to.match(/^validUntil "2020-13-45" is not a date-time/);
+  });
+
   it("verify-pending: fewer confirmations than required is pending, not valid", async () => {
     const fixture = await networkHelpers.loadFixture(deployFixture);
     const { portable } = await issue(fixture, 1);
@@ -228,6 +260,29 @@ describe("verifyCredential on a real chain", () => {
     const empty = await verifyCredential({ credential: moved, client, trustedRegistries: [moved.proof.registry] });
     expect(empty.status).to.equal("invalid");
     expect(check(empty, "anchored").reason).to.include("there is no registry contract");
+  });
+
+  it("bulk verification settles each registry and batch on its own: an untrusted or empty registry leaves the others valid", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const first = await issue(fixture, 3);
+    const second = await issue(fixture, 2);
+    const elsewhere = (registry: string) => {
+      const moved = structuredClone(first.portable[0]) as Record<string, any>;
+      moved.proof.registry = registry;
+      moved.credentialStatus.registry = registry;
+      moved.credentialStatus.id = `eip155:31337:${registry}/${moved.proof.batchId}/${moved.proof.leafIndex}`;
+      return moved;
+    };
+    const untrusted = elsewhere("0x000000000000000000000000000000000000bEEF");
+    const noCode = elsewhere("0x000000000000000000000000000000000000dEaD");
+    const reports = await verifyCredentials({
+      credentials: [untrusted, ...first.portable, noCode, ...second.portable],
+      client,
+      trustedRegistries: [fixture.address, noCode.proof.registry],
+    });
+    expect(reports.map((report) => report.status)).to.deep.equal(["invalid", "valid", "valid", "valid", "invalid", "valid", "valid"]);
+    expect(check(reports[0]!, "anchored").details).to.include({ code: "CA_REGISTRY_UNTRUSTED" });
+    expect(check(reports[4]!, "anchored").reason).to.include("there is no registry contract");
   });
 
   it("verify-look-alike-registry: a copy of the registry with a look-alike institution passes only where it is trusted", async () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Agent, get as httpGet } from "node:http";
 
 import { leafHash } from "../../core/index.ts";
 import { expectVerifiesOnChain, eventually } from "./helpers/chain.ts";
@@ -117,7 +118,7 @@ describe("service API: happy paths", function () {
   });
 
   it("creates, lists and revokes API tokens", async function () {
-    const created = await fixture.request("POST", "/v1/tokens", { token: fixture.tokens.a.admin, body: { name: "ci", scopes: ["issue"] } });
+    const created = await fixture.request("POST", "/v1/tokens", { token: fixture.tokens.a.admin, body: { name: "ci", scopes: ["issue", "read"] } });
     expect(created.status).to.equal(201);
     expect(created.body.token).to.match(/^ca_/);
     const listed = await fixture.request("GET", "/v1/tokens", { token: fixture.tokens.a.admin });
@@ -129,6 +130,21 @@ describe("service API: happy paths", function () {
     const after = await fixture.request("GET", "/v1/batches", { token: created.body.token });
     expect(after.status).to.equal(401);
     expect(after.body.error.code).to.equal("CA_UNAUTHENTICATED");
+  });
+
+  it("keeps idle connections open for at least 65 s, longer than load balancers keep them (keep-alive timeout)", async function () {
+    const agent = new Agent({ keepAlive: true });
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      httpGet(`${fixture.url}/healthz`, { agent }, (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.headers));
+      }).on("error", reject);
+    });
+    agent.destroy();
+    // What clients are told, and what the server does (Node closes idle sockets after keepAliveTimeout).
+    const announced = Number(/timeout=(\d+)/.exec(String(headers["keep-alive"]))?.[1]);
+    expect(announced, String(headers["keep-alive"])).to.be.at.least(65);
+    expect(fixture.service.server.keepAliveTimeout).to.be.at.least(65_000);
   });
 
   it("serves health, readiness, metrics and the OpenAPI document without a token", async function () {

@@ -4,7 +4,7 @@
  * RPC outage.
  */
 import { expect } from "chai";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server, type ServerResponse } from "node:http";
 
 import { loadConfig } from "../../server/config.ts";
 import { sendRegistryCall } from "../../server/chain/clients.ts";
@@ -139,6 +139,9 @@ describe("publisher: reorgs and RPC outages", function () {
   let node: HardhatNode;
   let proxy: Server;
   let proxyUp = true;
+  /** While true the proxy takes requests and never answers them (a stalled RPC). */
+  let proxyStalled = false;
+  const stalled: ServerResponse[] = [];
   let reorg: Fixture;
   let outage: Fixture;
 
@@ -146,6 +149,10 @@ describe("publisher: reorgs and RPC outages", function () {
     node = await startNode();
     const target = new URL(node.url);
     proxy = createServer((req, res) => {
+      if (proxyStalled) {
+        stalled.push(res);
+        return;
+      }
       if (!proxyUp) {
         req.socket.destroy();
         return;
@@ -170,6 +177,12 @@ describe("publisher: reorgs and RPC outages", function () {
       secondInstitution: false,
       env: { CREDANCHOR_RPC_URL: `http://127.0.0.1:${port}` },
     });
+  });
+  afterEach(function () {
+    // One failed test must not leave the proxy stalled or down for the next.
+    proxyUp = true;
+    proxyStalled = false;
+    for (const res of stalled.splice(0)) res.socket?.destroy();
   });
   after(async function () {
     await outage?.stop();
@@ -234,6 +247,38 @@ describe("publisher: reorgs and RPC outages", function () {
       const { body: batch } = await outage.request("GET", `/v1/batches/${body.batch}`);
       return batch.state === "anchored" ? true : undefined;
     }, 30_000, "anchored after the role is restored");
+  });
+
+  it("answers /readyz within milliseconds while the RPC stalls, turns credanchor_rpc_up to 0 promptly, and clears the publisher's error after recovery", async function () {
+    const fastRequest = async (path: string) => {
+      const started = performance.now();
+      const response = await fetch(`${outage.url}${path}`, { signal: AbortSignal.timeout(2_000) }); // a probe's short timeout
+      return { status: response.status, text: await response.text(), ms: performance.now() - started };
+    };
+    expect((await fastRequest("/readyz")).status).to.equal(200);
+    proxyStalled = true;
+    // The RPC monitor's probe times out after 3 s; readiness must answer at once all along.
+    const notReady = await eventually(async () => {
+      const response = await fastRequest("/readyz");
+      return response.status === 503 ? response : undefined;
+    }, 10_000, "readyz reports the stalled RPC");
+    expect(JSON.parse(notReady.text).checks.rpc).to.include({ ok: false });
+    await eventually(async () => (/credanchor_rpc_up 0/.test((await fastRequest("/metrics")).text) ? true : undefined), 10_000, "rpc_up 0");
+    // Then refused outright, until the publisher's own pass has failed and says so.
+    proxyUp = false;
+    proxyStalled = false;
+    for (const res of stalled.splice(0)) res.socket?.destroy();
+    await eventually(async () => {
+      const { publisher } = JSON.parse((await fastRequest("/readyz")).text).checks;
+      return publisher.ok === false && typeof publisher.detail === "string" ? true : undefined;
+    }, 30_000, "the publisher reports its failed pass");
+    proxyUp = true;
+    await eventually(async () => {
+      const response = await fastRequest("/readyz");
+      const checks = JSON.parse(response.text).checks;
+      return response.status === 200 && checks.publisher.ok === true && checks.publisher.detail === undefined ? true : undefined;
+    }, 30_000, "ready again, publisher without its old error");
+    expect((await fastRequest("/metrics")).text).to.match(/credanchor_rpc_up 1/);
   });
 
   it("keeps accepting credentials while the RPC is down, reports not ready, and anchors once it is back", async function () {

@@ -192,6 +192,30 @@ describe("service API: bad input is answered 4xx with a code, a message and the 
       expectError(await fixture.request("GET", "/v1/tokens", { token: fixture.tokens.a.issue }), 403, "CA_FORBIDDEN_SCOPE");
       expectError(await fixture.request("POST", "/v1/batches/close", { token: fixture.tokens.a.admin }), 403, "CA_FORBIDDEN_SCOPE");
     });
+    it("serves every GET route and POST /v1/verify only to a token with the read scope, which can do nothing else", async function () {
+      const { body: accepted } = await post(sampleCredential({ n: 7 }));
+      const reads: Array<[string, string, unknown?]> = [
+        ["GET", "/v1/batches"],
+        ["GET", `/v1/batches/${accepted.batch}`],
+        ["GET", `/v1/credentials/${accepted.id}`],
+        ["GET", `/v1/credentials/by-hash/${accepted.credentialHash}`],
+        ["GET", `/v1/credentials/${accepted.id}/proof`], // the proof fast path
+        ["GET", `/v1/credentials/${accepted.id}/status`],
+        ["POST", "/v1/verify", sampleCredential({ n: 7 })],
+      ];
+      for (const [method, path, body] of reads) {
+        for (const token of [fixture.tokens.a.issue, fixture.tokens.a.revoke, fixture.tokens.a.admin]) {
+          expectError(await fixture.request(method, path, { token, body }), 403, "CA_FORBIDDEN_SCOPE");
+        }
+        const read = await fixture.request(method, path, { token: fixture.tokens.a.read, body });
+        expect(read.status, `${method} ${path}: ${read.text}`).to.be.oneOf(method === "POST" ? [200] : [200, 409]); // 409: proof before anchoring
+      }
+      const readOnly = { token: fixture.tokens.a.read };
+      expectError(await fixture.request("POST", "/v1/credentials", { ...readOnly, body: sampleCredential({ n: 8 }) }), 403, "CA_FORBIDDEN_SCOPE");
+      expectError(await fixture.request("POST", "/v1/credentials/revoke", { ...readOnly, body: { ids: [accepted.id] } }), 403, "CA_FORBIDDEN_SCOPE");
+      expectError(await fixture.request("POST", "/v1/batches/close", readOnly), 403, "CA_FORBIDDEN_SCOPE");
+      expectError(await fixture.request("GET", "/v1/tokens", readOnly), 403, "CA_FORBIDDEN_SCOPE");
+    });
   });
 
   describe("rate limit", function () {
@@ -219,7 +243,7 @@ describe("service API: bad input is answered 4xx with a code, a message and the 
       expect(statuses.at(-1)).to.equal(429);
       expectError(last!, 429, "CA_RATE_LIMITED");
       expect(Number(last!.headers.get("retry-after"))).to.be.at.least(1);
-      expect((await limited.request("GET", "/v1/batches", { token: limited.tokens.a.issue })).status).to.equal(200);
+      expect((await limited.request("GET", "/v1/batches", { token: limited.tokens.a.read })).status).to.equal(200);
     });
   });
 });

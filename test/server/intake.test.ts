@@ -6,7 +6,7 @@ import { createBatcher } from "../../server/batcher.ts";
 import { createHashPool } from "../../server/hashing/pool.ts";
 import { prepareItems } from "../../server/hashing/prepare.ts";
 import { splitBulkBody } from "../../server/hashing/splitJson.ts";
-import { acceptSubmission, parseJsonSubmission } from "../../server/intake.ts";
+import { acceptSubmission, parseJsonSubmission, readNdjsonSubmission } from "../../server/intake.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { NO_KEYS } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
@@ -25,6 +25,51 @@ describe("intake internals", function () {
       for (const text of ['{"credentials":[1],"x":2}', '{"x":1}', '[{"credentials":[]}]', '{"credentials":[1,]}', '{"credentials":[1', '{"credentials":["a]}']) {
         expect(splitBulkBody(text), text).to.equal(undefined);
       }
+    });
+  });
+
+  describe("readNdjsonSubmission", function () {
+    /** A body arriving in `chunks`, counting how many were read. */
+    function body(chunks: readonly string[]) {
+      const stream = {
+        read: 0,
+        async *[Symbol.asyncIterator]() {
+          for (const chunk of chunks) {
+            stream.read++;
+            yield chunk;
+          }
+        },
+      };
+      return stream;
+    }
+
+    it("splits lines wherever the chunks end, skipping blank lines", async function () {
+      const lines = ['{"a":"é1"}', '{"b":[2,3]}', "", '{"c":"x\\ny"}'];
+      const text = `${lines.join("\r\n")}\n\n`;
+      for (const size of [1, 2, 3, 7, text.length]) {
+        const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, i * size + size));
+        const submission = await readNdjsonSubmission({ stream: body(chunks), maxBytes: 1e6, maxLineBytes: 1e6, maxItems: 10 });
+        expect(submission.texts!.map((line) => JSON.parse(line)), `chunks of ${size}`).to.deep.equal([{ a: "é1" }, { b: [2, 3] }, { c: "x\ny" }]);
+      }
+    });
+
+    it("refuses a line longer than the largest credential accepted as soon as it passes the cap, without reading the rest", async function () {
+      const chunk = "x".repeat(1024);
+      const stream = body([`{"a":1}\n`, ...Array.from({ length: 10_000 }, () => chunk)]); // 10 MB without a newline
+      let error: any;
+      try {
+        await readNdjsonSubmission({ stream, maxBytes: 1e9, maxLineBytes: 64 * 1024, maxItems: 10 });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error?.code).to.equal("CA_REQUEST_TOO_LARGE");
+      expect(error.message).to.equal("NDJSON line $[1] is longer than 65536 bytes, the largest credential accepted.");
+      expect(error.details[0].path).to.equal("$[1]");
+      expect(stream.read).to.be.at.most(66); // the first line and 64 KiB of the second, nothing after
+      // A line exactly at the cap is accepted.
+      const exact = `{"a":"${"y".repeat(64 * 1024 - 8)}"}`;
+      const accepted = await readNdjsonSubmission({ stream: body([exact.slice(0, 5000), exact.slice(5000)]), maxBytes: 1e9, maxLineBytes: 64 * 1024, maxItems: 10 });
+      expect(accepted.texts).to.deep.equal([exact]);
     });
   });
 

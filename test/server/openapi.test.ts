@@ -53,6 +53,18 @@ describe("OpenAPI document", function () {
     await store.close();
   });
 
+  it("names the scope each /v1 operation needs: read for every GET and for POST /v1/verify", function () {
+    for (const [path, operations] of Object.entries(openApiDocument.paths)) {
+      if (!path.startsWith("/v1/")) continue;
+      for (const [method, operation] of Object.entries(operations) as [string, any][]) {
+        const scopes = operation.security?.[0]?.bearer;
+        expect(scopes, `${method} ${path}`).to.have.length(1);
+        if (method === "get" && path !== "/v1/tokens") expect(scopes, `${method} ${path}`).to.deep.equal(["read"]);
+      }
+    }
+    expect((openApiDocument.paths["/v1/verify"].post as any).security).to.deep.equal([{ bearer: ["read"] }]);
+  });
+
   it("is OpenAPI 3.1 with an operationId per operation", function () {
     expect(openApiDocument.openapi).to.equal("3.1.0");
     const ids = Object.values(openApiDocument.paths).flatMap((operations) => Object.values(operations).map((operation: any) => operation.operationId));

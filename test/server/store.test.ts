@@ -11,6 +11,7 @@ import { acceptSubmission, parseJsonSubmission, type SubmissionResult } from "..
 import { LOOKUP_GENERATION_BITS, SCHEMA_VERSION } from "../../server/store/schema.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { clientKeyHash } from "../../server/store/sqliteRows.ts";
+import { createApiToken, createTokenAuthenticator } from "../../server/tokens.ts";
 import { NO_KEYS, type Store } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { tempDir } from "./helpers/processes.ts";
@@ -233,6 +234,25 @@ describe("SQLite store", function () {
       expect(keys.map((row) => row.client_key)).to.deep.equal(keys.map((row) => clientKeyHash(row.client_id)));
       expect(keys).to.have.length(3);
       check.close();
+    });
+
+    it("migrates a version-3 database: every token made before the read scope existed gets it, new tokens only what they name", async function () {
+      const path = join(tempDir(), "db.sqlite");
+      const store = createSqliteStore({ path, backgroundCheckpoints: false });
+      await store.createInstitution({ id: 1, name: "U", identifier: "did:web:u.example", metadataUri: "", adminAddress: "0x0000000000000000000000000000000000000001", createdAt: 0, status: "active", keys: NO_KEYS });
+      const old = await createApiToken({ store, institutionId: 1, scopes: ["issue"], name: "before" });
+      const both = await createApiToken({ store, institutionId: 1, scopes: ["admin", "revoke"], name: "before too" });
+      await store.close();
+      editDatabase(path, (raw) => {
+        raw.exec(`UPDATE tokens SET scopes = REPLACE(REPLACE(scopes, ',read', ''), 'read,', ''); UPDATE meta SET value = '3' WHERE key = 'schema_version';`);
+      });
+      const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
+      const tokens = createTokenAuthenticator({ store: migrated });
+      expect((await tokens.authenticate(old.token))!.scopes).to.have.members(["issue", "read"]);
+      expect((await tokens.authenticate(both.token))!.scopes).to.have.members(["admin", "revoke", "read"]);
+      const fresh = await createApiToken({ store: migrated, institutionId: 1, scopes: ["issue"], name: "after" });
+      expect((await tokens.authenticate(fresh.token))!.scopes).to.deep.equal(["issue"]);
+      await migrated.close();
     });
 
     it("refuses a database written by a newer schema version, and leaves it untouched", async function () {

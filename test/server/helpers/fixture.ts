@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 
+import type { Logger } from "pino";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 
@@ -44,7 +45,7 @@ export type Fixture = {
   readonly client: PublicClient;
   readonly registry: `0x${string}`;
   readonly institutions: { readonly a: InstitutionRow; readonly b: InstitutionRow };
-  /** Tokens: a.all (issue+revoke+admin), a.issue, a.revoke, a.admin, b.all. */
+  /** Tokens: a.all (every scope), a.issue, a.revoke, a.admin, a.read, b.all. */
   readonly tokens: { readonly a: Record<"all" | TokenScope, string>; readonly b: { readonly all: string } };
   request(method: string, path: string, options?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
   /** Stops the service (and the node if the fixture started it). */
@@ -64,6 +65,8 @@ export type StartFixtureParameters = {
   readonly env?: Readonly<Record<string, string>> | undefined;
   /** Register the second institution (default true). */
   readonly secondInstitution?: boolean | undefined;
+  /** The service's logger (default: one at CREDANCHOR_LOG_LEVEL, silent). */
+  readonly logger?: Logger | undefined;
 };
 
 /**
@@ -97,7 +100,7 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
     ...parameters.env,
   };
   let env = baseEnv;
-  let service = await startService({ config: loadConfig({ env, argv: [] }), banners: false });
+  let service = await startService({ config: loadConfig({ env, argv: [] }), banners: false, logger: parameters.logger });
   const dev = devAccounts();
   const a = service.demo!.institution;
   const b =
@@ -123,8 +126,9 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
       issue: await token(a.id, ["issue"]),
       revoke: await token(a.id, ["revoke"]),
       admin: await token(a.id, ["admin"]),
+      read: await token(a.id, ["read"]),
     },
-    b: { all: await token(b.id, ["issue", "revoke", "admin"]) },
+    b: { all: await token(b.id, ["read", "issue", "revoke", "admin"]) },
   };
   const client = createPublicClient({ transport: http(node.url) }) as PublicClient;
 
@@ -169,7 +173,7 @@ export async function startFixture(parameters: StartFixtureParameters = {}): Pro
     async restart(extra) {
       await service.stop();
       env = { ...env, ...extra };
-      service = await startService({ config: loadConfig({ env, argv: [] }), banners: false });
+      service = await startService({ config: loadConfig({ env, argv: [] }), banners: false, logger: parameters.logger });
     },
   };
   return fixture;
