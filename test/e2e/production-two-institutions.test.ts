@@ -157,7 +157,7 @@ describe("production start: two institutions onboarded by the operator, each iss
     const list = expectOk(await cli(["service", "institution", "list", "--json"])).json<{ institutions: { id: number; status: string }[] }>();
     expect(list.institutions.map((row) => [row.id, row.status])).to.deep.equal([[1, "active"], [2, "active"]]);
     for (const [name, id] of [["a", "1"], ["b", "2"]] as const) {
-      tokens[name] = expectOk(await cli(["tokens", "create", "--db", db, "--institution", id, "--scopes", "issue,revoke", "--json"])).json<{ token: string }>().token;
+      tokens[name] = expectOk(await cli(["tokens", "create", "--db", db, "--institution", id, "--scopes", "read,issue,revoke", "--json"])).json<{ token: string }>().token;
     }
   });
 
