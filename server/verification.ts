@@ -1,12 +1,14 @@
 /**
- * POST /v1/verify goes through this one module to core's verifier
- * (core/verify/verifyCredentials.ts, written by the lead). It is loaded lazily: if this
- * build of core does not have it, the endpoint answers 501 with a clear error instead of
- * the whole service failing to start.
+ * POST /v1/verify's work: core's verification report for a portable credential (the
+ * same report `credanchor verify --json` prints), trusting only this service's registry
+ * and chain allow-list, and optionally the credential's status history
+ * (core/timeline.ts) for the verifier page.
  */
 import type { PublicClient } from "viem";
 
-import { ServiceError } from "./errors.ts";
+import { readTimeline, type TimelineEntry } from "../core/timeline.ts";
+import type { VerificationReport } from "../core/verify/types.ts";
+import { verifyCredential } from "../core/verify/verifyCredentials.ts";
 
 /** Parameters of {@link verifyPortableCredential}. */
 export type VerifyPortableCredentialParameters = {
@@ -15,50 +17,31 @@ export type VerifyPortableCredentialParameters = {
   readonly allowedChainIds: readonly number[] | undefined;
   readonly registry: `0x${string}`;
   readonly confirmations: number;
+  /** Also read the status history (a few log queries more). */
+  readonly history?: boolean | undefined;
 };
 
-type VerifyModule = {
-  verifyCredential(parameters: {
-    credential: unknown;
-    client: PublicClient;
-    allowedChains?: readonly string[] | undefined;
-    trustedRegistries?: readonly string[] | undefined;
-    requiredConfirmations?: number | undefined;
-  }): Promise<unknown>;
-};
-
-let loaded: Promise<VerifyModule | undefined> | undefined;
-
-function load(): Promise<VerifyModule | undefined> {
-  loaded ??= import("../core/verify/verifyCredentials.ts").then(
-    (module) => (typeof (module as Partial<VerifyModule>).verifyCredential === "function" ? (module as VerifyModule) : undefined),
-    () => undefined,
-  );
-  return loaded;
-}
+/** The report, with `history` when asked for. */
+export type VerifyPortableCredentialReturnType = VerificationReport & { readonly history?: TimelineEntry[] | undefined };
 
 /**
- * Core's verification report for a portable credential, trusting only this service's
- * registry and chain allow-list.
- *
  * @example
  * ```ts
  * const report = await verifyPortableCredential({ credential, client, allowedChainIds: [31337], registry, confirmations: 1 });
  * ```
  */
-export async function verifyPortableCredential(parameters: VerifyPortableCredentialParameters): Promise<unknown> {
-  const module = await load();
-  if (module === undefined) {
-    throw new ServiceError({
-      code: "CA_NOT_IMPLEMENTED",
-      message: "Verification is not available: core/verify is not part of this build.",
-    });
-  }
-  return module.verifyCredential({
+export async function verifyPortableCredential(
+  parameters: VerifyPortableCredentialParameters,
+): Promise<VerifyPortableCredentialReturnType> {
+  const report = await verifyCredential({
     credential: parameters.credential,
     client: parameters.client,
     allowedChains: parameters.allowedChainIds?.map((id) => `eip155:${id}`),
     trustedRegistries: [parameters.registry],
     requiredConfirmations: parameters.confirmations,
   });
+  if (parameters.history !== true) return report;
+  // The history is an extra: an RPC hiccup while reading it must not turn a report into an error.
+  const history = await readTimeline({ client: parameters.client, report }).catch(() => undefined);
+  return { ...report, history };
 }

@@ -5,6 +5,7 @@ import type { Chain, PublicClient } from "viem";
 import type { Logger } from "pino";
 
 import type { Batcher } from "../batcher.ts";
+import type { PublicSiteSettings } from "../config.ts";
 import type { HashPool } from "../hashing/pool.ts";
 import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
@@ -18,6 +19,8 @@ export type RouteSettings = {
   readonly batchMaxSize: number;
   readonly confirmations: number;
   readonly allowedChainIds: readonly number[] | undefined;
+  /** The public verifier site and token-less verification (optional: default limits, no public URL). */
+  readonly publicSite?: PublicSiteSettings | undefined;
   readonly limits: {
     readonly bodyLimitBytes: number;
     readonly ndjsonLimitBytes: number;

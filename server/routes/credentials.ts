@@ -2,12 +2,13 @@
  * POST /v1/credentials (JSON: one, envelope or bulk; or NDJSON), GET by id, by hash,
  * proof and live status.
  */
-import type { Express, Response } from "express";
+import type { Express, Request, Response } from "express";
 import express from "express";
 
 import { readBatch, readCredentialStatuses } from "../../core/registry.ts";
 import { readStatusHistory, statusFromHistory } from "../../core/history.ts";
 import { describeReason } from "../../core/reasons.ts";
+import { shareLink } from "../../core/share.ts";
 import { notFound, ServiceError } from "../errors.ts";
 import { authOf, requireScope } from "../http/auth.ts";
 import { hashParam, uuidParam } from "../http/params.ts";
@@ -32,6 +33,14 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const credential = await store.getCredential({ institutionId: authOf(res).institution.id, id });
     if (credential === undefined) throw notFound("credential", id);
     return credential;
+  }
+
+  /** The record with its share link once anchored (the page's URL: configured, else the one this request came to). */
+  async function record(req: Request, credential: CredentialWithBatch) {
+    const view = credentialView(credential, await document(credential));
+    if (view.status !== "anchored") return view;
+    const baseUrl = settings.publicSite?.url ?? `${req.protocol}://${req.get("host") ?? "localhost"}/`;
+    return { ...view, shareLink: await shareLink({ baseUrl, credential: view.credential }) };
   }
 
   async function document(credential: CredentialWithBatch): Promise<Record<string, unknown>> {
@@ -94,12 +103,12 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const hash = hashParam(req.params.hash, "hash");
     const [credential] = await store.findCredentialsByHash({ institutionId: authOf(res).institution.id, hash });
     if (credential === undefined) throw notFound("credential with hash", req.params.hash);
-    res.json(credentialView(credential, await document(credential)));
+    res.json(await record(req, credential));
   });
 
   app.get("/v1/credentials/:id", async (req, res) => {
     const credential = await lookup(res, uuidParam(req.params.id, "id"));
-    res.json(credentialView(credential, await document(credential)));
+    res.json(await record(req, credential));
   });
 
   app.get("/v1/credentials/:id/proof", async (req, res) => {
