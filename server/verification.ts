@@ -10,6 +10,9 @@ import { readTimeline, type TimelineEntry } from "../core/timeline.ts";
 import type { VerificationReport } from "../core/verify/types.ts";
 import { verifyCredential } from "../core/verify/verifyCredentials.ts";
 
+/** Verifies one credential (e.g. through server/verifyCoalescer.ts); default core's verifyCredential. */
+export type VerifyOne = (credential: unknown) => Promise<VerificationReport>;
+
 /** Parameters of {@link verifyPortableCredential}. */
 export type VerifyPortableCredentialParameters = {
   readonly credential: unknown;
@@ -17,6 +20,8 @@ export type VerifyPortableCredentialParameters = {
   readonly allowedChainIds: readonly number[] | undefined;
   readonly registry: `0x${string}`;
   readonly confirmations: number;
+  /** How to verify (same trust settings as above); default one core verifyCredential call. */
+  readonly verify?: VerifyOne | undefined;
   /** Also read the status history (a few log queries more). */
   readonly history?: boolean | undefined;
 };
@@ -33,7 +38,7 @@ export type VerifyPortableCredentialReturnType = VerificationReport & { readonly
 export async function verifyPortableCredential(
   parameters: VerifyPortableCredentialParameters,
 ): Promise<VerifyPortableCredentialReturnType> {
-  const report = await verifyCredential({
+  const report = parameters.verify !== undefined ? await parameters.verify(parameters.credential) : await verifyCredential({
     credential: parameters.credential,
     client: parameters.client,
     allowedChains: parameters.allowedChainIds?.map((id) => `eip155:${id}`),

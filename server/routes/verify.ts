@@ -3,7 +3,8 @@
  * anyone (an employer has no API token). Without a token each client address has its
  * own token bucket (CREDANCHOR_PUBLIC_VERIFY_*); with one, the token's usual limit
  * applies and a bad token is still a 401. Chain reads go through a short-lived shared
- * cache (chain/readCache.ts), so popular batches cost the node nothing extra.
+ * cache (chain/readCache.ts), so popular batches cost the node nothing extra, and
+ * requests arriving together are verified as one group (verifyCoalescer.ts).
  * `?history=1` adds the credential's status history for the verifier page.
  */
 import type { Express } from "express";
@@ -14,6 +15,7 @@ import type { Authenticator } from "../http/auth.ts";
 import { bodyObject } from "../http/params.ts";
 import { createRateLimiter, type RateLimiter } from "../http/rateLimit.ts";
 import { verifyPortableCredential } from "../verification.ts";
+import { createVerifyCoalescer } from "../verifyCoalescer.ts";
 import type { RouteContext } from "./context.ts";
 
 /** Defaults when the settings carry no public-site block (tests building RouteSettings by hand). */
@@ -41,6 +43,14 @@ export function registerVerifyRoutes(
     subject: "this client address (verifying without a token)",
   });
   const reads = createCachingClient({ client: context.chain.client });
+  const verify = createVerifyCoalescer({
+    options: {
+      client: reads,
+      allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
+      trustedRegistries: [context.chain.registry],
+      requiredConfirmations: context.settings.confirmations,
+    },
+  });
   app.post("/v1/verify", async (req, res, next) => {
     if (req.headers.authorization !== undefined) {
       const { token } = await access.authenticator(req.headers.authorization);
@@ -57,6 +67,7 @@ export function registerVerifyRoutes(
       allowedChainIds: context.settings.allowedChainIds,
       registry: context.chain.registry,
       confirmations: context.settings.confirmations,
+      verify,
       history: req.query["history"] === "1" || req.query["history"] === "true",
     });
     res.json(report);
