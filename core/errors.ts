@@ -102,6 +102,14 @@ export const errorCatalogue = {
     httpStatus: 422,
     hint: "The registry reports a version this software does not know; upgrade credanchor to verify its credentials.",
   },
+  CA_SHARE_LINK_INVALID: {
+    httpStatus: 400,
+    hint: "The link was cut short or altered on the way; ask the holder to send the whole share link again.",
+  },
+  CA_BAKED_IMAGE_INVALID: {
+    httpStatus: 422,
+    hint: "Open Badges images carry the credential in a PNG iTXt chunk `openbadgecredential` or an SVG <openbadges:credential> element; use the image the issuer sent, or the credential's JSON file.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** Every stable error code. */

@@ -312,3 +312,42 @@ export {
   type VerifyPathwayAwardParameters,
 } from "./pathway/cascade.ts";
 export { formatStackTree, stackTree, type StackNode, type StackNodeStatus, type StackTreeParameters, type StackTreeReturnType } from "./pathway/tree.ts";
+export {
+  decodeShareFragment,
+  encodeShareFragment,
+  fromBase64Url,
+  MAX_SHARED_CREDENTIAL_BYTES,
+  SHARE_FRAGMENT_KEY,
+  shareLink,
+  toBase64Url,
+  type DecodeShareFragmentParameters,
+  type EncodeShareFragmentParameters,
+  type ShareLinkParameters,
+} from "./share.ts";
+export {
+  bakePng,
+  bakeSvg,
+  imageKind,
+  PNG_KEYWORD,
+  SVG_NAMESPACE,
+  unbake,
+  type BakePngParameters,
+  type BakeSvgParameters,
+  type UnbakeParameters,
+} from "./baking.ts";
+export {
+  credentialContent,
+  matchRecipientEmail,
+  type AlignmentContent,
+  type CredentialContent,
+  type CredentialContentParameters,
+  type IdentifierContent,
+  type MatchRecipientEmailParameters,
+  type MatchRecipientEmailReturnType,
+} from "./content.ts";
+export {
+  LINKEDIN_ADD_TO_PROFILE_URL,
+  linkedInAddToProfileUrl,
+  type LinkedInAddToProfileUrlParameters,
+} from "./linkedin.ts";
+export { readTimeline, type ReadTimelineParameters, type TimelineEntry } from "./timeline.ts";

@@ -1,39 +1,90 @@
 /**
- * Bundles the browser verifier (web/src/main.ts + core/) into web/dist/verifier.js with
- * esbuild, for the browser platform: a `node:*` import or other Node-only dependency in
- * core fails this build, which is why test/core/browser-bundle.test.ts runs it.
+ * Builds the verifier page (web/): web/src/main.ts + core/ bundled with esbuild for the
+ * browser platform (a `node:*` import or other Node-only dependency in core fails this
+ * build, which is why test/core/browser-bundle.test.ts runs it), split so the in-page
+ * verifier (viem, zod, core/verify) is a chunk loaded only when the page verifies
+ * against an RPC endpoint itself. Output: <outdir>/index.html and <outdir>/assets/.
  *
- *   node --import tsx scripts/build-web.ts [--outdir web/dist]
+ *   node --import tsx scripts/build-web.ts                 # web/dist, served by the service
+ *   node --import tsx scripts/build-web.ts --static --rpc https://rpc.example --chain eip155:11155111 \
+ *        --registry 0xabc… [--public-url https://verify.example.edu/] [--outdir site/]
+ *
+ * `--static` also writes config.json, making a site that needs nothing but a static web
+ * server and the RPC endpoint (the served site's config.json comes from the service).
  */
 import { build, type BuildResult } from "esbuild";
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Bundles `entry` for browsers; returns esbuild's result (with the metafile). */
 export async function bundleForBrowser({
   entry = join(root, "web/src/main.ts"),
-  outfile = join(root, "web/dist/verifier.js"),
+  outdir = join(root, "web/dist/assets"),
   write = true,
-}: { entry?: string; outfile?: string; write?: boolean } = {}): Promise<BuildResult<{ metafile: true }>> {
+}: { entry?: string; outdir?: string; write?: boolean } = {}): Promise<BuildResult<{ metafile: true }>> {
   return build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { verifier: entry },
+    outdir,
     bundle: true,
+    splitting: true,
+    chunkNames: "chunk-[hash]",
     write,
     format: "esm",
     platform: "browser",
     target: ["es2022"],
     minify: true,
-    sourcemap: write,
+    sourcemap: write ? "linked" : false,
     metafile: true,
+    legalComments: "none",
     logLevel: "silent",
   });
 }
 
+/** What {@link buildSite} writes when static. */
+export type StaticSiteConfig = { chain: string; registries: string[]; rpcUrl: string; publicUrl?: string | undefined };
+
+/**
+ * Builds the whole page into `outdir` (index.html + assets/); with `staticConfig`, also
+ * its config.json. Returns the JavaScript files written, with their sizes.
+ */
+export async function buildSite({
+  outdir = join(root, "web/dist"),
+  staticConfig,
+}: { outdir?: string; staticConfig?: StaticSiteConfig | undefined } = {}): Promise<{ file: string; bytes: number }[]> {
+  await rm(join(outdir, "assets"), { recursive: true, force: true });
+  await mkdir(join(outdir, "assets"), { recursive: true });
+  const result = await bundleForBrowser({ outdir: join(outdir, "assets") });
+  await copyFile(join(root, "web/index.html"), join(outdir, "index.html"));
+  if (staticConfig !== undefined) await writeFile(join(outdir, "config.json"), `${JSON.stringify(staticConfig, null, 2)}\n`);
+  return Object.entries(result.metafile.outputs)
+    .filter(([file]) => file.endsWith(".js"))
+    .map(([file, output]) => ({ file, bytes: output.bytes }));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await bundleForBrowser();
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  console.log(`web/dist/verifier.js written (${(bytes / 1024).toFixed(0)} KiB with source map)`);
+  const { values } = parseArgs({
+    options: {
+      static: { type: "boolean" },
+      rpc: { type: "string" },
+      chain: { type: "string" },
+      registry: { type: "string", multiple: true },
+      "public-url": { type: "string" },
+      outdir: { type: "string" },
+    },
+  });
+  let staticConfig: StaticSiteConfig | undefined;
+  if (values.static === true) {
+    if (values.rpc === undefined || values.chain === undefined || values.registry === undefined) {
+      console.error("build-web: --static needs --rpc <url>, --chain <caip-2> and --registry <address> (repeatable).");
+      process.exit(2);
+    }
+    staticConfig = { chain: values.chain, registries: values.registry, rpcUrl: values.rpc, publicUrl: values["public-url"] };
+  }
+  const outdir = values.outdir === undefined ? undefined : resolve(values.outdir);
+  const files = await buildSite({ outdir, staticConfig });
+  for (const { file, bytes } of files) console.log(`${file} ${(bytes / 1024).toFixed(1)} KiB`);
 }

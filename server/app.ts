@@ -30,6 +30,7 @@ import type { RouteContext, RouteSettings } from "./routes/context.ts";
 import { registerCredentialRoutes } from "./routes/credentials.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerPathwayRoutes } from "./routes/pathways.ts";
+import { registerSiteRoutes } from "./routes/site.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerVerifyRoutes } from "./routes/verify.ts";
@@ -139,12 +140,14 @@ export function createApp(deps: AppDeps): Express {
 
   registerHealthRoutes(app, context);
   registerDidDocumentRoutes(app, context.keyring);
+  registerSiteRoutes(app, context);
+  // Public (token optional): registered before the /v1 authentication below.
+  registerVerifyRoutes(app, context, { authenticator, tokenLimiter: limiter });
   app.use("/v1", authenticate(authenticator), rateLimit(limiter));
   registerCredentialRoutes(app, context);
   registerStatusRoutes(app, context);
   registerBatchRoutes(app, context);
   registerTokenRoutes(app, context);
-  registerVerifyRoutes(app, context);
   registerPathwayRoutes(app, context);
 
   app.use((req, _res, next) => {

@@ -214,6 +214,12 @@ export const settings = {
     schema: booleanText,
     doc: "Sign unsigned credentials at intake with the institution's key (default on; off issues credanchor-proof-v1; DID documents are served either way).",
   },
+  // --- the public verifier site and POST /v1/verify without a token (server/routes/site.ts, verify.ts) ---
+  publicUrl: { env: "CREDANCHOR_PUBLIC_URL", flag: "public-url", schema: z.url(), doc: "The verifier page's public URL, the base of share links (default: the address each request came to)." },
+  publicRpcUrl: { env: "CREDANCHOR_PUBLIC_RPC_URL", flag: "public-rpc-url", schema: z.url(), doc: "An RPC endpoint visitors' browsers may use to verify in the page (default: none; the page asks the service)." },
+  publicVerifyPerSecond: { env: "CREDANCHOR_PUBLIC_VERIFY_PER_SECOND", flag: "public-verify-per-second", schema: nonNegativeInt, doc: "Token-less verifications per second per client address (default 20; 0 = no limit)." },
+  publicVerifyBurst: { env: "CREDANCHOR_PUBLIC_VERIFY_BURST", flag: "public-verify-burst", schema: positiveInt, doc: "Burst of token-less verifications per client address (default 60)." },
+  publicVerifyBodyBytes: { env: "CREDANCHOR_PUBLIC_VERIFY_BODY_BYTES", flag: "public-verify-body-bytes", schema: positiveInt, doc: "Largest POST /v1/verify body in bytes (default 262144)." },
   fault: {
     env: "CREDANCHOR_FAULT",
     flag: "fault",
@@ -304,12 +310,23 @@ export type ServiceConfig = {
   readonly proofCacheBytes: number;
   readonly logLevel: string;
   readonly fault: FaultPoint | undefined;
+  /** The public verifier site and token-less verification. */
+  readonly publicSite: PublicSiteSettings;
   /** Where the keys come from (no secret in here): what {@link resolveKeys} will read. */
   readonly keySources: { readonly anchorer: KeySource | undefined; readonly revoker: KeySource | undefined };
   /** Where the issuer signing keys come from (server/signing/keyring.ts); the JSON is never logged. */
   readonly signingKeySource: { readonly json?: string | undefined; readonly file?: string | undefined; readonly sign: boolean };
   /** The repository root (for `npx hardhat`, artifacts/ and deployments/). */
   readonly repoRoot: string;
+};
+
+/** Settings of the public verifier site (server/routes/site.ts) and of token-less POST /v1/verify. */
+export type PublicSiteSettings = {
+  readonly url: string | undefined;
+  readonly rpcUrl: string | undefined;
+  readonly verifyPerSecond: number;
+  readonly verifyBurst: number;
+  readonly verifyBodyBytes: number;
 };
 
 /** Where one key comes from. */
@@ -451,6 +468,13 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     proofCacheBytes: (raw.proofCacheBytes as number | undefined) ?? 256 * 1024 * 1024,
     logLevel: (raw.logLevel as string | undefined) ?? "info",
     fault: raw.fault as FaultPoint | undefined,
+    publicSite: {
+      url: raw.publicUrl as string | undefined,
+      rpcUrl: raw.publicRpcUrl as string | undefined,
+      verifyPerSecond: (raw.publicVerifyPerSecond as number | undefined) ?? 20,
+      verifyBurst: (raw.publicVerifyBurst as number | undefined) ?? 60,
+      verifyBodyBytes: (raw.publicVerifyBodyBytes as number | undefined) ?? 256 * 1024,
+    },
     keySources: { anchorer, revoker },
     signingKeySource: {
       json: raw.signingKeys as string | undefined,

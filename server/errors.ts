@@ -51,6 +51,7 @@ export const serviceErrorCatalogue = {
   CA_NOT_IMPLEMENTED: { httpStatus: 501, hint: "This endpoint needs a part of core that is not available in this build." },
   CA_REQUEST_TIMEOUT: { httpStatus: 503, hint: "The request took too long; retry, or send smaller requests." },
   CA_NOT_READY: { httpStatus: 503, hint: "The service is starting or its chain is unreachable; see /readyz." },
+  CA_SITE_NOT_BUILT: { httpStatus: 503, hint: "Build the verifier page with `npm run build:web` (npm start does it), then reload." },
   CA_INTERNAL: { httpStatus: 500, hint: "An unexpected error; it was logged with the request id." },
   CA_STORAGE_FULL: {
     httpStatus: 503,

@@ -225,6 +225,7 @@ export async function startService(parameters: {
       batchMaxSize: config.batch.maxSize,
       confirmations: config.confirmations,
       allowedChainIds: config.allowedChainIds,
+      publicSite: config.publicSite,
       limits: config.limits,
     },
     proofCacheBytes: config.proofCacheBytes,

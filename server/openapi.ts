@@ -162,6 +162,7 @@ export const openApiDocument = {
           leafHash: hex32,
           anchor: { type: ["object", "null"] },
           credential: { type: "object", description: "The portable credential (with proof and credentialStatus) once anchored." },
+          shareLink: { type: "string", description: "Once anchored: the verifier page's URL with the whole credential in its fragment (`#c=`, deflate + base64url)." },
         },
       },
       Batch: {
@@ -350,10 +351,13 @@ export const openApiDocument = {
     "/v1/verify": {
       post: {
         operationId: "verifyCredential",
-        summary: "Core's verification report for a portable credential",
-        security: scoped("read"),
+        summary: "Core's verification report for a portable credential (the CLI's report); no token needed",
+        description:
+          "Open to anyone: without a token, each client address is rate limited (CREDANCHOR_PUBLIC_VERIFY_PER_SECOND / _BURST); with one, the token's limit applies. The body is bounded by CREDANCHOR_PUBLIC_VERIFY_BODY_BYTES. `?history=1` adds `history`, the credential's status changes read from the registry's events.",
+        security: [{}, { bearer: [] }],
+        parameters: [{ name: "history", in: "query", required: false, schema: { enum: ["1", "true"] }, description: "Add the status history" }],
         requestBody: { required: true, ...json({ type: "object" }) },
-        responses: { "200": ok("Verification report"), ...errors },
+        responses: { "200": ok("Verification report"), ...errors, "413": error },
       },
     },
     "/v1/pathways/definitions": {
@@ -385,6 +389,22 @@ export const openApiDocument = {
           }),
         },
         responses: { "202": ok("The queued award (as POST /v1/credentials answers), the pathway hash and each component's state"), ...errors },
+      },
+    },
+    "/": {
+      get: {
+        operationId: "verifierPage",
+        summary: "The public verifier page (HTML; its scripts are under /assets/)",
+        security: [],
+        responses: { "200": { description: "The page", content: { "text/html": {} } }, "503": error },
+      },
+    },
+    "/config.json": {
+      get: {
+        operationId: "verifierConfig",
+        summary: "The verifier page's configuration: chain (CAIP-2), trusted registries, verify endpoint, public URL",
+        security: [],
+        responses: { "200": ok("Site configuration") },
       },
     },
     "/v1/tokens": {

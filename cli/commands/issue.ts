@@ -35,7 +35,10 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
     .option("--wait", "close the open batch, wait until anchored, then write each portable credential to --out")
     .option("--no-close", "with --wait: leave the batch to the service's size and time policy")
     .option("--timeout <seconds>", "with --wait: give up after this long", "600")
-    .option("--chunk <n>", "credentials per request to the service", "1000");
+    .option("--chunk <n>", "credentials per request to the service", "1000")
+    .option("--bake <image>", "write the badge image (PNG or SVG) with the credential baked in (Open Badges 3.0) beside each JSON")
+    .option("--mail-merge <file>", "write a CSV of recipient, email, file, share link and LinkedIn add-to-profile link")
+    .option("--share-url <url>", "the verifier page share links point at (default: the service's page)");
   addTxOptions(addChainOptions(command), "anchorer");
   withHelp(command, {
     examples: [
@@ -43,6 +46,7 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
       "credanchor issue credentials/ --local --institution 1 --out issued/  # no service, anchorer key from env",
       "credanchor issue roster.csv --template rust-101.json --local --institution 1 --dry-run",
       "credanchor issue cohort.ndjson --wait --json > receipt.json",
+      "credanchor issue roster.csv --template rust-101.json --wait --bake badge.png --mail-merge mail.csv",
     ],
     notes: [
       "Re-running the same command after an interruption is safe: idempotency keys derived from the input",

@@ -2,6 +2,9 @@
  * Reading credentials from the command line's arguments: files, directories (walked for
  * .json / .ndjson / .jsonl files), and `-` for stdin. A .json file may hold one document
  * or an array of documents; .ndjson / .jsonl files and stdin may hold one per line.
+ * A PNG or SVG badge image given by name is read as the Open Badges 3.0 credential baked
+ * into it (core/baking.ts); folders are walked for JSON only, so a badge beside its JSON
+ * is not verified twice.
  * A file that cannot be read or parsed becomes a problem entry naming the file; it never
  * stops the others from being read.
  */
@@ -9,6 +12,8 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { text } from "node:stream/consumers";
 
+import { imageKind, unbake } from "../../core/baking.ts";
+import { CredanchorError } from "../../core/errors.ts";
 import { usageError } from "./errors.ts";
 import type { Io } from "./output.ts";
 
@@ -107,7 +112,9 @@ export async function readDocuments(
     const contents = await Promise.all(
       files.slice(start, start + chunk).map(async (file) => {
         try {
-          return { file, content: file === "-" ? await text(io.stdin) : await readFile(file, "utf8") };
+          if (file === "-") return { file, content: await text(io.stdin) };
+          const bytes = await readFile(file);
+          return imageKind(bytes) === undefined ? { file, content: bytes.toString("utf8") } : { file, image: bytes };
         } catch (error) {
           return { file, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
         }
@@ -115,6 +122,15 @@ export async function readDocuments(
     );
     for (const entry of contents) {
       const source = entry.file === "-" ? "stdin" : entry.file;
+      if ("image" in entry && entry.image !== undefined) {
+        try {
+          documents.push({ source, file: entry.file, value: unbake({ image: entry.image }) });
+        } catch (error) {
+          if (!(error instanceof CredanchorError)) throw error;
+          problems.push({ source, code: "CA_CLI_FILE_INVALID", message: error.message });
+        }
+        continue;
+      }
       if (entry.content === undefined) {
         const reason = entry.error === "ENOENT" ? "no such file" : entry.error === "EISDIR" ? "is a directory" : entry.error;
         problems.push({ source, code: "CA_CLI_FILE_UNREADABLE", message: `cannot read: ${reason}` });

@@ -15,6 +15,7 @@ import { readBatch } from "../../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { type Runtime, type TxFlags, openRegistry, senderFor } from "./command.ts";
 import { institutionId as institutionFromConfig } from "./config.ts";
+import { type DeliveryFlags, prepareDelivery } from "./delivery.ts";
 import { CliError } from "./errors.ts";
 import { type Journal, type JournalEntry, journalPath, loadJournal, saveJournal } from "./journal.ts";
 import { type Output, table } from "./output.ts";
@@ -22,7 +23,7 @@ import { startProgress } from "./progress.ts";
 import { type Recipe, inputDigest } from "./recipes.ts";
 import { type CallReport, callReportsJson, describeGas, execute, printCallReports } from "./transact.ts";
 
-export type LocalFlags = TxFlags & { readonly institution?: string; readonly out: string };
+export type LocalFlags = TxFlags & DeliveryFlags & { readonly institution?: string; readonly out: string };
 
 /** Builds each recipe's credential, naming the input of any that fails. */
 export function prepareEntries(recipes: readonly Recipe[]): JournalEntry[] {
@@ -58,6 +59,7 @@ function invalidInputs(error: CredanchorError, entries: readonly JournalEntry[])
 export async function issueLocal(out: Output, runtime: Runtime, recipes: readonly Recipe[], flags: LocalFlags): Promise<number> {
   const institutionId = institutionFromConfig(flags.institution)!;
   const dryRun = flags.dryRun === true;
+  const delivery = await prepareDelivery(flags, recipes);
   const { chain, registry } = await openRegistry(flags);
   const location = { client: chain.client, registry: registry.address };
   const digest = inputDigest(recipes);
@@ -143,7 +145,7 @@ export async function issueLocal(out: Output, runtime: Runtime, recipes: readonl
   const block = await chain.client.getBlock({ blockNumber: anchoring.blockNumber });
   const created = new Date(Number(block.timestamp) * 1000);
   await mkdir(flags.out, { recursive: true });
-  const written: { source: string; file: string; id: unknown; leafIndex: number }[] = [];
+  const written: { source: string; file: string; id: unknown; leafIndex: number; image?: string }[] = [];
   const progress = startProgress(out, { total: batch.leafCount, label: "Writing" });
   for (const entry of batch.entries) {
     const item = journal.entries[entry.leafIndex]!;
@@ -168,12 +170,15 @@ export async function issueLocal(out: Output, runtime: Runtime, recipes: readonl
     });
     const file = join(flags.out, `${item.name}.json`);
     await writeFile(file, `${JSON.stringify(portable, null, 2)}\n`);
-    written.push({ source: item.source, file, id: item.credential["id"], leafIndex: entry.leafIndex });
+    const image = await delivery.add({ file, credential: portable, key: item.key });
+    written.push({ source: item.source, file, id: item.credential["id"], leafIndex: entry.leafIndex, ...(image === undefined ? {} : { image }) });
     progress.increment();
   }
   progress.stop();
 
+  const mailMerge = await delivery.finish();
   out.result({
+    ...(mailMerge === undefined ? {} : { mailMerge }),
     dryRun: false,
     mode: "local",
     chain: chain.caip2,

@@ -8,7 +8,8 @@ import { join } from "node:path";
 
 import { parseIntFlag } from "./command.ts";
 import { serviceConfig } from "./config.ts";
-import { CliError } from "./errors.ts";
+import { type DeliveryFlags, prepareDelivery } from "./delivery.ts";
+import { CliError, usageError } from "./errors.ts";
 import { prepareEntries } from "./issueLocal.ts";
 import { type Journal, journalPath, loadJournal, saveJournal } from "./journal.ts";
 import type { Output } from "./output.ts";
@@ -16,7 +17,7 @@ import { startProgress } from "./progress.ts";
 import { type Recipe, inputDigest } from "./recipes.ts";
 import { createServiceClient } from "./service.ts";
 
-export type ServiceIssueFlags = {
+export type ServiceIssueFlags = DeliveryFlags & {
   readonly service?: string;
   readonly token?: string;
   readonly wait?: boolean;
@@ -45,6 +46,10 @@ export async function issueThroughService(
       hints: ["Pass --token or set CREDANCHOR_TOKEN (create one with `credanchor tokens create`), or use --local."],
     });
   }
+  if (flags.wait !== true && (flags.bake !== undefined || flags.mailMerge !== undefined)) {
+    throw usageError("--bake and --mail-merge need --wait: the files exist once the credentials are anchored.");
+  }
+  const delivery = await prepareDelivery(flags, recipes, { defaultShareUrl: `${config.url.replace(/\/+$/, "")}/` });
   const chunkSize = parseIntFlag(flags.chunk, "--chunk", { min: 1, max: 100_000 });
   const timeoutMs = parseIntFlag(flags.timeout, "--timeout", { min: 1 }) * 1000;
   const client = createServiceClient(config);
@@ -111,7 +116,7 @@ export async function issueThroughService(
   const deadline = Date.now() + timeoutMs;
   const byBatch = new Map<number, typeof submitted>();
   for (const item of submitted) byBatch.set(item.batch, [...(byBatch.get(item.batch) ?? []), item]);
-  const written: { source: string; file: string; id: string }[] = [];
+  const written: { source: string; file: string; id: string; image?: string; shareLink?: string }[] = [];
   const waitBar = startProgress(out, { total: submitted.length, label: "Anchoring", minimum: 2 });
   let delay = 250;
   try {
@@ -120,7 +125,7 @@ export async function issueThroughService(
         const { body } = await client.request<{ state?: string }>("GET", `/v1/batches/${batch}`);
         if (body.state !== "anchored") continue;
         for (const item of items) {
-          const { body: record } = await client.request<{ status?: string; credential?: Record<string, unknown> }>(
+          const { body: record } = await client.request<{ status?: string; credential?: Record<string, unknown>; shareLink?: string }>(
             "GET",
             `/v1/credentials/${encodeURIComponent(item.id)}`,
           );
@@ -129,7 +134,8 @@ export async function issueThroughService(
           }
           const file = join(flags.out, `${item.name}.json`);
           await writeFile(file, `${JSON.stringify(record.credential, null, 2)}\n`);
-          written.push({ source: item.source, file, id: item.id });
+          const image = await delivery.add({ file, credential: record.credential, key: item.key, shareLink: record.shareLink });
+          written.push({ source: item.source, file, id: item.id, ...(image === undefined ? {} : { image }), ...(record.shareLink === undefined ? {} : { shareLink: record.shareLink }) });
           waitBar.increment();
         }
         byBatch.delete(batch);
@@ -149,7 +155,9 @@ export async function issueThroughService(
   } finally {
     waitBar.stop();
   }
-  out.result({ mode: "service", service: config.url, ...counts, credentials: written, journal: path });
+  const mailMerge = await delivery.finish();
+  out.result({ mode: "service", service: config.url, ...counts, credentials: written, journal: path, ...(mailMerge === undefined ? {} : { mailMerge }) });
+  if (mailMerge !== undefined) out.line(`Mail-merge list (recipient, email, share link, LinkedIn link): ${mailMerge}`);
   out.line(`${out.paint("green", "✔")} ${written.length} credential${written.length === 1 ? "" : "s"} anchored (${fresh} submitted now, ${earlier} earlier); wrote them to ${flags.out}/`);
   return 0;
 }

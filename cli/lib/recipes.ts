@@ -22,6 +22,8 @@ export type Recipe = {
   /** Idempotency key: sha256 of the input's file name and canonical content. */
   readonly key: string;
   readonly build: () => Record<string, unknown>;
+  /** The recipient as the CSV row gave it (plain email and name, for the mail-merge file). */
+  readonly recipient?: { readonly id?: string | undefined; readonly email?: string | undefined; readonly name?: string | undefined } | undefined;
 };
 
 /** The parts of an achievement template file. */
@@ -142,6 +144,7 @@ async function csvRecipes(file: string, template: { template: Template; text: st
       source,
       name: `${stem(file)}-${number}${label === undefined || slug(label) === "" ? "" : `-${slug(label)}`}`,
       key: sha256(`${base}\n${template.text}\n${canonical(row.cells)}`),
+      recipient,
       build: () =>
         createOpenBadgeCredential({
           issuer: template.template.issuer,

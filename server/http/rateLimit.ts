@@ -21,8 +21,14 @@ export type RateLimiter = {
  * limiter.take(token.id);
  * ```
  */
-export function createRateLimiter(parameters: { readonly perSecond: number; readonly burst: number }): RateLimiter {
+export function createRateLimiter(parameters: {
+  readonly perSecond: number;
+  readonly burst: number;
+  /** Who the limit is for, in the 429 message (default "this token"). */
+  readonly subject?: string | undefined;
+}): RateLimiter {
   const { perSecond, burst } = parameters;
+  const subject = parameters.subject ?? "this token";
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     take(tokenId) {
@@ -40,7 +46,7 @@ export function createRateLimiter(parameters: { readonly perSecond: number; read
         const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
         throw new ServiceError({
           code: "CA_RATE_LIMITED",
-          message: `Rate limit of ${perSecond} requests per second (burst ${burst}) exceeded for this token.`,
+          message: `Rate limit of ${perSecond} requests per second (burst ${burst}) exceeded for ${subject}.`,
           headers: { "Retry-After": String(retryAfter) },
         });
       }

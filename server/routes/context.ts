@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 
 import type { Batcher } from "../batcher.ts";
 import type { RegistryIndexer } from "../chain/indexer.ts";
+import type { PublicSiteSettings } from "../config.ts";
 import type { HashPool } from "../hashing/pool.ts";
 import type { RpcHealth } from "../chain/rpcMonitor.ts";
 import type { ServiceMetrics } from "../metrics.ts";
@@ -21,6 +22,8 @@ export type RouteSettings = {
   readonly batchMaxSize: number;
   readonly confirmations: number;
   readonly allowedChainIds: readonly number[] | undefined;
+  /** The public verifier site and token-less verification (optional: default limits, no public URL). */
+  readonly publicSite?: PublicSiteSettings | undefined;
   readonly limits: {
     readonly bodyLimitBytes: number;
     readonly ndjsonLimitBytes: number;

@@ -2,10 +2,11 @@
  * POST /v1/credentials (JSON: one, envelope or bulk; or NDJSON), GET by id, by hash,
  * proof, and status with its history from the registry event index.
  */
-import type { Express, Response } from "express";
+import type { Express, Request, Response } from "express";
 import express from "express";
 
 import { credentialStatusFromEvents } from "../chain/registryEvents.ts";
+import { shareLink } from "../../core/share.ts";
 import { notFound, ServiceError } from "../errors.ts";
 import { authOf, requireScope } from "../http/auth.ts";
 import { hashParam, uuidParam } from "../http/params.ts";
@@ -30,6 +31,14 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const credential = await store.getCredential({ institutionId: authOf(res).institution.id, id });
     if (credential === undefined) throw notFound("credential", id);
     return credential;
+  }
+
+  /** The record with its share link once anchored (the page's URL: configured, else the one this request came to). */
+  async function record(req: Request, credential: CredentialWithBatch) {
+    const view = credentialView(credential, await document(credential));
+    if (view.status !== "anchored") return view;
+    const baseUrl = settings.publicSite?.url ?? `${req.protocol}://${req.get("host") ?? "localhost"}/`;
+    return { ...view, shareLink: await shareLink({ baseUrl, credential: view.credential }) };
   }
 
   async function document(credential: CredentialWithBatch): Promise<Record<string, unknown>> {
@@ -96,13 +105,13 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const hash = hashParam(req.params.hash, "hash");
     const [credential] = await store.findCredentialsByHash({ institutionId: authOf(res).institution.id, hash });
     if (credential === undefined) throw notFound("credential with hash", req.params.hash);
-    res.json(credentialView(credential, await document(credential)));
+    res.json(await record(req, credential));
   });
 
   app.get("/v1/credentials/:id", async (req, res) => {
     requireScope(res, "read");
     const credential = await lookup(res, uuidParam(req.params.id, "id"));
-    res.json(credentialView(credential, await document(credential)));
+    res.json(await record(req, credential));
   });
 
   app.get("/v1/credentials/:id/proof", async (req, res) => {

@@ -1,26 +1,74 @@
 /**
- * POST /v1/verify: core's verification report for a portable credential, trusting only
- * this service's registry and chain allow-list.
+ * POST /v1/verify: core's verification report for a portable credential, open to
+ * anyone (an employer has no API token). Without a token each client address has its
+ * own token bucket (CREDANCHOR_PUBLIC_VERIFY_*); with one, the token's usual limit
+ * applies and a bad token is still a 401. Chain reads go through a short-lived shared
+ * cache (chain/readCache.ts), so popular batches cost the node nothing extra, and
+ * requests arriving together are verified as one group (verifyCoalescer.ts).
+ * `?history=1` adds the credential's status history for the verifier page.
  */
 import type { Express } from "express";
 import express from "express";
 
-import { verifyCredential } from "../../core/verify/verifyCredentials.ts";
-import { requireScope } from "../http/auth.ts";
+import { createCachingClient } from "../chain/readCache.ts";
+import type { Authenticator } from "../http/auth.ts";
 import { bodyObject } from "../http/params.ts";
+import { createRateLimiter, type RateLimiter } from "../http/rateLimit.ts";
+import { verifyPortableCredential } from "../verification.ts";
+import { createVerifyCoalescer } from "../verifyCoalescer.ts";
 import type { RouteContext } from "./context.ts";
 
-/** Registers the verify route. */
-export function registerVerifyRoutes(app: Express, context: RouteContext): void {
-  const json = express.json({ limit: "4mb", type: () => true });
-  app.post("/v1/verify", json, async (req, res) => {
-    requireScope(res, "read");
-    const report = await verifyCredential({
-      credential: bodyObject(req.body),
-      client: context.chain.client,
+/** Defaults when the settings carry no public-site block (tests building RouteSettings by hand). */
+const defaults = { verifyPerSecond: 20, verifyBurst: 60, verifyBodyBytes: 256 * 1024 };
+
+/**
+ * Registers the verify route; call it before the /v1 authentication middleware.
+ *
+ * @example
+ * ```ts
+ * registerVerifyRoutes(app, context, { authenticator, tokenLimiter: limiter });
+ * app.use("/v1", authenticate(authenticator), rateLimit(limiter));
+ * ```
+ */
+export function registerVerifyRoutes(
+  app: Express,
+  context: RouteContext,
+  access: { readonly authenticator: Authenticator; readonly tokenLimiter: RateLimiter },
+): void {
+  const site = { ...defaults, ...context.settings.publicSite };
+  const json = express.json({ limit: site.verifyBodyBytes, type: () => true });
+  const perAddress = createRateLimiter({
+    perSecond: site.verifyPerSecond,
+    burst: site.verifyBurst,
+    subject: "this client address (verifying without a token)",
+  });
+  const reads = createCachingClient({ client: context.chain.client });
+  const verify = createVerifyCoalescer({
+    options: {
+      client: reads,
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
       trustedRegistries: [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
+    },
+  });
+  app.post("/v1/verify", async (req, res, next) => {
+    if (req.headers.authorization !== undefined) {
+      const { token } = await access.authenticator(req.headers.authorization);
+      access.tokenLimiter.take(token.id);
+    } else {
+      perAddress.take(`address:${req.socket.remoteAddress ?? "unknown"}`);
+    }
+    next();
+  }, json, async (req, res) => {
+    const credential = bodyObject(req.body);
+    const report = await verifyPortableCredential({
+      credential,
+      client: reads,
+      allowedChainIds: context.settings.allowedChainIds,
+      registry: context.chain.registry,
+      confirmations: context.settings.confirmations,
+      verify,
+      history: req.query["history"] === "1" || req.query["history"] === "true",
     });
     res.json(report);
   });

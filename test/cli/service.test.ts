@@ -4,7 +4,7 @@
  * tokens (directly in the database and through the API).
  */
 import { rmSync } from "node:fs";
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { expect } from "chai";
@@ -12,7 +12,10 @@ import { expect } from "chai";
 import type { HardhatNode } from "../../server/dev/devNode.ts";
 import { sampleCredential } from "../server/helpers/credentials.ts";
 import { type ServiceProcess, spawnService, startNode, tempDir } from "../server/helpers/processes.ts";
-import { type Cli, type CliResult, createCli, writeJson } from "./helpers.ts";
+import { bakePng, unbake } from "../../core/baking.ts";
+import { decodeShareFragment } from "../../core/share.ts";
+import { badgePng } from "../web/helpers.ts";
+import { type Cli, type CliResult, badgeTemplate, createCli, writeJson } from "./helpers.ts";
 
 function expectOk(result: CliResult): CliResult {
   expect(result.code, `exit code; stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).to.equal(0);
@@ -80,6 +83,39 @@ describe("credanchor CLI with the anchoring service", function () {
     expect(again.credentials.map((credential) => credential.id).sort()).to.deep.equal(first.credentials.map((credential) => credential.id).sort());
     const batches = expectOk(await cli(["batches", "--json"])).json<{ batches: { state: string; size: number }[] }>();
     expect(batches.batches.map((batch) => [batch.state, batch.size])).to.deep.equal([["anchored", 3]]);
+  });
+
+  it("bakes each credential into the badge image, writes the mail-merge CSV, and verifies baked images (an altered one fails)", async function () {
+    const cohort = join(dir, "cohort");
+    const roster = join(cohort, "roster.csv");
+    const template = writeJson(cohort, "template.json", badgeTemplate({ id: "did:web:demo.credanchor.local", name: "Demo University" }));
+    const badge = join(cohort, "badge.png");
+    await writeFile(roster, "name,email\nAda Lovelace,ada@example.edu\nAlan Turing,alan@example.edu\n");
+    await writeFile(badge, badgePng(32));
+    const issued = join(dir, "baked");
+    const mail = join(dir, "mail.csv");
+    expectOk(await cli(["issue", roster, "--template", template, "--wait", "--out", issued, "--bake", badge, "--mail-merge", mail, "--json"]));
+    const images = (await readdir(issued)).filter((name) => name.endsWith(".png")).sort();
+    expect(images).to.deep.equal(["roster-1-ada-lovelace.png", "roster-2-alan-turing.png"]);
+    const json = JSON.parse(await readFile(join(issued, "roster-1-ada-lovelace.json"), "utf8"));
+    expect(unbake({ image: await readFile(join(issued, images[0]!)) })).to.deep.equal(json);
+
+    const lines = (await readFile(mail, "utf8")).trim().split("\r\n");
+    expect(lines[0]).to.equal("recipient,email,file,share_link,linkedin_add_to_profile");
+    const cells = lines[1]!.slice(1, -1).split('","');
+    expect(cells.slice(0, 2)).to.deep.equal(["Ada Lovelace", "ada@example.edu"]);
+    expect(cells[3]!.startsWith(`${service.url}/#c=`)).to.equal(true);
+    expect(await decodeShareFragment({ fragment: cells[3]! })).to.deep.equal(json);
+    expect(new URL(cells[4]!).searchParams.get("certUrl")).to.equal(cells[3]);
+
+    const verified = expectOk(await cli(["verify", join(issued, images[0]!), "--json"])).json<{ summary: Record<string, number> }>();
+    expect(verified.summary).to.include({ total: 1, valid: 1 });
+    const altered = { ...json, name: "Something else" };
+    const forged = join(dir, "forged.png");
+    await writeFile(forged, bakePng({ image: badgePng(32), credential: altered }));
+    const rejected = await cli(["verify", forged, "--json"]);
+    expect(rejected.code).to.equal(1);
+    expect(rejected.json<{ summary: Record<string, number> }>().summary).to.include({ total: 1, invalid: 1 });
   });
 
   it("shows the live status and the proof of a credential by its service id", async function () {

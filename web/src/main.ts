@@ -1,73 +1,101 @@
 /**
- * The static browser verifier: drop a portable credential, get the core's report. It
- * talks to nothing but the chain RPC endpoint typed into the page (no issuer server).
+ * The verifier page: a credential comes in (dropped, picked, pasted, or in the share
+ * link's fragment), is verified by the deployment's route (siteConfig.ts) and shown as a
+ * certificate (certificate.ts) with one plain verdict (verdict.ts).
  */
-import { createPublicClient, http } from "viem";
+import { renderCertificate } from "./certificate.ts";
+import { byId, h } from "./dom.ts";
+import { credentialFromFile, credentialFromText } from "./input.ts";
+import { sharePanel } from "./share.ts";
+import { loadSiteConfig, routeFor, type SiteConfig } from "./siteConfig.ts";
+import { verdictOf } from "./verdict.ts";
+import { runVerification } from "./verifiers.ts";
+import { decodeShareFragment } from "../../core/share.ts";
 
-import { verifyCredential } from "../../core/verify/verifyCredentials.ts";
-import type { VerificationReport } from "../../core/verify/types.ts";
+const result = byId<HTMLElement>("result");
+const advanced = { rpcUrl: byId<HTMLInputElement>("rpc"), chain: byId<HTMLInputElement>("chain"), registries: byId<HTMLInputElement>("registries") };
+let config: SiteConfig | undefined;
 
-const marks: Record<string, string> = { valid: "✔", invalid: "✘", pending: "…", skipped: "–", error: "!" };
-
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (found === null) throw new Error(`missing #${id}`);
-  return found as T;
+function showProblem(message: string): void {
+  result.hidden = false;
+  result.dataset["state"] = "problem";
+  result.replaceChildren(h("div", { class: "problem", role: "alert", id: "problem" }, h("h2", { tabindex: "-1" }, "Cannot check this"), h("p", {}, message)));
+  result.querySelector("h2")?.focus();
 }
 
-function render(report: VerificationReport): void {
-  const out = element<HTMLDivElement>("report");
-  out.replaceChildren();
-  const heading = document.createElement("h2");
-  heading.className = report.status;
-  heading.textContent = `${marks[report.status] ?? ""} ${report.status.toUpperCase()}${
-    report.credential?.name ? `: ${report.credential.name}` : ""
-  }`;
-  out.append(heading);
-  const list = document.createElement("ul");
-  for (const check of report.checks) {
-    const item = document.createElement("li");
-    item.className = check.outcome;
-    item.textContent = `${marks[check.outcome] ?? ""} ${check.id}: ${check.reason}`;
-    list.append(item);
-  }
-  out.append(list);
+function shareBase(site: SiteConfig): string {
+  if (site.publicUrl !== undefined) return site.publicUrl;
+  return `${location.origin}${location.pathname}`;
 }
 
-async function verifyText(text: string): Promise<void> {
+async function verify(obtain: () => Promise<unknown>): Promise<void> {
+  result.hidden = false;
+  result.dataset["state"] = "busy";
+  result.replaceChildren(h("p", { class: "busy" }, "Checking…"));
   let credential: unknown;
   try {
-    credential = JSON.parse(text);
+    credential = await obtain();
+    if (config === undefined) config = await loadSiteConfig();
+    const route = routeFor(config, {
+      rpcUrl: advanced.rpcUrl.value,
+      chain: advanced.chain.value,
+      registries: advanced.registries.value,
+    });
+    const { report, timeline } = await runVerification(route, credential);
+    const verdict = verdictOf({ report, timeline });
+    // Sharing tools for credentials worth sharing; a revoked or altered one gets none.
+    const share = verdict.good || verdict.kind === "pending" ? await sharePanel({ credential, baseUrl: shareBase(config) }) : undefined;
+    result.replaceChildren(renderCertificate({ credential, report, timeline, verdict, share }));
+    result.dataset["state"] = "done";
+    byId("verdict-title").focus();
   } catch (error) {
-    element("report").textContent = `Not JSON: ${(error as Error).message}`;
-    return;
+    showProblem((error as Error).message);
   }
-  const rpc = element<HTMLInputElement>("rpc").value.trim();
-  const chains = element<HTMLInputElement>("chains").value.split(",").map((value) => value.trim()).filter(Boolean);
-  const registries = element<HTMLInputElement>("registries").value.split(",").map((value) => value.trim()).filter(Boolean);
-  const client = createPublicClient({ transport: http(rpc, { retryCount: 1, timeout: 10_000 }) });
-  element("report").textContent = "Verifying…";
-  render(
-    await verifyCredential({
-      credential,
-      client,
-      allowedChains: chains.length > 0 ? chains : undefined,
-      trustedRegistries: registries.length === 1 && registries[0]!.toLowerCase() === "any" ? "any" : registries,
-    }),
-  );
 }
 
-element<HTMLInputElement>("file").addEventListener("change", async (event) => {
-  const file = (event.target as HTMLInputElement).files?.[0];
-  if (file) await verifyText(await file.text());
+// --- inputs -------------------------------------------------------------------------
+const fileInput = byId<HTMLInputElement>("file");
+fileInput.addEventListener("change", () => {
+  const file = fileInput.files?.[0];
+  if (file !== undefined) void verify(() => credentialFromFile(file));
 });
-const drop = element<HTMLDivElement>("drop");
-drop.addEventListener("dragover", (event) => event.preventDefault());
-drop.addEventListener("drop", async (event) => {
+const drop = byId<HTMLElement>("drop");
+drop.addEventListener("dragover", (event) => {
   event.preventDefault();
-  const file = event.dataTransfer?.files[0];
-  if (file) await verifyText(await file.text());
+  drop.classList.add("over");
 });
-element<HTMLButtonElement>("verify").addEventListener("click", () =>
-  verifyText(element<HTMLTextAreaElement>("json").value),
-);
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (event) => {
+  event.preventDefault();
+  drop.classList.remove("over");
+  const file = event.dataTransfer?.files[0];
+  if (file !== undefined) void verify(() => credentialFromFile(file));
+});
+byId<HTMLFormElement>("paste-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = byId<HTMLTextAreaElement>("json").value;
+  void verify(() => credentialFromText(text));
+});
+
+// --- configuration and share links --------------------------------------------------
+async function openShareLink(): Promise<void> {
+  if (!location.hash.includes("c=")) return;
+  await verify(async () => decodeShareFragment({ fragment: location.hash }));
+}
+window.addEventListener("hashchange", () => void openShareLink());
+
+void (async () => {
+  try {
+    config = await loadSiteConfig();
+    byId("deployment").textContent = `Checks credentials anchored on ${config.chain} in registr${config.registries.length === 1 ? "y" : "ies"} ${config.registries.join(", ")}${config.verifyUrl === undefined ? ", reading the chain from this browser" : ""}.`;
+    if (config.siteName !== undefined) byId("site-name").textContent = config.siteName;
+    advanced.chain.placeholder = config.chain;
+    advanced.registries.placeholder = config.registries.join(", ");
+    advanced.rpcUrl.placeholder = config.rpcUrl ?? "https://… (optional: verify in this browser)";
+  } catch (error) {
+    showProblem(`This site is not configured: ${(error as Error).message}.`);
+    return;
+  }
+  document.documentElement.dataset["ready"] = "true";
+  await openShareLink();
+})();
