@@ -160,8 +160,17 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
    * never empties the WAL (frames keep arriving while it runs), and a RESTART from the
    * checkpointer thread starved behind back-to-back transactions: 1.1 GB of WAL in 30 s.
    */
+  /** The WAL file's size; 0 when it cannot be read (never fail the commit that just happened). */
+  function walSize(path: string): number {
+    try {
+      return statSync(path).size;
+    } catch {
+      return 0;
+    }
+  }
+
   function boundWal(): void {
-    if (walPath === undefined || statSync(walPath).size <= maxWalBytes) return;
+    if (walPath === undefined || walSize(walPath) <= maxWalBytes) return;
     // A PASSIVE run of the checkpointer thread holds SQLite's checkpoint lock, and a RESTART
     // meeting it answers busy at once (no busy handler for that lock): wait for that run to
     // end rather than commit on past the limit. Each run copies at most the bounded WAL, so
