@@ -25,6 +25,7 @@ import {
   STATUS_PURPOSES,
   STATUS_TYPE,
   statusSchema,
+  type AnchorData,
   type Caip2ChainId,
 } from "./proofSchema.ts";
 
@@ -36,21 +37,7 @@ export type CredanchorProofV1 = {
   readonly type: typeof PROOF_TYPE;
   readonly format: typeof proofFormats.v1;
   readonly proofPurpose: "assertionMethod";
-  /** ISO time of the anchoring block. */
-  readonly created: string;
-  readonly chain: Caip2ChainId;
-  readonly registry: Hex;
-  readonly institutionId: number;
-  readonly batchId: Hex;
-  readonly merkleRoot: Hex;
-  readonly leafIndex: number;
-  readonly leafCount: number;
-  readonly salt: Hex;
-  readonly credentialHash: Hex;
-  readonly proofPath: readonly Hex[];
-  readonly anchorTransaction: Hex;
-  readonly anchorBlock: number;
-};
+} & AnchorData;
 /** Any proof this version of core reads. */
 export type CredanchorProof = CredanchorProofV1 | CredanchorProofV2;
 

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { toChecksumAddress } from "./address.ts";
 import { MAX_INSTITUTION_ID } from "./hash.ts";
 import { getProofLength, MAX_LEAF_COUNT } from "./merkle.ts";
+import type { Hex } from "./hex.ts";
 import { isDateTimeStamp } from "./schema.ts";
 
 /** Formats this version of core reads, newest last. */
@@ -25,6 +26,24 @@ export const STATUS_PURPOSES = ["revocation", "suspension"] as const;
 
 /** A CAIP-2 EVM chain id, e.g. `eip155:31337`. */
 export type Caip2ChainId = `eip155:${number}`;
+
+/** Where a credential is anchored and the inclusion proof: the fields every anchor proof format carries. */
+export type AnchorData = {
+  /** ISO time of the anchoring block. */
+  readonly created: string;
+  readonly chain: Caip2ChainId;
+  readonly registry: Hex;
+  readonly institutionId: number;
+  readonly batchId: Hex;
+  readonly merkleRoot: Hex;
+  readonly leafIndex: number;
+  readonly leafCount: number;
+  readonly salt: Hex;
+  readonly credentialHash: Hex;
+  readonly proofPath: readonly Hex[];
+  readonly anchorTransaction: Hex;
+  readonly anchorBlock: number;
+};
 
 const bytes32 = (what: string) =>
   z

@@ -30,7 +30,7 @@ import { batchIdOf, credentialHashFromCanonical, MAX_INSTITUTION_ID } from "./ha
 import { decodeHexInto, encodeHex, type Hex } from "./hex.ts";
 import { canonicalJson } from "./jcs.ts";
 import { computeRootFromProof, getProofLength, MAX_LEAF_COUNT } from "./merkle.ts";
-import { proofFormats, type Caip2ChainId } from "./proofSchema.ts";
+import { proofFormats, type AnchorData, type Caip2ChainId } from "./proofSchema.ts";
 import { isDateTimeStamp } from "./schema.ts";
 import { DATA_INTEGRITY_PROOF, isIssuerSignature } from "./vc/proofs.ts";
 
@@ -48,20 +48,7 @@ export type CredanchorProofV2 = {
   readonly format: typeof proofFormats.v2;
   readonly proofPurpose: "assertionMethod";
   readonly previousProof: string;
-  readonly created: string;
-  readonly chain: Caip2ChainId;
-  readonly registry: Hex;
-  readonly institutionId: number;
-  readonly batchId: Hex;
-  readonly merkleRoot: Hex;
-  readonly leafIndex: number;
-  readonly leafCount: number;
-  readonly salt: Hex;
-  readonly credentialHash: Hex;
-  readonly proofPath: readonly Hex[];
-  readonly anchorTransaction: Hex;
-  readonly anchorBlock: number;
-};
+} & AnchorData;
 
 /** A `BitstringStatusListEntry` as credanchor writes and reads it. */
 export type BitstringStatusEntry = {
