@@ -34,7 +34,7 @@ export async function sendClosed(context: PublisherContext, batch: BatchRow): Pr
 
 /**
  * closed → sending: takes the next nonce, signs, and records nonce, raw transaction and
- * hash. Returns the batch as now stored, or undefined if another pass moved it first.
+ * hash. Returns the batch to broadcast, or undefined if another pass moved it first.
  */
 export async function recordSigned(context: PublisherContext, batch: BatchRow): Promise<BatchRow | undefined> {
   const nonce = await nextNonce(context);
@@ -47,7 +47,8 @@ export async function recordSigned(context: PublisherContext, batch: BatchRow): 
     patch: { nonce, fromAddress, rawTx, txHash, attempts: batch.attempts + 1, nextAttemptAt: null },
   });
   if (!recorded) return undefined;
-  return { ...batch, state: "sending", nonce, rawTx, txHash, fromAddress, attempts: batch.attempts + 1, nextAttemptAt: null };
+  // `attempts` as before this send: if the broadcast fails, failWithBackoff counts this attempt once.
+  return { ...batch, state: "sending", nonce, rawTx, txHash, fromAddress };
 }
 
 /**
