@@ -208,6 +208,19 @@ export const settings = {
     schema: z.string().min(1),
     doc: "Path of a file with the signing keys JSON (mode 0600). Without keys, credentials are issued unsigned (credanchor-proof-v1).",
   },
+  signingKeystore: {
+    env: "CREDANCHOR_SIGNING_KEYSTORE",
+    flag: "signing-keystore",
+    schema: z.string().min(1),
+    doc: "Path of an encrypted signing keystore (credanchor-signing-keystore-v1, written by `credanchor signing-keys new|encrypt`; docs/SIGNATURES.md).",
+  },
+  signingKeystorePassword: {
+    env: "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD",
+    flag: "signing-keystore-password",
+    schema: z.string(),
+    secret: true,
+    doc: "Password of the signing keystore (give it in the environment, not on the command line).",
+  },
   sign: {
     env: "CREDANCHOR_SIGN",
     flag: "sign",
@@ -315,7 +328,13 @@ export type ServiceConfig = {
   /** Where the keys come from (no secret in here): what {@link resolveKeys} will read. */
   readonly keySources: { readonly anchorer: KeySource | undefined; readonly revoker: KeySource | undefined };
   /** Where the issuer signing keys come from (server/signing/keyring.ts); the JSON is never logged. */
-  readonly signingKeySource: { readonly json?: string | undefined; readonly file?: string | undefined; readonly sign: boolean };
+  readonly signingKeySource: {
+    readonly json?: string | undefined;
+    readonly file?: string | undefined;
+    /** An encrypted keystore and its password (decrypted by server/signing/keyring.ts at start-up). */
+    readonly keystore?: { readonly path: string; readonly password: string } | undefined;
+    readonly sign: boolean;
+  };
   /** The repository root (for `npx hardhat`, artifacts/ and deployments/). */
   readonly repoRoot: string;
 };
@@ -479,6 +498,7 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     signingKeySource: {
       json: raw.signingKeys as string | undefined,
       file: raw.signingKeysFile === undefined ? undefined : absolute(raw.signingKeysFile as string, cwd),
+      keystore: signingKeystore(raw.signingKeys, raw.signingKeysFile, raw.signingKeystore, raw.signingKeystorePassword, cwd),
       sign: (raw.sign as boolean | undefined) ?? true,
     },
     repoRoot,
@@ -514,6 +534,37 @@ function keySource(
     return { kind: "keystore", path: absolute(keystore as string, cwd), password: password as string };
   }
   return undefined;
+}
+
+/** The signing keystore source: one source of signing keys at most, and a keystore only with its password. */
+function signingKeystore(
+  json: unknown,
+  file: unknown,
+  keystore: unknown,
+  password: unknown,
+  cwd: string,
+): { path: string; password: string } | undefined {
+  const given = [
+    ...(json !== undefined ? ["CREDANCHOR_SIGNING_KEYS"] : []),
+    ...(file !== undefined ? ["CREDANCHOR_SIGNING_KEYS_FILE"] : []),
+    ...(keystore !== undefined ? ["CREDANCHOR_SIGNING_KEYSTORE"] : []),
+  ];
+  if (given.length > 1) {
+    throw new ConfigError({ message: `${given.join(" and ")} are both set.`, hints: ["Configure one source of signing keys."] });
+  }
+  if (keystore === undefined) {
+    if (password !== undefined) {
+      throw new ConfigError({ message: "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD is set but CREDANCHOR_SIGNING_KEYSTORE is not.", hints: ["Set CREDANCHOR_SIGNING_KEYSTORE to the keystore's path."] });
+    }
+    return undefined;
+  }
+  if (password === undefined) {
+    throw new ConfigError({
+      message: "CREDANCHOR_SIGNING_KEYSTORE is set but CREDANCHOR_SIGNING_KEYSTORE_PASSWORD is not.",
+      hints: ["The keystore is encrypted; give its password in the environment (not on the command line)."],
+    });
+  }
+  return { path: absolute(keystore as string, cwd), password: password as string };
 }
 
 /** The signing accounts, once decrypted. */
@@ -578,7 +629,15 @@ export function describeConfig(config: ServiceConfig): Record<string, unknown> {
   const { keySources, signingKeySource, rpcUrl, ...rest } = config;
   const describe = (source: KeySource | undefined) =>
     source === undefined ? "none" : source.kind === "hex" ? "private key (env/flag)" : `keystore ${source.path}`;
-  const signing = !signingKeySource.sign ? "off" : signingKeySource.json !== undefined ? "keys (env/flag)" : signingKeySource.file !== undefined ? `file ${signingKeySource.file}` : "none";
+  const signing = !signingKeySource.sign
+    ? "off"
+    : signingKeySource.json !== undefined
+      ? "keys (env/flag)"
+      : signingKeySource.file !== undefined
+        ? `file ${signingKeySource.file}`
+        : signingKeySource.keystore !== undefined
+          ? `keystore ${signingKeySource.keystore.path}`
+          : "none";
   return {
     rpcUrl: describeRpcUrl(rpcUrl),
     ...rest,

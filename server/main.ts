@@ -133,6 +133,11 @@ export async function startService(parameters: {
     });
   const banners = parameters.banners ?? true;
   const keys = await resolveKeys({ sources: config.keySources });
+  // Every secret is read (and a wrong keystore password refused) before anything is created or connected.
+  const keyring = await loadKeyring({
+    ...config.signingKeySource,
+    dev: config.dev ? { did: DEMO_INSTITUTION.identifier, file: join(config.dataDir, "signing-keys.json") } : undefined,
+  });
   if (config.dev && banners) {
     process.stdout.write(
       banner([
@@ -144,6 +149,7 @@ export async function startService(parameters: {
     );
   }
   logger.info({ config: describeConfig(config) }, "starting");
+  logger.info({ signing: describeKeyring(keyring), signAtIntake: config.signingKeySource.sign }, "issuer signing keys");
   await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
   const store = createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes });
   const chain = await connectChain({ config, keys, store, logger });
@@ -167,11 +173,6 @@ export async function startService(parameters: {
   const behind = head - ((await indexer.cursor())?.blockNumber ?? identity.deployBlock - 1);
   if (behind > 0) logger.info({ head, blocks: behind }, "registry index: catching up");
   await indexer.syncTo(head).catch((error: unknown) => logger.warn({ err: error }, "registry index: catching up failed; it retries in the background"));
-  const keyring = await loadKeyring({
-    ...config.signingKeySource,
-    dev: config.dev ? { did: DEMO_INSTITUTION.identifier, file: join(config.dataDir, "signing-keys.json") } : undefined,
-  });
-  logger.info({ signing: describeKeyring(keyring), signAtIntake: config.signingKeySource.sign }, "issuer signing keys");
 
   const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
   const pool = createHashPool({ size: config.hashWorkers });
