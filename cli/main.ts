@@ -15,6 +15,7 @@ import { registerNodeCommand } from "./commands/node.ts";
 import { registerPathwayCommands } from "./commands/pathway.ts";
 import { registerRevokeCommands } from "./commands/revoke.ts";
 import { registerServiceCommands } from "./commands/service.ts";
+import { registerSigningKeysCommands } from "./commands/signingKeys.ts";
 import { registerStatusCommands } from "./commands/status.ts";
 import { registerTokensCommands } from "./commands/tokens.ts";
 import { registerVerifyCommand } from "./commands/verify.ts";
@@ -67,6 +68,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerDeployCommand(program, runtime);
   registerNodeCommand(program, runtime);
   registerDidDocumentCommand(program, runtime);
+  registerSigningKeysCommands(program, runtime);
   return program;
 }
 

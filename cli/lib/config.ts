@@ -28,6 +28,7 @@ export const envVars = {
   CREDANCHOR_REVOKER_KEYSTORE_PASSWORD: "password of that keystore",
   CREDANCHOR_KEYSTORE: "encrypted JSON keystore for any role whose key is not otherwise set",
   CREDANCHOR_KEYSTORE_PASSWORD: "keystore password (else the role's *_KEYSTORE_PASSWORD, else a prompt on the terminal)",
+  CREDANCHOR_SIGNING_KEYSTORE_PASSWORD: "password of the issuer signing keystore (signing-keys new|encrypt|show)",
   CREDANCHOR_DEBUG: "set to 1 to print stack traces of unexpected errors",
   NO_COLOR: "set to disable colours",
 } as const;
@@ -230,4 +231,16 @@ export function useColor(stream: { readonly isTTY?: boolean | undefined }): bool
 export function debugEnabled(): boolean {
   const value = env("CREDANCHOR_DEBUG");
   return value !== undefined && value !== "0" && value !== "false";
+}
+
+/** The signing keystore's password (CREDANCHOR_SIGNING_KEYSTORE_PASSWORD), required: it is never taken from a flag. */
+export function signingKeystorePassword(): string {
+  const value = process.env.CREDANCHOR_SIGNING_KEYSTORE_PASSWORD;
+  if (value === undefined || value === "") {
+    throw usageError(
+      "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD is not set.",
+      "The signing keystore is encrypted under this password; set it in the environment (e.g. from your secret store), never on the command line.",
+    );
+  }
+  return value;
 }
