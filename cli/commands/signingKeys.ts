@@ -15,11 +15,15 @@ import { signingKeystorePassword } from "../lib/config.ts";
 import { usageError } from "../lib/errors.ts";
 import type { Output } from "../lib/output.ts";
 
-type NewFlags = { readonly did: string; readonly keystore: string };
-type EncryptFlags = { readonly keysFile: string; readonly keystore: string };
+type NewFlags = { readonly did: string; readonly keystore: string; readonly lightKdf?: boolean };
+type EncryptFlags = { readonly keysFile: string; readonly keystore: string; readonly lightKdf?: boolean };
 type ShowFlags = { readonly keystore: string };
 
 const passwordEnv = ["CREDANCHOR_SIGNING_KEYSTORE_PASSWORD"] as const;
+/** scrypt cost with --light-kdf (as geth's --lightkdf): 2^12, for tests and throw-away keys only. */
+const LIGHT_SCRYPT_N = 2 ** 12;
+const LIGHT_KDF_HELP = "a much cheaper scrypt (N=2^12, like geth's --lightkdf): tests and throw-away keys only";
+const scryptN = (flags: { readonly lightKdf?: boolean }) => (flags.lightKdf === true ? LIGHT_SCRYPT_N : undefined);
 
 function readFile(path: string, flag: string): string {
   try {
@@ -56,7 +60,8 @@ export function registerSigningKeysCommands(program: Command, runtime: Runtime):
     .command("new")
     .description("add a new signing key for a DID (creating the keystore if needed); the newest key of a DID signs")
     .requiredOption("--did <did>", "the institution's DID, e.g. did:web:example.edu")
-    .requiredOption("--keystore <path>", "the encrypted keystore (CREDANCHOR_SIGNING_KEYSTORE of the service)");
+    .requiredOption("--keystore <path>", "the encrypted keystore (CREDANCHOR_SIGNING_KEYSTORE of the service)")
+    .option("--light-kdf", LIGHT_KDF_HELP);
   withHelp(create, {
     examples: [
       "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD=… credanchor signing-keys new --did did:web:example.edu --keystore signing-keystore.json",
@@ -75,7 +80,7 @@ export function registerSigningKeysCommands(program: Command, runtime: Runtime):
       while (taken.has(`${flags.did}#key-${n}`)) n++;
       const key = await generateSigningKey({ controller: flags.did, id: `${flags.did}#key-${n}` });
       const { encryptSigningKeystore } = await signingKeystoreModule();
-      writeKeystore(flags.keystore, await encryptSigningKeystore({ plaintext: JSON.stringify({ keys: [...keys, key] }), password }));
+      writeKeystore(flags.keystore, await encryptSigningKeystore({ plaintext: JSON.stringify({ keys: [...keys, key] }), password, scryptN: scryptN(flags) }));
       out.result({ keystore: flags.keystore, key: publicView([key])[0] });
       printKeys(out, publicView([key]));
       out.note(`Wrote ${flags.keystore} (${keys.length + 1} key${keys.length === 0 ? "" : "s"}). Start the service with CREDANCHOR_SIGNING_KEYSTORE=${flags.keystore}.`);
@@ -87,7 +92,8 @@ export function registerSigningKeysCommands(program: Command, runtime: Runtime):
     .command("encrypt")
     .description("encrypt a plain signing-keys JSON file (CREDANCHOR_SIGNING_KEYS_FILE) into a new keystore")
     .requiredOption("--keys-file <path>", 'the plain JSON {"keys":[{id, controller, publicKeyMultibase, secretKeyMultibase}]}')
-    .requiredOption("--keystore <path>", "the keystore to write (must not exist)");
+    .requiredOption("--keystore <path>", "the keystore to write (must not exist)")
+    .option("--light-kdf", LIGHT_KDF_HELP);
   withHelp(encrypt, {
     examples: ["CREDANCHOR_SIGNING_KEYSTORE_PASSWORD=… credanchor signing-keys encrypt --keys-file signing-keys.json --keystore signing-keystore.json && shred -u signing-keys.json"],
     notes: ["Then delete the plain file; the service reads the keystore instead."],
@@ -100,7 +106,7 @@ export function registerSigningKeysCommands(program: Command, runtime: Runtime):
       const plaintext = readFile(flags.keysFile, "--keys-file");
       const tools = await signingKeystoreModule();
       const keyring = tools.parseKeyring(plaintext, flags.keysFile);
-      writeKeystore(flags.keystore, await tools.encryptSigningKeystore({ plaintext, password }));
+      writeKeystore(flags.keystore, await tools.encryptSigningKeystore({ plaintext, password, scryptN: scryptN(flags) }));
       const described = tools.describeKeyring(keyring);
       out.result({ keystore: flags.keystore, dids: described });
       for (const entry of described) for (const key of entry.keys) out.line(`${key.id}  ${key.publicKeyMultibase}`);

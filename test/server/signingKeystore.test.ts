@@ -60,6 +60,11 @@ describe("signing keys from an encrypted keystore", function () {
       expect(text).to.not.include(key.publicKeyMultibase);
     });
 
+    it("is written with geth's standard scrypt cost unless told otherwise", async function () {
+      const text = await encryptSigningKeystore({ plaintext: JSON.stringify({ keys: [] }), password: PASSWORD });
+      expect(JSON.parse(text).kdfparams).to.include({ n: 2 ** 17, r: 8, p: 1, dklen: 32 });
+    });
+
     it("refuses a wrong password naming the password variable, echoing neither the password nor a key", async function () {
       const { path, key } = await keystoreFile();
       const error = (await rejectionOf(loadKeyring({ keystore: { path, password: "not-the-password-123" } }))) as Error & { code?: string; hints?: string[] };
