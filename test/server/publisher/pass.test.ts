@@ -31,7 +31,7 @@ describe("publisher: a pass over the batches in flight", function () {
     expect(publisher.health()).to.include({ rpcUp: true, lastError: undefined });
   });
 
-  it("finishes a batch left in sending before a new one takes the next nonce", async function () {
+  it("after a restart with a batch left in sending, broadcasts it with its recorded nonce and gives a new batch the next one", async function () {
     const publisher = publisherOf(fixture);
     const leftOver = (await recordSigned(fixture.context, await fixture.closedBatch()))!;
     const fresh = await fixture.closedBatch();
