@@ -24,6 +24,7 @@ import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { asRevert } from "../chain/clients.ts";
 import { registryAbi } from "../chain/registryAbi.ts";
 import type { BatchRow } from "../store/types.ts";
+import { describeError } from "./context.ts";
 
 /** What an anchoring transaction needs to know about a closed batch. */
 export type AnchorBatch = Pick<BatchRow, "institutionId" | "merkleRoot" | "size" | "chainBatchId">;
@@ -75,11 +76,6 @@ export type CreateViemAnchorChainParameters = {
   readonly registry: `0x${string}`;
 };
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return (error as { shortMessage?: string }).shortMessage ?? error.message;
-  return String(error);
-}
-
 /** Runs a lookup whose non-transport failure means "not found". */
 async function orUndefined<T>(lookup: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -116,7 +112,7 @@ export function createViemAnchorChain(parameters: CreateViemAnchorChainParameter
         return undefined;
       } catch (error) {
         if (isTransportFailure(error)) throw error;
-        return asRevert(error)?.errorName ?? describe(error);
+        return asRevert(error)?.errorName ?? describeError(error);
       }
     },
     async signAnchor({ batch, nonce, fees }) {
