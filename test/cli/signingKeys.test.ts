@@ -1,6 +1,7 @@
 /**
  * `credanchor signing-keys new|encrypt|show`: keystores the service reads
- * (server/signing/keyring.ts), rotation, and a wrong or missing password refused by name.
+ * (server/signing/keyring.ts), rotation, the DID document from a keystore
+ * (`did-document --keystore`), and a wrong or missing password refused by name.
  */
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
@@ -38,6 +39,14 @@ describe("credanchor signing-keys", function () {
       for (const output of [first.stdout, second.stdout, shown.stdout, shown.stderr]) expect(output).to.not.include(key.secretKeyMultibase);
     }
     expect(readFileSync(keystore, "utf8")).to.not.include(keys[0]!.secretKeyMultibase);
+
+    // The DID document an institution hosts itself, straight from the keystore.
+    const document = await cli(["did-document", "--did", did, "--keystore", keystore]);
+    expect(document.code, document.stderr).to.equal(0);
+    expect(JSON.parse(document.stdout).verificationMethod.map((method: { publicKeyMultibase: string }) => method.publicKeyMultibase)).to.deep.equal(
+      keys.map((key) => key.publicKeyMultibase),
+    );
+    expect(document.stdout).to.not.include(keys[1]!.secretKeyMultibase);
   });
 
   it("encrypts a plain keys file into a new keystore, and will not overwrite one", async function () {
