@@ -119,7 +119,7 @@ describe("signing keys from an encrypted keystore", function () {
     });
   });
 
-  it("start-up with a wrong password stops before answering, naming the variable, before touching the chain, with no secret in the output", async function () {
+  it("start-up with a wrong password exits with code 1 naming the variable, before touching the chain, with no secret in the output", async function () {
     const { path, key } = await keystoreFile();
     const dataDir = tempDir();
     const error = await rejectionOf(
@@ -136,7 +136,7 @@ describe("signing keys from an encrypted keystore", function () {
         timeoutMs: 60_000,
       }),
     );
-    expect(error.message).to.match(/service exited before answering/);
+    expect(error.message).to.match(/service exited \(code 1\) before answering/);
     expect(error.message).to.include(`Cannot decrypt the signing keystore ${path}: wrong password in CREDANCHOR_SIGNING_KEYSTORE_PASSWORD`);
     expect(error.message).to.not.include("not the password");
     expect(error.message).to.not.include(key.secretKeyMultibase);
