@@ -65,10 +65,10 @@ export function buildProgram(runtime: Runtime): Command {
   registerKeysCommands(program, runtime);
   registerTokensCommands(program, runtime);
   registerServiceCommands(program, runtime);
+  registerSigningKeysCommands(program, runtime);
   registerDeployCommand(program, runtime);
   registerNodeCommand(program, runtime);
   registerDidDocumentCommand(program, runtime);
-  registerSigningKeysCommands(program, runtime);
   return program;
 }
 

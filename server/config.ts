@@ -629,18 +629,14 @@ export function describeConfig(config: ServiceConfig): Record<string, unknown> {
   const { keySources, signingKeySource, rpcUrl, ...rest } = config;
   const describe = (source: KeySource | undefined) =>
     source === undefined ? "none" : source.kind === "hex" ? "private key (env/flag)" : `keystore ${source.path}`;
-  const signing = !signingKeySource.sign
-    ? "off"
-    : signingKeySource.json !== undefined
-      ? "keys (env/flag)"
-      : signingKeySource.file !== undefined
-        ? `file ${signingKeySource.file}`
-        : signingKeySource.keystore !== undefined
-          ? `keystore ${signingKeySource.keystore.path}`
-          : "none";
+  const signing = !signingKeySource.sign ? "off" : signingKeySource.json !== undefined ? "keys (env/flag)" : signingKeySource.file !== undefined ? `file ${signingKeySource.file}` : "none";
   return {
     rpcUrl: describeRpcUrl(rpcUrl),
     ...rest,
-    keys: { anchorer: describe(keySources.anchorer), revoker: describe(keySources.revoker), signing },
+    keys: {
+      anchorer: describe(keySources.anchorer),
+      revoker: describe(keySources.revoker),
+      signing: signingKeySource.sign && signingKeySource.keystore !== undefined ? `keystore ${signingKeySource.keystore.path}` : signing,
+    },
   };
 }
