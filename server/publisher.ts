@@ -18,6 +18,12 @@
  * the revert says the batch is already anchored. While waiting for confirmations the
  * receipt is re-read; if it disappeared (reorg) and the batch is gone from the chain, the
  * batch goes back to `closed` and is sent again.
+ *
+ * With several replicas on one store, only the holder of the anchoring key's lease
+ * publishes (`lease`, server/election.ts): its batch writes are fenced by the lease in the
+ * store, and nothing is broadcast once the lease's local deadline has passed. Every state
+ * above is in the store, so a new holder resumes where the old one stopped, with the
+ * nonces it recorded.
  */
 import {
   encodeFunctionData,
@@ -35,9 +41,10 @@ import { isTransportFailure, readBatch } from "../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION } from "../core/roles.ts";
 import { asRevert } from "./chain/clients.ts";
 import { registryAbi } from "./chain/registryAbi.ts";
+import { LeaseLostError } from "./election.ts";
 import type { Faults } from "./faults.ts";
 import type { ServiceMetrics } from "./metrics.ts";
-import type { BatchPatch, BatchRow, Store } from "./store/types.ts";
+import type { BatchPatch, BatchRow, LeaseFence, Store } from "./store/types.ts";
 
 const ZERO_HASH = `0x${"00".repeat(32)}` as const;
 
@@ -70,6 +77,8 @@ export type CreatePublisherParameters = {
   readonly metrics?: ServiceMetrics | undefined;
   readonly logger?: Logger | undefined;
   readonly now?: (() => number) | undefined;
+  /** The anchoring key's lease (several replicas): publish only while it answers a fence. */
+  readonly lease?: { fence(): LeaseFence | undefined } | undefined;
 };
 
 /** What /readyz reports about the chain side. */
@@ -77,6 +86,8 @@ export type PublisherHealth = {
   readonly rpcUp: boolean;
   readonly lastError: string | undefined;
   readonly lastOkAt: number | undefined;
+  /** False while another replica holds the anchoring key's lease (always true without election). */
+  readonly leader: boolean;
 };
 
 /** The publisher. */
@@ -104,7 +115,24 @@ function describe(error: unknown): string {
  * ```
  */
 export function createPublisher(parameters: CreatePublisherParameters): Publisher {
-  const { store, client, chain, account, registry, confirmations, metrics, logger, faults } = parameters;
+  const { client, chain, account, registry, confirmations, metrics, logger, faults, lease } = parameters;
+  /** The lease's fence, or LeaseLostError: nothing is written or sent without it. */
+  const requireFence = (): LeaseFence | undefined => {
+    if (lease === undefined) return undefined;
+    const fence = lease.fence();
+    if (fence === undefined) throw new LeaseLostError("the publisher lease is not held");
+    return fence;
+  };
+  // Every batch write of this publisher is fenced by the lease (when there is one).
+  const store: Store =
+    lease === undefined
+      ? parameters.store
+      : { ...parameters.store, transitionBatch: async (change) => parameters.store.transitionBatch({ ...change, fence: requireFence() }) };
+  /** Broadcasts a signed transaction, only while the lease is held. */
+  const sendRaw = async (serializedTransaction: Hex): Promise<void> => {
+    requireFence();
+    await client.sendRawTransaction({ serializedTransaction });
+  };
   const now = parameters.now ?? Date.now;
   const resendAfterMs = parameters.resendAfterMs ?? 60_000;
   let running = false;
@@ -112,7 +140,7 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   let kicked = false;
-  let health: PublisherHealth = { rpcUp: false, lastError: undefined, lastOkAt: undefined };
+  let health: PublisherHealth = { rpcUp: false, lastError: undefined, lastOkAt: undefined, leader: lease === undefined };
 
   const anchorArgs = (batch: BatchRow) =>
     [
@@ -242,9 +270,9 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
   /** Broadcasts the recorded raw transaction of a `sending` batch, then → sent. */
   async function broadcast(batch: BatchRow): Promise<void> {
     try {
-      await client.sendRawTransaction({ serializedTransaction: batch.rawTx! });
+      await sendRaw(batch.rawTx!);
     } catch (error) {
-      if (isTransportFailure(error)) throw error;
+      if (isTransportFailure(error) || error instanceof LeaseLostError) throw error;
       const message = describe(error);
       if (/nonce too low|nonce has already been used|nonce.*lower than/i.test(message)) {
         // The nonce is used: by our transaction (then there is a receipt) or by another one.
@@ -309,9 +337,9 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
     }
     metrics?.txRetries.inc({ reason: "rebroadcast" });
     try {
-      await client.sendRawTransaction({ serializedTransaction: batch.rawTx! });
+      await sendRaw(batch.rawTx!);
     } catch (error) {
-      if (isTransportFailure(error)) throw error;
+      if (isTransportFailure(error) || error instanceof LeaseLostError) throw error;
       logger?.warn({ batch: batch.id, error: describe(error) }, "rebroadcast refused");
     }
   }
@@ -379,7 +407,9 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
       health = { ...health, rpcUp: false, lastError: describe(error) };
       throw error;
     }
-    health = { rpcUp: true, lastError: health.lastError, lastOkAt: now() };
+    const leader = lease === undefined || lease.fence() !== undefined;
+    health = { rpcUp: true, lastError: health.lastError, lastOkAt: now(), leader };
+    if (!leader) return; // standby: another replica publishes
     let stepFailed = false;
     const batches = await store.listBatchesInStates(["sending", "sent", "mined", "closed"]);
     for (const state of ["closed", "sending", "sent", "mined"] as const) {
@@ -397,6 +427,10 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
           else if (batch.nextAttemptAt === null || batch.nextAttemptAt <= now()) await send(batch);
         } catch (error) {
           if (isTransportFailure(error)) throw error;
+          if (error instanceof LeaseLostError) {
+            logger?.warn({ batch: batch.id }, "publisher lease lost mid-pass: stopping before any further write or send");
+            return;
+          }
           stepFailed = true;
           health = { ...health, lastError: describe(error) };
           metrics?.txFailures.inc({ kind: "anchor", reason: "error" });
@@ -410,7 +444,7 @@ export function createPublisher(parameters: CreatePublisherParameters): Publishe
         try {
           await confirm(batch, await client.getBlockNumber({ cacheTime: 0 }));
         } catch (error) {
-          if (isTransportFailure(error)) throw error;
+          if (isTransportFailure(error) || error instanceof LeaseLostError) throw error;
           stepFailed = true;
           logger?.error({ batch: batch.id, err: error }, "confirmation check failed; will retry");
         }
