@@ -71,16 +71,20 @@ export function createLeaseKeeper(parameters: CreateLeaseKeeperParameters): Leas
   let running: Promise<void> | undefined;
 
   const held = (): boolean => current !== undefined && performance.now() < deadline;
+  // What was last reported through onChange: the local deadline can end a hold between two
+  // rounds (a process paused past it), and that loss must still be reported once.
+  let reported = false;
 
   function set(fence: LeaseFence | undefined, sentAt: number): void {
-    const before = held();
     current = fence;
     // Local deadline: ttl from when the request left, minus a margin for clock-rate drift.
     deadline = fence === undefined ? 0 : sentAt + ttlMs * 0.9;
-    if (held() !== before) {
-      if (fence === undefined) logger?.warn({ key, holder }, "publisher lease lost: standing by");
-      else logger?.info({ key, holder, epoch: fence.epoch }, "publisher lease acquired: this replica publishes");
-      parameters.onChange?.(held());
+    const now = held();
+    if (now !== reported) {
+      reported = now;
+      if (!now) logger?.warn({ key, holder }, "publisher lease lost: standing by");
+      else logger?.info({ key, holder, epoch: fence!.epoch }, "publisher lease acquired: this replica publishes");
+      parameters.onChange?.(now);
     }
   }
 

@@ -52,6 +52,11 @@ const types = {
     oid === INT8_OID || oid === NUMERIC_OID ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
+/** A transaction idle this long on the server is a stalled replica's: the server ends it. */
+const IDLE_IN_TRANSACTION_MS = 5_000;
+/** Longer than {@link IDLE_IN_TRANSACTION_MS}: a stalled replica's locks are gone by then. */
+const LOCK_TIMEOUT_MS = 10_000;
+
 /** SQLSTATE disk_full: the server could not extend a file (the write was rolled back). */
 const DISK_FULL = "53100";
 function isDiskFull(error: unknown): error is Error & { code: string } {
@@ -158,6 +163,12 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
     types,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // No transaction of this store waits on anything but the database, so one left idle is
+    // a stalled replica (paused, frozen VM): the server ends it and frees its row locks,
+    // which would otherwise stop every other replica's intake on that batch for good.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    // A lock still not granted after this is held by such a replica: 503, retry.
+    lock_timeout: LOCK_TIMEOUT_MS,
   });
   // An idle connection cut by a server restart is reported here; the pool drops it and the
   // next query connects anew. Without a listener the process would exit.

@@ -12,12 +12,14 @@ const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying 
 /**
  * True for failures that say the database is unavailable rather than that the request
  * is wrong: socket errors and SQLSTATE classes 08 (connection), 53 (resources: too many
- * connections), 57 (operator intervention: shutdown, restart, starting up).
+ * connections), 57 (operator intervention: shutdown, restart, starting up, a statement
+ * cancelled), 25P03 (our session ended after idling in a transaction: this process was
+ * paused) and 55P03 (a lock not granted in time: held by a stalled replica).
  */
 export function isUnavailable(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (CONNECTION_CODES.has(code) || /^(08|53|57)/.test(code))) return true;
+  if (typeof code === "string" && (CONNECTION_CODES.has(code) || /^(08|53|57)/.test(code) || code === "25P03" || code === "55P03")) return true;
   if (error instanceof AggregateError) return error.errors.some(isUnavailable);
   return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
 }

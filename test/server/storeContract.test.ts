@@ -203,27 +203,32 @@ for (const kind of kinds) {
     it("gives a lease to one holder at a time, with a new epoch on takeover, and fences batch writes by it", async function () {
       const second = await another();
       const key = "anchorer:test";
-      const a = await store.acquireLease({ key, holder: "a", ttlMs: 400 });
+      // Leases long enough that no pause of a loaded machine ends them; expiry is forced below.
+      const LONG = 120_000;
+      const a = await store.acquireLease({ key, holder: "a", ttlMs: LONG });
       expect(a).to.not.equal(undefined);
-      expect(await second.acquireLease({ key, holder: "b", ttlMs: 400 }), "taken while a's lease runs").to.equal(undefined);
-      expect(await store.renewLease({ fence: a!, ttlMs: 400 })).to.equal(true);
+      expect(await second.acquireLease({ key, holder: "b", ttlMs: LONG }), "taken while a's lease runs").to.equal(undefined);
+      expect(await store.renewLease({ fence: a!, ttlMs: LONG })).to.equal(true);
 
       await rawSubmit(store, rawItems(1, "lease"), 100);
       const id = (await store.getOpenBatch(1))!.id;
       await store.sealBatch({ id });
       expect(await store.transitionBatch({ id, from: ["full"], to: "full", fence: a })).to.equal(true);
 
-      await new Promise((resolve) => setTimeout(resolve, 500)); // a's lease expires
+      // a's lease ends 1 ms after this renewal; waiting longer than that can only make it more expired.
+      expect(await store.renewLease({ fence: a!, ttlMs: 1 })).to.equal(true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await store.transitionBatch({ id, from: ["full"], to: "full", fence: a }), "expired fence").to.equal(false);
-      const b = await second.acquireLease({ key, holder: "b", ttlMs: 10_000 });
+      expect(await store.renewLease({ fence: a!, ttlMs: LONG }), "an expired lease is not renewed").to.equal(false);
+      const b = await second.acquireLease({ key, holder: "b", ttlMs: LONG });
       expect(b?.epoch).to.be.greaterThan(a!.epoch);
-      expect(await store.renewLease({ fence: a!, ttlMs: 400 }), "a cannot renew a lease b took").to.equal(false);
-      expect(await store.acquireLease({ key, holder: "a", ttlMs: 400 })).to.equal(undefined);
+      expect(await store.renewLease({ fence: a!, ttlMs: LONG }), "a cannot renew a lease b took").to.equal(false);
+      expect(await store.acquireLease({ key, holder: "a", ttlMs: LONG })).to.equal(undefined);
       expect(await store.transitionBatch({ id, from: ["full"], to: "full", fence: a }), "old epoch").to.equal(false);
       expect(await second.transitionBatch({ id, from: ["full"], to: "full", fence: b })).to.equal(true);
 
       await second.releaseLease(b!);
-      const again = await store.acquireLease({ key, holder: "a", ttlMs: 400 });
+      const again = await store.acquireLease({ key, holder: "a", ttlMs: LONG });
       expect(again?.epoch, "released: taken at once").to.be.greaterThan(b!.epoch);
     });
 
