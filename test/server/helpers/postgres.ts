@@ -5,7 +5,7 @@
  * test that restarts PostgreSQL, so other runs on the machine's server are not disturbed.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import pg from "pg";
@@ -59,7 +59,14 @@ export async function sql(url: string, text: string): Promise<pg.QueryResult> {
   return admin(url, (client) => client.query(text));
 }
 
-const PG_BIN = process.env.CREDANCHOR_TEST_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** The server binaries: CREDANCHOR_TEST_PG_BIN, else Debian's newest /usr/lib/postgresql/<version>/bin. */
+const PG_BIN =
+  process.env.CREDANCHOR_TEST_PG_BIN ??
+  join(
+    "/usr/lib/postgresql",
+    (existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql") : []).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a))[0] ?? "15",
+    "bin",
+  );
 
 /** A PostgreSQL server of a test's own. */
 export type OwnPostgres = {
