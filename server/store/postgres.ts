@@ -52,10 +52,13 @@ const types = {
     oid === INT8_OID || oid === NUMERIC_OID ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
-/** A transaction idle this long on the server is a stalled replica's: the server ends it. */
-const IDLE_IN_TRANSACTION_MS = 5_000;
+/**
+ * A transaction idle this long on the server is a stalled replica's: the server ends it.
+ * Generous, so a replica merely starved of CPU (an overloaded machine) is not cut.
+ */
+const IDLE_IN_TRANSACTION_MS = 15_000;
 /** Longer than {@link IDLE_IN_TRANSACTION_MS}: a stalled replica's locks are gone by then. */
-const LOCK_TIMEOUT_MS = 10_000;
+const LOCK_TIMEOUT_MS = 20_000;
 
 /** SQLSTATE disk_full: the server could not extend a file (the write was rolled back). */
 const DISK_FULL = "53100";
@@ -94,6 +97,7 @@ async function schemaVersionOf(client: pg.ClientBase): Promise<number> {
  */
 export async function migratePostgres(parameters: { readonly url: string; readonly refuseOlder?: boolean | undefined }): Promise<{ from: number; to: number }> {
   const client = new pg.Client({ connectionString: parameters.url, types });
+  client.on("error", () => undefined); // a cut connection fails the pending query instead
   try {
     await client.connect();
   } catch (cause) {
@@ -173,6 +177,10 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
   // An idle connection cut by a server restart is reported here; the pool drops it and the
   // next query connects anew. Without a listener the process would exit.
   pool.on("error", () => undefined);
+  // A connection cut while checked out (a restart, or the server ending a transaction left
+  // idle) also emits 'error' on its client, where the pool listens no more: the failure
+  // reaches the caller through its pending query (a 503); unheard, it would end the process.
+  pool.on("connect", (client) => client.on("error", () => undefined));
 
   let health: StoreHealth = { writable: true };
 
