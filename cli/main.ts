@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 
 import { keccakReady } from "../core/index.ts";
 import { registerBatchCommands } from "./commands/batches.ts";
+import { registerDbCommands } from "./commands/db.ts";
 import { registerDeployCommand } from "./commands/deploy.ts";
 import { registerDidDocumentCommand } from "./commands/didDocument.ts";
 import { registerInstitutionCommands } from "./commands/institution.ts";
@@ -69,6 +70,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerDeployCommand(program, runtime);
   registerNodeCommand(program, runtime);
   registerDidDocumentCommand(program, runtime);
+  registerDbCommands(program, runtime);
   return program;
 }
 

@@ -108,6 +108,32 @@ export const settings = {
     doc: "Directory of <network>.json deployment records (default <repo>/deployments).",
   },
   dbPath: { env: "CREDANCHOR_DB_PATH", flag: "db", schema: z.string().min(1), doc: "SQLite database file (default ./data/credanchor.db)." },
+  // Scale-out on PostgreSQL (docs/DEPLOY.md).
+  databaseUrl: {
+    env: "CREDANCHOR_DATABASE_URL",
+    flag: "database-url",
+    schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres://user:password@host:port/database URL"),
+    secret: true,
+    doc: "PostgreSQL database (postgres://…): replaces the SQLite file; any number of replicas may share it.",
+  },
+  databasePoolSize: {
+    env: "CREDANCHOR_DATABASE_POOL_SIZE",
+    flag: "database-pool-size",
+    schema: positiveInt.max(1000),
+    doc: "PostgreSQL connections per replica (default 10).",
+  },
+  publisherLeaseMs: {
+    env: "CREDANCHOR_PUBLISHER_LEASE_MS",
+    flag: "publisher-lease-ms",
+    schema: positiveInt.min(500),
+    doc: "PostgreSQL: the elected publisher's lease; a standby takes over within about 1.25 times this after it dies (default 5000).",
+  },
+  faultSignal: {
+    env: "CREDANCHOR_FAULT_SIGNAL",
+    flag: "fault-signal",
+    schema: z.enum(["SIGKILL", "SIGSTOP"]),
+    doc: "TEST AID ONLY: the signal CREDANCHOR_FAULT sends the process (default SIGKILL; SIGSTOP pauses it).",
+  },
   batchMaxSize: {
     env: "CREDANCHOR_BATCH_MAX_SIZE",
     flag: "batch-max-size",
@@ -304,6 +330,8 @@ export type ServiceConfig = {
   readonly dev: boolean;
   readonly spawnNode: boolean;
   readonly dbPath: string;
+  /** PostgreSQL instead of the SQLite file, with the publisher elected (docs/DEPLOY.md). */
+  readonly database: { readonly url: string; readonly poolSize: number; readonly publisherLeaseMs: number } | undefined;
   readonly dataDir: string;
   readonly deploymentsDir: string;
   readonly batch: { readonly maxSize: number; readonly maxWaitMs: number };
@@ -325,6 +353,7 @@ export type ServiceConfig = {
   readonly fault: FaultPoint | undefined;
   /** The public verifier site and token-less verification. */
   readonly publicSite: PublicSiteSettings;
+  readonly faultSignal: "SIGKILL" | "SIGSTOP";
   /** Where the keys come from (no secret in here): what {@link resolveKeys} will read. */
   readonly keySources: { readonly anchorer: KeySource | undefined; readonly revoker: KeySource | undefined };
   /** Where the issuer signing keys come from (server/signing/keyring.ts); the JSON is never logged. */
@@ -462,6 +491,14 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     dev,
     spawnNode: dev && ((raw.spawnNode as boolean | undefined) ?? true),
     dbPath,
+    database:
+      raw.databaseUrl === undefined
+        ? undefined
+        : {
+            url: raw.databaseUrl as string,
+            poolSize: (raw.databasePoolSize as number | undefined) ?? 10,
+            publisherLeaseMs: (raw.publisherLeaseMs as number | undefined) ?? 5_000,
+          },
     dataDir: resolve(dbPath, ".."),
     deploymentsDir: absolute((raw.deploymentsDir as string | undefined) ?? resolve(repoRoot, "deployments"), cwd),
     batch: {
@@ -494,6 +531,7 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
       verifyBurst: (raw.publicVerifyBurst as number | undefined) ?? 60,
       verifyBodyBytes: (raw.publicVerifyBodyBytes as number | undefined) ?? 256 * 1024,
     },
+    faultSignal: (raw.faultSignal as "SIGKILL" | "SIGSTOP" | undefined) ?? "SIGKILL",
     keySources: { anchorer, revoker },
     signingKeySource: {
       json: raw.signingKeys as string | undefined,
@@ -626,13 +664,23 @@ async function resolveKey(role: string, source: KeySource | undefined): Promise<
  * ```
  */
 export function describeConfig(config: ServiceConfig): Record<string, unknown> {
-  const { keySources, signingKeySource, rpcUrl, ...rest } = config;
+  const { keySources, signingKeySource, rpcUrl, database, ...rest } = config;
   const describe = (source: KeySource | undefined) =>
     source === undefined ? "none" : source.kind === "hex" ? "private key (env/flag)" : `keystore ${source.path}`;
   const signing = !signingKeySource.sign ? "off" : signingKeySource.json !== undefined ? "keys (env/flag)" : signingKeySource.file !== undefined ? `file ${signingKeySource.file}` : "none";
+  // The database URL may carry a password: log where it points, not the URL.
+  const where = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+    } catch {
+      return "(unparseable URL)";
+    }
+  };
   return {
     rpcUrl: describeRpcUrl(rpcUrl),
     ...rest,
+    ...(database === undefined ? {} : { database: { ...database, url: where(database.url) } }),
     keys: {
       anchorer: describe(keySources.anchorer),
       revoker: describe(keySources.revoker),

@@ -57,6 +57,10 @@ export const serviceErrorCatalogue = {
     httpStatus: 503,
     hint: "Nothing of this request was stored; retry later. Operators: the service's disk is full (see /readyz and the log).",
   },
+  CA_STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    hint: "Retry after the number of seconds in the Retry-After header, with the same idempotency keys (clientId or the credential `id`).",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** A service error code. */

@@ -22,6 +22,7 @@ import { createRpcMonitor } from "./chain/rpcMonitor.ts";
 import { describeRpcUrl } from "./chain/rpcUrl.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
 import { ServiceError } from "./errors.ts";
+import { createLeaseKeeper, type LeaseKeeper } from "./election.ts";
 import { createFaults } from "./faults.ts";
 import { createHashPool } from "./hashing/pool.ts";
 import { SERVICE_KEY_SETTINGS } from "./admin.ts";
@@ -30,6 +31,7 @@ import { checkServiceRoles, registerInstitution } from "./institutions.ts";
 import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
+import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
@@ -151,7 +153,10 @@ export async function startService(parameters: {
   logger.info({ config: describeConfig(config) }, "starting");
   logger.info({ signing: describeKeyring(keyring), signAtIntake: config.signingKeySource.sign }, "issuer signing keys");
   await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
-  const store = createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes });
+  const store =
+    config.database === undefined
+      ? createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes })
+      : await createPostgresStore({ url: config.database.url, poolSize: config.database.poolSize });
   const chain = await connectChain({ config, keys, store, logger });
   // The operator CLI (server/admin.ts) checks these keys' roles when onboarding an institution.
   await store.setSetting(SERVICE_KEY_SETTINGS.anchorer, chain.accounts.anchorer.address);
@@ -178,11 +183,27 @@ export async function startService(parameters: {
   const pool = createHashPool({ size: config.hashWorkers });
   const faults = createFaults({
     point: config.fault,
+    signal: config.faultSignal,
     // Synchronous write: the process dies right after, before any async logger flushes.
     onHit: (point) => writeSync(2, `credanchor: CREDANCHOR_FAULT=${point}: killing the process (test aid)\n`),
   });
+  // Replicas sharing PostgreSQL elect one publisher per anchoring key (server/election.ts);
+  // a SQLite file has one process, which publishes unconditionally.
+  const lease: LeaseKeeper | undefined =
+    config.database === undefined
+      ? undefined
+      : createLeaseKeeper({
+          store,
+          key: `anchorer:${chain.chainId}:${chain.accounts.anchorer.address.toLowerCase()}`,
+          ttlMs: config.database.publisherLeaseMs,
+          logger,
+          onChange: (held) => {
+            if (held) publisher.kick();
+          },
+        });
   const publisher = createPublisher({
     store,
+    lease,
     client: chain.client,
     chain: chain.chain,
     account: chain.accounts.anchorer,
@@ -251,6 +272,7 @@ export async function startService(parameters: {
   await rpcMonitor.check(); // ready from the first /readyz when the RPC answers
   rpcMonitor.start();
   batcher.start();
+  lease?.start();
   publisher.start();
   indexer.start();
   logger.info({ url, chainId: chain.chainId, registry: chain.registry }, "listening");
@@ -290,6 +312,7 @@ export async function startService(parameters: {
         // Dev: read the chain to its head once more, so a replay after a chain reset has
         // every event (the index otherwise lags by up to a poll interval).
         if (config.dev) await indexer.tick().catch(() => undefined);
+        await lease?.stop();
         await pool.close();
         await store.close();
         await chain.devNode?.stop();

@@ -25,6 +25,12 @@
  * {@link PublisherContext} whose chain is the {@link AnchorChain} interface
  * (publisher/anchorChain.ts, the only file that knows the registry's ABI). This file wires
  * them to the loop.
+ *
+ * With several replicas on one store, only the holder of the anchoring key's lease
+ * publishes (`lease`, server/election.ts): its batch writes are fenced by the lease in the
+ * store, and nothing is broadcast once the lease's local deadline has passed. Every state
+ * above is in the store, so a new holder resumes where the old one stopped, with the
+ * nonces it recorded.
  */
 import type { Chain, PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
@@ -37,7 +43,8 @@ import { createPollingLoop } from "./pollingLoop.ts";
 import { createViemAnchorChain, type AnchorChain } from "./publisher/anchorChain.ts";
 import { describeError, type PublisherContext } from "./publisher/context.ts";
 import { publishPass, type PublisherHealth } from "./publisher/pass.ts";
-import type { Store } from "./store/types.ts";
+import { LeaseLostError } from "./election.ts";
+import type { LeaseFence, Store } from "./store/types.ts";
 
 export type { PublisherHealth } from "./publisher/pass.ts";
 
@@ -57,6 +64,8 @@ export type CreatePublisherParameters = {
   readonly metrics?: ServiceMetrics | undefined;
   readonly logger?: Logger | undefined;
   readonly now?: (() => number) | undefined;
+  /** The anchoring key's lease (several replicas): publish only while it answers a fence. */
+  readonly lease?: { fence(): LeaseFence | undefined } | undefined;
 };
 
 /** The publisher. */
@@ -98,10 +107,33 @@ export type CreatePublisherOnParameters = Omit<CreatePublisherParameters, "clien
  * ```
  */
 export function createPublisherOn(parameters: CreatePublisherOnParameters): Publisher {
-  const { logger } = parameters;
+  const { logger, lease } = parameters;
+  /** The lease's fence, or LeaseLostError: nothing is written or sent without it. */
+  const requireFence = (): LeaseFence | undefined => {
+    if (lease === undefined) return undefined;
+    const fence = lease.fence();
+    if (fence === undefined) throw new LeaseLostError("the publisher lease is not held");
+    return fence;
+  };
+  // Every batch write and every broadcast of this publisher is fenced by the lease (when there is one).
+  const store: Store =
+    lease === undefined
+      ? parameters.store
+      : { ...parameters.store, transitionBatch: async (change) => parameters.store.transitionBatch({ ...change, fence: requireFence() }) };
+  const anchorChain: AnchorChain =
+    lease === undefined
+      ? parameters.anchorChain
+      : {
+          ...parameters.anchorChain,
+          sendRawTransaction: async (rawTx) => {
+            requireFence();
+            await parameters.anchorChain.sendRawTransaction(rawTx);
+          },
+        };
   const context: PublisherContext = {
-    store: parameters.store,
-    chain: parameters.anchorChain,
+    store,
+    chain: anchorChain,
+    isLeader: () => lease === undefined || lease.fence() !== undefined,
     confirmations: parameters.confirmations,
     pollIntervalMs: parameters.pollIntervalMs,
     resendAfterMs: parameters.resendAfterMs ?? 60_000,
@@ -110,7 +142,7 @@ export function createPublisherOn(parameters: CreatePublisherOnParameters): Publ
     metrics: parameters.metrics,
     logger,
   };
-  let health: PublisherHealth = { rpcUp: false, lastError: undefined, lastOkAt: undefined };
+  let health: PublisherHealth = { rpcUp: false, lastError: undefined, lastOkAt: undefined, leader: lease === undefined };
   const cell = { get: () => health, set: (next: PublisherHealth) => void (health = next) };
   const tick = () => publishPass(context, cell);
   const loop = createPollingLoop({

@@ -8,6 +8,8 @@
  */
 import type { Logger } from "pino";
 
+import { isTransportFailure } from "../../core/registry.ts";
+import { LeaseLostError } from "../election.ts";
 import type { Faults } from "../faults.ts";
 import type { ServiceMetrics } from "../metrics.ts";
 import type { BatchPatch, BatchRow, BatchState, Store } from "../store/types.ts";
@@ -24,6 +26,8 @@ export type PublisherContext = {
   /** A sent transaction still pending after this long is replaced with higher fees. */
   readonly resendAfterMs: number;
   readonly now: () => number;
+  /** Whether this replica may publish now (it holds the anchoring key's lease, or there is no election). */
+  readonly isLeader: () => boolean;
   readonly faults?: Faults | undefined;
   readonly metrics?: ServiceMetrics | undefined;
   readonly logger?: Logger | undefined;
@@ -47,6 +51,15 @@ export const CLEARED: BatchPatch = {
 
 /** The registry's revert for a batch id it already has. */
 export const ALREADY_ANCHORED = "CredentialRegistryBatchAlreadyAnchored";
+
+/**
+ * Errors that end a whole pass instead of failing one batch: the RPC is unreachable (the
+ * loop backs off), or this replica lost the anchoring key's lease (it must not write or
+ * send anything more).
+ */
+export function endsThePass(error: unknown): boolean {
+  return isTransportFailure(error) || error instanceof LeaseLostError;
+}
 
 /** An error as one line (viem's short message when there is one). */
 export function describeError(error: unknown): string {

@@ -7,6 +7,7 @@
 import { isTransportFailure } from "../../core/registry.ts";
 import type { BatchRow } from "../store/types.ts";
 import { confirm } from "./confirm.ts";
+import { LeaseLostError } from "../election.ts";
 import { describeError, type PublisherContext } from "./context.ts";
 import { reconcileSending, reconcileSent } from "./reconcile.ts";
 import { sendClosed } from "./send.ts";
@@ -16,6 +17,8 @@ export type PublisherHealth = {
   readonly rpcUp: boolean;
   readonly lastError: string | undefined;
   readonly lastOkAt: number | undefined;
+  /** False while another replica holds the anchoring key's lease (always true without election). */
+  readonly leader: boolean;
 };
 
 /** Where a pass reads and writes the publisher's health. */
@@ -45,7 +48,9 @@ export async function publishPass(context: PublisherContext, health: HealthCell)
     health.set({ ...health.get(), rpcUp: false, lastError: describeError(error) });
     throw error;
   }
-  health.set({ rpcUp: true, lastError: health.get().lastError, lastOkAt: context.now() });
+  const leader = context.isLeader();
+  health.set({ rpcUp: true, lastError: health.get().lastError, lastOkAt: context.now(), leader });
+  if (!leader) return; // standby: another replica holds the lease and publishes
   let stepFailed = false;
   const batches = await store.listBatchesInStates(["sending", "sent", "mined", "closed"]);
   for (const state of ["closed", "sending", "sent", "mined"] as const) {
@@ -57,6 +62,10 @@ export async function publishPass(context: PublisherContext, health: HealthCell)
       try {
         await step(context, batch, head);
       } catch (error) {
+        if (error instanceof LeaseLostError) {
+          logger?.warn({ batch: batch.id }, "publisher lease lost mid-pass: stopping before any further write or send");
+          return;
+        }
         if (isTransportFailure(error)) throw error;
         stepFailed = true;
         health.set({ ...health.get(), lastError: describeError(error) });
@@ -71,6 +80,7 @@ export async function publishPass(context: PublisherContext, health: HealthCell)
       try {
         await confirm(context, batch, await chain.headBlockNumber());
       } catch (error) {
+        if (error instanceof LeaseLostError) return;
         if (isTransportFailure(error)) throw error;
         stepFailed = true;
         logger?.error({ batch: batch.id, err: error }, "confirmation check failed; will retry");

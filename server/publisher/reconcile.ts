@@ -3,10 +3,9 @@
  * `sending` (recorded, perhaps never broadcast) and `sent` (waiting for a receipt, which
  * may never come: dropped, replaced, or stuck under too low a fee).
  */
-import { isTransportFailure } from "../../core/registry.ts";
 import type { BatchRow } from "../store/types.ts";
 import type { Fees } from "./anchorChain.ts";
-import { adoptIfOnChain, backToClosed, describeError, type PublisherContext } from "./context.ts";
+import { adoptIfOnChain, backToClosed, describeError, type PublisherContext, endsThePass } from "./context.ts";
 import { replacementFees } from "./fees.ts";
 import { broadcast, onReceipt } from "./send.ts";
 
@@ -49,7 +48,7 @@ export async function reconcileSent(context: PublisherContext, batch: BatchRow):
   try {
     await chain.sendRawTransaction(batch.rawTx!);
   } catch (error) {
-    if (isTransportFailure(error)) throw error;
+    if (endsThePass(error)) throw error;
     logger?.warn({ batch: batch.id, error: describeError(error) }, "rebroadcast refused");
   }
 }

@@ -3,10 +3,9 @@
  * The signed transaction and its hash are recorded (`sending`) BEFORE the broadcast, so a
  * crash at any point leaves either nothing sent or a transaction the store knows.
  */
-import { isTransportFailure } from "../../core/registry.ts";
 import type { BatchRow } from "../store/types.ts";
 import type { AnchorReceipt } from "./anchorChain.ts";
-import { ALREADY_ANCHORED, adoptIfOnChain, backToClosed, describeError, failWithBackoff, markMined, type PublisherContext } from "./context.ts";
+import { ALREADY_ANCHORED, adoptIfOnChain, backToClosed, describeError, failWithBackoff, markMined, type PublisherContext, endsThePass } from "./context.ts";
 import { nextNonce } from "./nonces.ts";
 
 /** Node refusals meaning the nonce is used (by our transaction, or by another one). */
@@ -61,7 +60,7 @@ export async function broadcast(context: PublisherContext, batch: BatchRow): Pro
   try {
     await chain.sendRawTransaction(batch.rawTx!);
   } catch (error) {
-    if (isTransportFailure(error)) throw error;
+    if (endsThePass(error)) throw error;
     const message = describeError(error);
     if (NONCE_USED.test(message)) {
       const receipt = await chain.receiptOf(batch.txHash!);

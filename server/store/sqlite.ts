@@ -42,6 +42,13 @@ function isDiskFull(error: unknown): error is Error & { errcode: number; errstr?
   return typeof (error as { errcode?: unknown })?.errcode === "number" && ((error as { errcode: number }).errcode & 0xff) === SQLITE_FULL;
 }
 
+/** A lease as stored in meta (key `lease:<key>`). */
+type StoredLease = { readonly holder: string; readonly epoch: number; readonly expiresAt: number };
+const leaseKey = (key: string): string => `lease:${key}`;
+/** True while the lease (meta key, holder, epoch) is held at time ?4 (parameters in that order). */
+const LEASE_HELD = `SELECT 1 FROM meta l WHERE l.key = ? AND json_extract(l.value, '$.holder') = ?
+  AND json_extract(l.value, '$.epoch') = ? AND json_extract(l.value, '$.expiresAt') > ?`;
+
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
   /** Database file; its directory is created if missing. `:memory:` works for experiments. */
@@ -487,7 +494,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       const row = statement("SELECT tree FROM batch_trees WHERE batch_id = ?").get(batchId) as Row | undefined;
       return row === undefined ? undefined : (row.tree as Uint8Array);
     },
-    async transitionBatch({ id, from, to, patch }) {
+    async transitionBatch({ id, from, to, patch, fence }) {
       anchoredBatches.delete(id);
       const sets = ["state = ?"];
       const values: (string | number | null)[] = [to];
@@ -496,6 +503,14 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
         values.push(value as string | number | null);
       }
       const placeholders = from.map(() => "?").join(", ");
+      if (fence !== undefined) {
+        // The lease check and the write in one statement: no gap for the lease to expire in.
+        return (
+          statement(
+            `UPDATE batches SET ${sets.join(", ")} WHERE id = ? AND state IN (${placeholders}) AND EXISTS (${LEASE_HELD})`,
+          ).run(...values, id, ...from, leaseKey(fence.key), fence.holder, fence.epoch, Date.now()).changes === 1
+        );
+      }
       return (
         statement(`UPDATE batches SET ${sets.join(", ")} WHERE id = ? AND state IN (${placeholders})`).run(
           ...values,
@@ -586,6 +601,36 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
         setMeta("chain_identity", JSON.stringify(identity));
         setMeta("index_cursor", JSON.stringify(cursor));
       });
+    },
+
+    // Leases live in meta as JSON (no schema change): one machine, so Date.now() is the clock.
+    async acquireLease({ key, holder, ttlMs }) {
+      return transaction(() => {
+        const text = getMeta(leaseKey(key));
+        const current = text === undefined ? undefined : (JSON.parse(text) as StoredLease);
+        const now = Date.now();
+        if (current !== undefined && current.holder !== holder && current.expiresAt > now) return undefined;
+        const epoch = current === undefined ? 1 : current.holder === holder && current.expiresAt > now ? current.epoch : current.epoch + 1;
+        setMeta(leaseKey(key), JSON.stringify({ holder, epoch, expiresAt: now + ttlMs } satisfies StoredLease));
+        return { key, holder, epoch };
+      });
+    },
+    async renewLease({ fence, ttlMs }) {
+      const now = Date.now();
+      return (
+        statement(
+          `UPDATE meta SET value = json_set(value, '$.expiresAt', ?) WHERE key = ? AND EXISTS (${LEASE_HELD})`,
+        ).run(now + ttlMs, leaseKey(fence.key), leaseKey(fence.key), fence.holder, fence.epoch, now).changes === 1
+      );
+    },
+    async releaseLease(fence) {
+      statement(`UPDATE meta SET value = json_set(value, '$.expiresAt', 0) WHERE key = ? AND EXISTS (${LEASE_HELD})`).run(
+        leaseKey(fence.key),
+        leaseKey(fence.key),
+        fence.holder,
+        fence.epoch,
+        Date.now(),
+      );
     },
   };
   return store;

@@ -1,7 +1,8 @@
 /**
  * The storage interface of the service. Routes, the batcher and the publisher only see
- * {@link Store}; `createSqliteStore` (sqlite.ts) implements it with node:sqlite, and a
- * PostgreSQL implementation can replace it without touching them.
+ * {@link Store}; `createSqliteStore` (sqlite.ts) implements it with node:sqlite (one
+ * machine), `createPostgresStore` (postgres.ts) with PostgreSQL (any number of replicas);
+ * test/server/storeContract.test.ts holds both to the same contract.
  *
  * Rules every implementation keeps (they are what exactly-once rests on, never an
  * in-process lock):
@@ -257,6 +258,17 @@ export type StoreHealth = {
   readonly failure?: { readonly code: string; readonly message: string; readonly since: number } | undefined;
 };
 
+/**
+ * A publisher's hold on the lease of one anchoring key (server/election.ts): batch writes
+ * given a fence apply only while this holder still has this epoch of the lease, unexpired.
+ */
+export type LeaseFence = {
+  readonly key: string;
+  readonly holder: string;
+  /** Incremented each time the lease changes hands. */
+  readonly epoch: number;
+};
+
 /** The storage the service runs on. All methods may be called concurrently. */
 export type Store = {
   /** Cheap liveness probe (readyz). */
@@ -323,8 +335,17 @@ export type Store = {
   }): Promise<boolean>;
   /** The flat tree (every node, leaves first) of a closed batch. */
   getBatchTree(batchId: number): Promise<Uint8Array | undefined>;
-  /** Compare-and-set state change; false if the batch was not in one of `from`. */
-  transitionBatch(parameters: { id: number; from: readonly BatchState[]; to: BatchState; patch?: BatchPatch }): Promise<boolean>;
+  /**
+   * Compare-and-set state change; false if the batch was not in one of `from`, or if
+   * `fence` is given and that lease is no longer held (expired, or taken by another holder).
+   */
+  transitionBatch(parameters: {
+    id: number;
+    from: readonly BatchState[];
+    to: BatchState;
+    patch?: BatchPatch;
+    fence?: LeaseFence | undefined;
+  }): Promise<boolean>;
   /** Largest nonce recorded for an in-flight batch of `fromAddress`, or undefined. */
   maxInFlightNonce(fromAddress: string): Promise<number | undefined>;
 
@@ -352,4 +373,16 @@ export type Store = {
    * events and sets the cursor, in one transaction (a crash before it replays again).
    */
   rebindChain(parameters: { identity: ChainIdentity; cursor: IndexCursor }): Promise<void>;
+
+  // leases (publisher election, server/election.ts); expiry is judged by the store's clock
+  /**
+   * Takes the lease on `key` for `ttlMs` if it is free, expired, or already `holder`'s;
+   * resolves with the fence (a new epoch whenever the holder changes), or undefined while
+   * another holder's lease runs.
+   */
+  acquireLease(parameters: { key: string; holder: string; ttlMs: number }): Promise<LeaseFence | undefined>;
+  /** Extends a held lease by `ttlMs` from now; false if it expired or changed hands. */
+  renewLease(parameters: { fence: LeaseFence; ttlMs: number }): Promise<boolean>;
+  /** Gives the lease up (shutdown), so a standby takes over without waiting for expiry. */
+  releaseLease(fence: LeaseFence): Promise<void>;
 };

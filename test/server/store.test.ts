@@ -44,17 +44,6 @@ async function submit(store: Store, credentials: readonly Record<string, unknown
   }
 }
 
-/** Two distinct credential ids with equal clientKeyHash (a birthday search: ~80,000 tries). */
-function collidingKeys(): [string, string] {
-  const seen = new Map<number, string>();
-  for (let i = 0; ; i++) {
-    const key = `urn:uuid:00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-    const other = seen.get(clientKeyHash(key));
-    if (other !== undefined) return [other, key];
-    seen.set(clientKeyHash(key), key);
-  }
-}
-
 /** Edits a closed store's file directly (what a test needs that the Store API does not offer). */
 function editDatabase(path: string, edit: (raw: DatabaseSync) => void): void {
   const raw = new DatabaseSync(path);
@@ -74,6 +63,7 @@ const indexNames = (db: DatabaseSync) =>
     (row) => row.name,
   );
 
+// The Store API contract (both stores) is in storeContract.test.ts; these are SQLite internals.
 describe("SQLite store", function () {
   describe("lookup by hash", function () {
     it("finds each credential by its credential hash and by its leaf hash, in whatever generation of the index it sits", async function () {
@@ -111,20 +101,6 @@ describe("SQLite store", function () {
   });
 
   describe("idempotency keys", function () {
-    it("tells apart two keys whose 32-bit index hash collides", async function () {
-      const [first, second] = collidingKeys();
-      expect(clientKeyHash(first)).to.equal(clientKeyHash(second));
-      const { store } = await storeWithCredentials(join(tempDir(), "db.sqlite"), 0);
-      const [a] = await submit(store, [sampleCredential({ n: 1, extra: { id: first } })]);
-      const [b] = await submit(store, [sampleCredential({ n: 2, extra: { id: second } })]);
-      expect(b!.existing, "a key with the same hash is a new key").to.equal(undefined);
-      expect(b!.id).to.not.equal(a!.id);
-      const [bAgain] = await submit(store, [sampleCredential({ n: 2, extra: { id: second } })]);
-      const [aAgain] = await submit(store, [sampleCredential({ n: 1, extra: { id: first } })]);
-      expect([aAgain!.id, aAgain!.existing, bAgain!.id, bAgain!.existing]).to.deep.equal([a!.id, true, b!.id, true]);
-      await store.close();
-    });
-
     it("finds stored keys in both levels, before and after complete generations are merged into level 1", async function () {
       const path = join(tempDir(), "db.sqlite");
       const { store, results } = await storeWithCredentials(path, 3);

@@ -50,6 +50,7 @@ export async function publisherFixture(parameters: { readonly confirmations?: nu
     pollIntervalMs: 100,
     resendAfterMs: parameters.resendAfterMs ?? 60_000,
     now: () => clock.now,
+    isLeader: () => true,
   };
   return {
     store,
