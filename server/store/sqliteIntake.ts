@@ -146,7 +146,7 @@ export function createIntakeTransaction(parameters: {
       const markFull = statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open'");
       const insert = statement(
         `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, client_key, credential_hash, leaf_hash,
-           salt, body, created_at, ch_prefix, lh_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           salt, body, created_at, ch_prefix, lh_prefix, status_list, status_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       let cursor = 0;
       while (cursor < fresh.length) {
@@ -181,6 +181,8 @@ export function createIntakeTransaction(parameters: {
             now,
             hashPrefix(item.credentialHash),
             hashPrefix(leaf),
+            item.status?.listNumber ?? null,
+            item.status?.index ?? null,
           );
           records[position] = {
             id,
