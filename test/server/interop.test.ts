@@ -9,6 +9,8 @@
 import { expect } from "chai";
 import { request as httpRequest } from "node:http";
 
+import { sendRegistryCall } from "../../server/chain/clients.ts";
+import { devAccounts } from "../../server/dev/devAccounts.ts";
 import { eventually } from "./helpers/chain.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { startFixture, type Fixture } from "./helpers/fixture.ts";
@@ -66,22 +68,45 @@ describe("interop: @digitalcredentials/verifier-core on service-issued credentia
     }
   }
 
-  async function issued(n: number): Promise<Record<string, any>> {
-    const submitted = await fixture.request("POST", "/v1/credentials", { body: sampleCredential({ n }) });
-    expect(submitted.status).to.equal(202);
+  /** Issues through the service and waits for the anchor: the portable credential and its record. */
+  async function issuedWithRecord(body: Record<string, unknown>): Promise<{ credential: Record<string, any>; record: Record<string, any> }> {
+    const submitted = await fixture.request("POST", "/v1/credentials", { body });
+    expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
     await fixture.request("POST", "/v1/batches/close");
     return eventually(async () => {
-      const { body } = await fixture.request("GET", `/v1/credentials/${submitted.body.id}`);
-      return body.status === "anchored" ? body.credential : undefined;
+      const { body: record } = await fixture.request("GET", `/v1/credentials/${submitted.body.id}`);
+      return record.status === "anchored" ? { credential: record.credential, record } : undefined;
     }, 20_000, "credential anchored");
   }
 
-  it("reports valid_signature for a fresh credential (the anchor proof skipped) after resolving did:web at the service", async function () {
+  const issued = async (n: number) => (await issuedWithRecord(sampleCredential({ n }))).credential;
+
+  it("reports valid_signature and a passing revocation status for a fresh credential, from the service's DID document and status list", async function () {
     const credential = await issued(1);
     const result = await verify(credential);
     expect(result.errors, JSON.stringify(result.errors)).to.equal(undefined);
     expect(result.log!.find((entry) => entry.id === "valid_signature")).to.deep.include({ valid: true });
+    expect(result.log!.find((entry) => entry.id === "revocation_status"), JSON.stringify(result.log)).to.deep.include({ valid: true });
     expect(fetched).to.include(`https://${DEMO_HOST}/.well-known/did.json`);
+    expect(fetched).to.include(credential.credentialStatus.statusListCredential);
+  });
+
+  it("reports the credential revoked once it is revoked on chain (sent straight to the registry, not through the service)", async function () {
+    const { credential, record } = await issuedWithRecord(sampleCredential({ n: 3 }));
+    const dev = devAccounts();
+    await sendRegistryCall({
+      client: fixture.service.chain.client,
+      chain: fixture.service.chain.chain,
+      registry: fixture.registry,
+      account: dev.admin,
+      functionName: "revokeCredentials",
+      args: [record.anchor.chainBatchId, [BigInt(record.leafIndex)], 1],
+    });
+    const result = await eventually(async () => {
+      const verdict = await verify(credential);
+      return verdict.log?.find((entry) => entry.id === "revocation_status")?.valid === false ? verdict : undefined;
+    }, 30_000, "verifier-core sees the revocation");
+    expect(result.log!.find((entry) => entry.id === "valid_signature")).to.deep.include({ valid: true });
   });
 
   it("rejects a tampered credential", async function () {
