@@ -7,6 +7,7 @@
  * separate JSON-schema step tries to fetch 1EdTech's schema; that fetch is refused).
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 
 import { sendRegistryCall } from "../../server/chain/clients.ts";
@@ -93,20 +94,60 @@ describe("interop: @digitalcredentials/verifier-core on service-issued credentia
 
   it("reports the credential revoked once it is revoked on chain (sent straight to the registry, not through the service)", async function () {
     const { credential, record } = await issuedWithRecord(sampleCredential({ n: 3 }));
-    const dev = devAccounts();
-    await sendRegistryCall({
-      client: fixture.service.chain.client,
-      chain: fixture.service.chain.chain,
-      registry: fixture.registry,
-      account: dev.admin,
-      functionName: "revokeCredentials",
-      args: [record.anchor.chainBatchId, [BigInt(record.leafIndex)], 1],
-    });
+    await revokeOnChain(record);
     const result = await eventually(async () => {
       const verdict = await verify(credential);
       return verdict.log?.find((entry) => entry.id === "revocation_status")?.valid === false ? verdict : undefined;
     }, 30_000, "verifier-core sees the revocation");
     expect(result.log!.find((entry) => entry.id === "valid_signature")).to.deep.include({ valid: true });
+  });
+
+  /** Revokes one credential straight on the registry, as the CLI or an admin's wallet would. */
+  async function revokeOnChain(record: Record<string, any>): Promise<void> {
+    await sendRegistryCall({
+      client: fixture.service.chain.client,
+      chain: fixture.service.chain.chain,
+      registry: fixture.registry,
+      account: devAccounts().admin,
+      functionName: "revokeCredentials",
+      args: [record.anchor.chainBatchId, [BigInt(record.leafIndex)], 1],
+    });
+  }
+
+  for (const file of ["basic.json", "alignment.json", "skill-assertion.json"]) {
+    it(`1EdTech's OB 3.0 example ${file} issued through the service: valid with a passing status, rejected when tampered, revoked once revoked on chain`, async function () {
+      const example = JSON.parse(readFileSync(`test/fixtures/ob3-examples/${file}`, "utf8")) as Record<string, any>;
+      const { credential, record } = await issuedWithRecord({ ...example, issuer: { ...example.issuer, id: fixture.institutions.a.identifier } });
+      expect(credential.credentialStatus.type).to.equal("BitstringStatusListEntry");
+      const fresh = await verify(credential);
+      expect(fresh.errors, JSON.stringify(fresh.errors)).to.equal(undefined);
+      expect(fresh.log!.find((entry) => entry.id === "valid_signature")).to.deep.include({ valid: true });
+      expect(fresh.log!.find((entry) => entry.id === "revocation_status"), JSON.stringify(fresh.log)).to.deep.include({ valid: true });
+
+      const tampered = structuredClone(credential);
+      tampered.credentialSubject.achievement.name = "Tampered";
+      expect((await verify(tampered)).errors?.map((error) => error.name)).to.include("invalid_signature");
+
+      await revokeOnChain(record);
+      await eventually(async () => {
+        const verdict = await verify(credential);
+        return verdict.log?.find((entry) => entry.id === "revocation_status")?.valid === false ? verdict : undefined;
+      }, 30_000, `verifier-core sees ${file} revoked`);
+    });
+  }
+
+  it("refuses the skill assertion example with its credentialSchema (a type no context defines) with a 422, not a signature over undefined terms", async function () {
+    const example = JSON.parse(readFileSync("test/fixtures/ob3-examples/skill-assertion.json", "utf8")) as Record<string, any>;
+    const withSchema = {
+      ...example,
+      id: "http://1edtech.edu/credentials/3732-with-schema",
+      issuer: { ...example.issuer, id: fixture.institutions.a.identifier },
+      credentialSchema: [{ id: "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json", type: "1EdTechJsonSchemaValidator2019" }],
+    };
+    const refused = await fixture.request("POST", "/v1/credentials", { body: withSchema });
+    expect(refused.status).to.equal(422);
+    expect(refused.body.error.code).to.equal("CA_CREDENTIALS_INVALID");
+    expect(refused.body.error.message).to.include("Safe mode");
   });
 
   it("rejects a tampered credential", async function () {
