@@ -7,7 +7,10 @@
 import { expect } from "chai";
 import { request as httpRequest } from "node:http";
 
+import jsonld from "jsonld";
+
 import { decodeStatusList, STATUS_LIST_LENGTH } from "../../core/statusList.ts";
+import { createDocumentLoader } from "../../core/vc/documentLoader.ts";
 import { verifyIssuerSignature } from "../../core/vc/eddsa.ts";
 import { sendRegistryCall } from "../../server/chain/clients.ts";
 import { devAccounts } from "../../server/dev/devAccounts.ts";
@@ -80,6 +83,16 @@ describe("status lists: one random entry per signed credential, lists signed and
     // Five consecutive credentials at five consecutive indices would mean no shuffling at all.
     const sorted = entries.map((entry) => Number(entry.statusListIndex)).sort((a, b) => a - b);
     expect(sorted.at(-1)! - sorted[0]!).to.be.greaterThan(entries.length);
+  });
+
+  it("issues credentials that expand in JSON-LD safe mode with their entry and both proofs, and a list that does too", async function () {
+    const documentLoader = createDocumentLoader();
+    for (const record of records) {
+      const expanded = JSON.stringify(await jsonld.expand(structuredClone(record.credential), { documentLoader, safe: true }));
+      expect(expanded).to.include("https://www.w3.org/ns/credentials/status#statusListIndex");
+    }
+    const list = await (await getList(records[0]!.credential.credentialStatus.statusListCredential)).json();
+    await jsonld.expand(list, { documentLoader, safe: true });
   });
 
   it("signs over the entry: a credential whose status index was changed no longer verifies", async function () {
