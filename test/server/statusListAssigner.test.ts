@@ -5,10 +5,15 @@
  */
 import { expect } from "chai";
 
+import { didDocumentForKeys } from "../../core/index.ts";
+import { statusListEntry } from "../../core/statusList.ts";
+import { generateSigningKey, signCredential, verifyIssuerSignature } from "../../core/vc/eddsa.ts";
+import { createHashPool } from "../../server/hashing/pool.ts";
 import { createStatusListAssigner } from "../../server/statusList/assigner.ts";
 import { newStatusListSeed, statusListPermutation } from "../../server/statusList/permutation.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { NO_KEYS, type InstitutionRow } from "../../server/store/types.ts";
+import { sampleCredential } from "./helpers/credentials.ts";
 
 const INSTITUTION: InstitutionRow = {
   id: 1,
@@ -63,6 +68,30 @@ describe("status list index assignment", function () {
       expect(lists[0]!.seed).to.not.deep.equal(lists[1]!.seed);
     } finally {
       await store.close();
+    }
+  });
+
+  it("the hashing workers put each credential's own entry in before signing, and leave a presigned credential's alone", async function () {
+    this.timeout(60_000);
+    const key = await generateSigningKey({ controller: "did:web:u.example", id: "did:web:u.example#key-1" });
+    const presigned = await signCredential({ credential: { ...sampleCredential({ n: 3, issuer: key.controller }), credentialStatus: statusListEntry({ listUrl: "https://u.example/own-list", index: 5 }) }, key });
+    const entries = [0, 1, 2].map((index) => statusListEntry({ listUrl: "https://u.example/status-lists/1/0", index: 100 + index }));
+    const pool = createHashPool({ size: 1, inlineBelow: 1 }); // through a worker thread, as bulk submissions go
+    try {
+      const prepared = await pool.prepare({
+        values: [sampleCredential({ n: 1, issuer: key.controller }), sampleCredential({ n: 2, issuer: key.controller }), presigned],
+        issuerIdentifier: key.controller,
+        signingKeys: [key],
+        statusEntries: entries,
+      });
+      expect(prepared.invalid).to.deep.equal([]);
+      expect(prepared.statusApplied).to.deep.equal([true, true, false]);
+      const bodies = prepared.bodies.map((body) => JSON.parse(body) as Record<string, any>);
+      expect(bodies.map((body) => body.credentialStatus.statusListIndex)).to.deep.equal(["100", "101", "5"]);
+      const document = didDocumentForKeys({ did: key.controller, keys: [key] });
+      for (const body of bodies) expect((await verifyIssuerSignature({ credential: body, resolveDid: async () => document })).outcome).to.equal("valid");
+    } finally {
+      await pool.close();
     }
   });
 
