@@ -49,6 +49,9 @@ export type CreateStatusListPublisherParameters = {
   readonly now?: (() => number) | undefined;
 };
 
+/** How far behind a verifier's clock may run without rejecting a freshly signed list. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 type Derived = { readonly cursor: IndexCursor | undefined; readonly at: number; readonly revoked: RevokedPositions };
 
 const sameCursor = (a: IndexCursor | undefined, b: IndexCursor | undefined) => a?.blockNumber === b?.blockNumber && a?.blockHash === b?.blockHash;
@@ -106,18 +109,21 @@ export function createStatusListPublisher(parameters: CreateStatusListPublisherP
       const at = now();
       if (cached !== undefined && cached.fingerprint === fingerprint && at < cached.list.signedAt + validityMs / 2) return cached.list;
       const url = statusListUrl({ base, institutionId, listNumber });
-      const validFrom = new Date(Math.floor(at / 1000) * 1000);
-      const validUntil = new Date(validFrom.getTime() + validityMs);
+      const signedAt = new Date(Math.floor(at / 1000) * 1000);
+      // validFrom a little before signing: a verifier whose clock runs behind would otherwise
+      // call a freshly re-signed list "not yet valid" (verifier-core does) and fail the credential.
+      const validFrom = new Date(signedAt.getTime() - CLOCK_SKEW_MS);
+      const validUntil = new Date(signedAt.getTime() + validityMs);
       const credential = await signCredential({
         key,
-        created: validFrom,
+        created: signedAt,
         credential: statusListCredential({ url, issuer: institution.identifier, encodedList: await encodeStatusList({ setIndices: bits, length: listLength }), validFrom, validUntil }),
       });
       const text = JSON.stringify(credential);
       const list: PublishedStatusList = {
         credential,
         etag: `"${createHash("sha256").update(text).digest("base64url").slice(0, 27)}"`,
-        signedAt: validFrom.getTime(),
+        signedAt: signedAt.getTime(),
         validUntil: validUntil.getTime(),
       };
       signed.set(cacheKey, { fingerprint, list });

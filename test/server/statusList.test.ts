@@ -114,6 +114,8 @@ describe("status lists: one random entry per signed credential, lists signed and
     expect(list).to.deep.include({ id: url, issuer: fixture.institutions.a.identifier, type: ["VerifiableCredential", "BitstringStatusListCredential"] });
     expect(list.credentialSubject).to.deep.include({ type: "BitstringStatusList", statusPurpose: "revocation" });
     expect(Date.parse(list.validUntil)).to.be.greaterThan(Date.now());
+    // Valid from a few minutes back: a verifier whose clock runs behind still accepts a list just signed.
+    expect(Date.parse(list.validFrom)).to.be.below(Date.now() - 60_000);
     expect((await verifyIssuerSignature({ credential: list, resolveDid })).outcome).to.equal("valid");
     const bits = await decodeStatusList({ encodedList: list.credentialSubject.encodedList });
     expect(bits.length).to.equal(STATUS_LIST_LENGTH);
