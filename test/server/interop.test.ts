@@ -1,10 +1,13 @@
 /**
  * Interoperability: what a learner's wallet or an employer's verifier sees. The credential
  * the service issues is checked with @digitalcredentials/verifier-core (the library behind
- * the Learner Credential Wallet and VerifierPlus), its did:web resolution routed to the
- * service under test on loopback; every other non-loopback fetch is refused, so the test
- * also proves the signature check needed nothing from the internet (verifier-core's
- * separate JSON-schema step tries to fetch 1EdTech's schema; that fetch is refused).
+ * the Learner Credential Wallet and VerifierPlus), its did:web resolution and status list
+ * fetches routed to the service under test on loopback; every other non-loopback fetch is
+ * refused, so the test also proves signature and status checks needed nothing from the
+ * internet (verifier-core's separate JSON-schema step tries to fetch 1EdTech's schema; that
+ * fetch is refused). Revocations are sent straight to the registry, never through the
+ * service, so a passing "revoked" proves the status list mirrors the chain. 1EdTech's own
+ * OB 3.0 examples (test/fixtures/ob3-examples/) go through the same checks.
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
