@@ -259,6 +259,19 @@ export const settings = {
   publicVerifyPerSecond: { env: "CREDANCHOR_PUBLIC_VERIFY_PER_SECOND", flag: "public-verify-per-second", schema: nonNegativeInt, doc: "Token-less verifications per second per client address (default 20; 0 = no limit)." },
   publicVerifyBurst: { env: "CREDANCHOR_PUBLIC_VERIFY_BURST", flag: "public-verify-burst", schema: positiveInt, doc: "Burst of token-less verifications per client address (default 60)." },
   publicVerifyBodyBytes: { env: "CREDANCHOR_PUBLIC_VERIFY_BODY_BYTES", flag: "public-verify-body-bytes", schema: positiveInt, doc: "Largest POST /v1/verify body in bytes (default 262144)." },
+  // --- W3C Bitstring Status Lists (server/statusList/) ---
+  statusListRefreshMs: {
+    env: "CREDANCHOR_STATUS_LIST_REFRESH_MS",
+    flag: "status-list-refresh-ms",
+    schema: positiveInt,
+    doc: "Least time between two re-derivations (and re-signings) of an institution's status lists from the event index (default 1000).",
+  },
+  statusListMaxAgeSeconds: {
+    env: "CREDANCHOR_STATUS_LIST_MAX_AGE_SECONDS",
+    flag: "status-list-max-age-seconds",
+    schema: nonNegativeInt,
+    doc: "Cache-Control max-age of served status lists (default 10): how long an HTTP cache may keep a list before asking again.",
+  },
   fault: {
     env: "CREDANCHOR_FAULT",
     flag: "fault",
@@ -364,9 +377,14 @@ export type ServiceConfig = {
     readonly keystore?: { readonly path: string; readonly password: string } | undefined;
     readonly sign: boolean;
   };
+  /** Status list publishing (server/statusList/). */
+  readonly statusLists: StatusListSettings;
   /** The repository root (for `npx hardhat`, artifacts/ and deployments/). */
   readonly repoRoot: string;
 };
+
+/** How status lists are re-derived and cached (server/statusList/publisher.ts, routes/statusLists.ts). */
+export type StatusListSettings = { readonly refreshMs: number; readonly maxAgeSeconds: number };
 
 /** Settings of the public verifier site (server/routes/site.ts) and of token-less POST /v1/verify. */
 export type PublicSiteSettings = {
@@ -538,6 +556,10 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
       file: raw.signingKeysFile === undefined ? undefined : absolute(raw.signingKeysFile as string, cwd),
       keystore: signingKeystore(raw.signingKeys, raw.signingKeysFile, raw.signingKeystore, raw.signingKeystorePassword, cwd),
       sign: (raw.sign as boolean | undefined) ?? true,
+    },
+    statusLists: {
+      refreshMs: (raw.statusListRefreshMs as number | undefined) ?? 1_000,
+      maxAgeSeconds: (raw.statusListMaxAgeSeconds as number | undefined) ?? 10,
     },
     repoRoot,
   };

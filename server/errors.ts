@@ -61,6 +61,14 @@ export const serviceErrorCatalogue = {
     httpStatus: 503,
     hint: "Retry after the number of seconds in the Retry-After header, with the same idempotency keys (clientId or the credential `id`).",
   },
+  CA_STATUS_LIST_NOT_FOUND: {
+    httpStatus: 404,
+    hint: "Status list URLs come from credentials' credentialStatus.statusListCredential; a list exists once a credential of it was issued.",
+  },
+  CA_STATUS_LIST_UNAVAILABLE: {
+    httpStatus: 503,
+    hint: "Operators: the institution needs a signing key (CREDANCHOR_SIGNING_KEYS) and, unless its DID is did:web, CREDANCHOR_PUBLIC_URL.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** A service error code. */

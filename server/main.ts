@@ -253,6 +253,7 @@ export async function startService(parameters: {
     proofCacheBytes: config.proofCacheBytes,
     keyring,
     sign: config.signingKeySource.sign,
+    statusLists: config.statusLists,
   });
   const server = createServer(requestListener(app));
   await new Promise<void>((resolve, reject) => {

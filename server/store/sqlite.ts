@@ -30,7 +30,18 @@ import {
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, CredentialWithBatch, IndexCursor, Store, StoreHealth } from "./types.ts";
+import type {
+  BatchPatch,
+  BatchRow,
+  ChainIdentity,
+  CredentialWithBatch,
+  IndexCursor,
+  StatusListPosition,
+  StatusListReservation,
+  StatusListRow,
+  Store,
+  StoreHealth,
+} from "./types.ts";
 
 /** SQLite's primary result code for "database or disk is full" (also a full max_page_count). */
 const SQLITE_FULL = 13;
@@ -428,6 +439,64 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       return row.n as number;
     },
 
+    async reserveStatusPositions({ institutionId, count, listLength, now, newSeed }) {
+      return transaction(() => {
+        const reservations: StatusListReservation[] = [];
+        let current = statement(
+          "SELECT list_number, seed, assigned FROM status_lists WHERE institution_id = ? ORDER BY list_number DESC LIMIT 1",
+        ).get(institutionId) as Row | undefined;
+        const grow = statement("UPDATE status_lists SET assigned = assigned + ? WHERE institution_id = ? AND list_number = ?");
+        const create = statement("INSERT INTO status_lists (institution_id, list_number, seed, assigned, created_at) VALUES (?, ?, ?, 0, ?)");
+        let left = count;
+        while (left > 0) {
+          if (current === undefined || (current.assigned as number) >= listLength) {
+            const listNumber = current === undefined ? 0 : (current.list_number as number) + 1;
+            const seed = newSeed();
+            create.run(institutionId, listNumber, seed, now);
+            current = { list_number: listNumber, seed, assigned: 0 };
+          }
+          const take = Math.min(left, listLength - (current.assigned as number));
+          grow.run(take, institutionId, current.list_number as number);
+          reservations.push({
+            listNumber: current.list_number as number,
+            seed: new Uint8Array(current.seed as Uint8Array),
+            firstPosition: current.assigned as number,
+            count: take,
+          });
+          current = { ...current, assigned: (current.assigned as number) + take };
+          left -= take;
+        }
+        return reservations;
+      });
+    },
+    async listStatusLists({ institutionId }) {
+      const rows = statement("SELECT * FROM status_lists WHERE institution_id = ? ORDER BY list_number").all(institutionId) as Row[];
+      return rows.map(
+        (row): StatusListRow => ({
+          institutionId: row.institution_id as number,
+          listNumber: row.list_number as number,
+          seed: new Uint8Array(row.seed as Uint8Array),
+          assigned: row.assigned as number,
+          createdAt: row.created_at as number,
+        }),
+      );
+    },
+    async listStatusPositions({ chainBatchId, leafIndices }) {
+      const rows = (
+        leafIndices === undefined
+          ? statement(
+              `SELECT c.status_list, c.status_index FROM batches b JOIN credentials c ON c.batch_id = b.id
+                WHERE b.chain_batch_id = ? AND c.status_list IS NOT NULL`,
+            ).all(chainBatchId.toLowerCase())
+          : statement(
+              `SELECT c.status_list, c.status_index FROM batches b CROSS JOIN json_each(?2) j
+                 JOIN credentials c ON c.batch_id = b.id AND c.leaf_index = j.value
+                WHERE b.chain_batch_id = ?1 AND c.status_list IS NOT NULL`,
+            ).all(chainBatchId.toLowerCase(), JSON.stringify(leafIndices))
+      ) as Row[];
+      return rows.map((row): StatusListPosition => ({ listNumber: row.status_list as number, index: row.status_index as number }));
+    },
+
     async getBatch({ institutionId, id }) {
       const row = statement(`${selectBatch} WHERE b.id = ? AND b.institution_id = ?`).get(id, institutionId) as Row | undefined;
       return row === undefined ? undefined : toBatch(row);
@@ -576,6 +645,11 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
          UNION ALL SELECT * FROM registry_events WHERE institution_id = ?3 AND chain_batch_id IS NULL
          ORDER BY block_number, log_index`,
       ).all(chainBatchId.toLowerCase(), wordIndex, institutionId) as Row[];
+      return rows.map(toRegistryEvent);
+    },
+    async listInstitutionEvents({ institutionId }) {
+      // A scan of the event index (one row per anchoring or status transaction, not per credential).
+      const rows = statement("SELECT * FROM registry_events WHERE institution_id = ? ORDER BY block_number, log_index").all(institutionId) as Row[];
       return rows.map(toRegistryEvent);
     },
     async listRegistryEvents({ after, limit }) {

@@ -132,6 +132,33 @@ export type IntakeItem = {
   readonly body: string;
   readonly salt: Uint8Array;
   readonly credentialHash: Uint8Array;
+  /** Its place in the institution's status list, when its body carries that entry (server/statusList/). */
+  readonly status?: StatusListPosition | undefined;
+};
+
+/** A credential's place in a status list of its institution: list number and (random) index. */
+export type StatusListPosition = { readonly listNumber: number; readonly index: number };
+
+/**
+ * Consecutive assignment positions reserved in one status list: positions
+ * `firstPosition .. firstPosition + count - 1`, each mapped to its index by the list's
+ * seeded permutation (server/statusList/permutation.ts).
+ */
+export type StatusListReservation = {
+  readonly listNumber: number;
+  readonly seed: Uint8Array;
+  readonly firstPosition: number;
+  readonly count: number;
+};
+
+/** A status list as stored. */
+export type StatusListRow = {
+  readonly institutionId: number;
+  readonly listNumber: number;
+  readonly seed: Uint8Array;
+  /** Positions handed out so far. */
+  readonly assigned: number;
+  readonly createdAt: number;
 };
 
 /** What intake recorded for one submitted credential. */
@@ -313,6 +340,24 @@ export type Store = {
   /** Credentials waiting for anchoring (their batch is not anchored yet). */
   countPendingCredentials(): Promise<number>;
 
+  // status lists (W3C Bitstring Status List; server/statusList/)
+  /**
+   * Reserves `count` positions in the institution's status lists, in one transaction:
+   * the current list's counter moves on, and a full list is followed by a new one (its
+   * seed from `newSeed`). A reserved position is never handed out again, used or not.
+   */
+  reserveStatusPositions(parameters: {
+    institutionId: number;
+    count: number;
+    listLength: number;
+    now: number;
+    newSeed: () => Uint8Array;
+  }): Promise<StatusListReservation[]>;
+  /** The institution's status lists, by number. */
+  listStatusLists(parameters: { institutionId: number }): Promise<StatusListRow[]>;
+  /** Status list positions of a registry batch's credentials: all of them, or those at `leafIndices`. */
+  listStatusPositions(parameters: { chainBatchId: `0x${string}`; leafIndices?: readonly number[] | undefined }): Promise<StatusListPosition[]>;
+
   // batches
   getBatch(parameters: { institutionId: number; id: number }): Promise<BatchRow | undefined>;
   getBatchById(id: number): Promise<BatchRow | undefined>;
@@ -364,6 +409,8 @@ export type Store = {
    * roles, key compromise).
    */
   listCredentialEvents(parameters: { institutionId: number; chainBatchId: `0x${string}`; wordIndex: number }): Promise<RegistryEventRow[]>;
+  /** Every indexed event of an institution and its batches, in chain order (status list derivation). */
+  listInstitutionEvents(parameters: { institutionId: number }): Promise<RegistryEventRow[]>;
   /** Every indexed event in chain order, a page at a time (after position `after`). */
   listRegistryEvents(parameters: { after?: { blockNumber: number; logIndex: number } | undefined; limit: number }): Promise<RegistryEventRow[]>;
   /** The institution of an indexed anchored batch (BatchAnchored / BatchesAnchored), if any. */

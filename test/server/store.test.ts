@@ -64,6 +64,10 @@ const indexNames = (db: DatabaseSync) =>
   );
 
 // The Store API contract (both stores) is in storeContract.test.ts; these are SQLite internals.
+
+/** What version 5 added (status lists), undone to turn a database back into an older version. */
+const VERSION_5_UNDONE = "ALTER TABLE credentials DROP COLUMN status_list; ALTER TABLE credentials DROP COLUMN status_index; DROP TABLE status_lists;";
+
 describe("SQLite store", function () {
   describe("lookup by hash", function () {
     it("finds each credential by its credential hash and by its leaf hash, in whatever generation of the index it sits", async function () {
@@ -188,6 +192,7 @@ describe("SQLite store", function () {
           DROP TABLE registry_events; DROP TABLE indexed_batches;
           ALTER TABLE institutions DROP COLUMN status; ALTER TABLE institutions DROP COLUMN anchorer_address;
           ALTER TABLE institutions DROP COLUMN revoker_address; ALTER TABLE institutions DROP COLUMN signing_key;
+          ${VERSION_5_UNDONE}
           UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
       });
 
@@ -220,7 +225,7 @@ describe("SQLite store", function () {
       const both = await createApiToken({ store, institutionId: 1, scopes: ["admin", "revoke"], name: "before too" });
       await store.close();
       editDatabase(path, (raw) => {
-        raw.exec(`UPDATE tokens SET scopes = REPLACE(REPLACE(scopes, ',read', ''), 'read,', ''); UPDATE meta SET value = '3' WHERE key = 'schema_version';`);
+        raw.exec(`UPDATE tokens SET scopes = REPLACE(REPLACE(scopes, ',read', ''), 'read,', ''); ${VERSION_5_UNDONE} UPDATE meta SET value = '3' WHERE key = 'schema_version';`);
       });
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
       const tokens = createTokenAuthenticator({ store: migrated });
@@ -229,6 +234,25 @@ describe("SQLite store", function () {
       const fresh = await createApiToken({ store: migrated, institutionId: 1, scopes: ["issue"], name: "after" });
       expect((await tokens.authenticate(fresh.token))!.scopes).to.deep.equal(["issue"]);
       await migrated.close();
+    });
+
+    it("migrates a version-4 database: credentials gain empty status list columns, status lists start empty", async function () {
+      const path = join(tempDir(), "db.sqlite");
+      const { store, results } = await storeWithCredentials(path, 2);
+      await store.close();
+      editDatabase(path, (raw) => raw.exec(`${VERSION_5_UNDONE} UPDATE meta SET value = '4' WHERE key = 'schema_version';`));
+      const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
+      expect(await idsFound(migrated, 1, results[1]!.leafHash)).to.deep.equal([results[1]!.id]);
+      expect(await migrated.listStatusLists({ institutionId: 1 })).to.deep.equal([]);
+      const reserved = await migrated.reserveStatusPositions({ institutionId: 1, count: 3, listLength: 8, now: 0, newSeed: () => new Uint8Array(32) });
+      expect(reserved.map(({ listNumber, firstPosition, count }) => [listNumber, firstPosition, count])).to.deep.equal([[0, 0, 3]]);
+      await migrated.close();
+      const check = new DatabaseSync(path);
+      expect(check.prepare("SELECT status_list, status_index FROM credentials ORDER BY seq").all()).to.deep.equal([
+        { status_list: null, status_index: null },
+        { status_list: null, status_index: null },
+      ]);
+      check.close();
     });
 
     it("refuses a database written by a newer schema version, and leaves it untouched", async function () {
