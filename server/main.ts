@@ -6,7 +6,7 @@
  * replays the database onto a reset chain), and starts the HTTP API, the batcher, the
  * publisher and the registry event index. Everything else receives its dependencies from here.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 
@@ -88,6 +88,8 @@ async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedC
     if (record !== undefined && record.institutionId === institution.id) return { institution, token: saved };
   }
   const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["read", "issue", "revoke", "admin"], name: "demo token (dev mode)" });
+  // On PostgreSQL nothing else creates the data directory (the SQLite store does).
+  mkdirSync(config.dataDir, { recursive: true });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { institution, token };

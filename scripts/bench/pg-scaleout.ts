@@ -60,10 +60,14 @@ try {
     CREDANCHOR_BATCH_MAX_SIZE: "10000",
     CREDANCHOR_BATCH_MAX_WAIT_MS: "1000",
     CREDANCHOR_HASH_WORKERS: "1",
+    // A request of 10,000 waits its turn on the institution's open batch row behind the others
+    // in flight; on a machine shared with other work that can pass the default 120 s.
+    CREDANCHOR_REQUEST_TIMEOUT_MS: "600000",
   };
   for (let i = 0; i < 3; i++) replicas.push(await spawnService({ rpcUrl: node.url, dataDir: tempDir("credanchor-bench-replica-"), env }));
   const pids = replicas.map((replica) => replica.child.pid!);
   const serviceCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  let resent = 0;
   const post = async (replica: ServiceProcess, body: string | Buffer) => {
     const send = () =>
       fetch(`${replica.url}/v1/credentials`, {
@@ -74,10 +78,18 @@ try {
     // A kept-alive socket the server closed while idle (keepAliveTimeout 10 s, e.g. while the
     // next bodies are built) fails the request that reuses it: resend once; the credential
     // ids are the idempotency keys, so a resend never stores twice.
-    const response = await send().catch(send);
-    const text = await response.text();
-    if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
-    return JSON.parse(text) as { credentials: { id: string }[] };
+    for (let attempt = 1; ; attempt++) {
+      const response = await send().catch(send);
+      const text = await response.text();
+      // 503 (database busy or restarting): resent as a client would, same ids, counted.
+      if (response.status === 503 && attempt < 5) {
+        resent++;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get("retry-after") ?? 1)));
+        continue;
+      }
+      if (response.status !== 202) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text) as { credentials: { id: string }[] };
+    }
   };
 
   // Preload through all three replicas.
@@ -97,7 +109,9 @@ try {
     ),
   );
   const preloadSeconds = (performance.now() - preloadStart) / 1000;
-  console.log(`preloaded ${fmt(ids.length)} credentials through 3 replicas in ${fmt(preloadSeconds, 1)} s (${fmt(ids.length / preloadSeconds)}/s)`);
+  console.log(
+    `preloaded ${fmt(ids.length)} credentials through 3 replicas in ${fmt(preloadSeconds, 1)} s (${fmt(ids.length / preloadSeconds)}/s, ${resent} requests resent after a 503); load ${loadAverage()}`,
+  );
   for (;;) {
     const response = await fetch(`${replicas[0]!.url}/v1/batches?limit=1000`, { headers: { authorization: `Bearer ${replicas[0]!.token}` } });
     const { batches } = (await response.json()) as { batches: { state: string }[] };
@@ -124,7 +138,7 @@ try {
     const seconds = (performance.now() - started) / 1000;
     const done = Math.ceil(intakePerRound / perRequest) * perRequest;
     console.log(
-      `intake, ${count} replica(s): ${fmt(done / seconds)} credentials/s (${fmt(done)} in ${fmt(seconds, 2)} s); CPU per credential: service ${fmt(((serviceCpu() - serviceBefore) * 1e6) / done)} µs, PostgreSQL ${fmt(((postgresCpu(server.dataDir) - pgBefore) * 1e6) / done)} µs; load ${loadAverage()}`,
+      `intake, ${count} replica(s): ${fmt(done / seconds)} credentials/s (${fmt(done)} in ${fmt(seconds, 2)} s, ${resent} resent so far); CPU per credential: service ${fmt(((serviceCpu() - serviceBefore) * 1e6) / done)} µs, PostgreSQL ${fmt(((postgresCpu(server.dataDir) - pgBefore) * 1e6) / done)} µs; load ${loadAverage()}`,
     );
   }
 

@@ -99,7 +99,8 @@ describe("scale-out on PostgreSQL: replicas, elected publisher, faults", functio
   }): Promise<ServiceProcess> {
     const service = await spawnService({
       rpcUrl: parameters.rpcUrl ?? node.url,
-      dataDir: tempDir("credanchor-replica-"),
+      // Not created beforehand: on PostgreSQL nothing but dev mode's demo token needs it.
+      dataDir: join(tempDir("credanchor-replica-"), "data"),
       env: {
         CREDANCHOR_DEV: "1",
         CREDANCHOR_ANCHORER_KEY: hardhatKey(6),
