@@ -21,6 +21,7 @@ import {
   provider,
   revoke,
 } from "./pathwayFixture.ts";
+import { registrySelectorsOf } from "./helpers.ts";
 
 const ADA = { email: "Ada@Uni.example" };
 const BOB = { email: "bob@uni.example" };
@@ -126,12 +127,14 @@ describe("pathway awards on a real chain", () => {
     const c = await issueComponents(fixture);
     const { award } = await awardFor(fixture, dataAnalyticsDefinition(fixture), [c.sql, c.python, c.tableau], ADA);
     const selectors: string[] = [];
+    let ethCalls = 0;
     const counting = createPublicClient({
       transport: custom({
         request: async (request: { method: string; params?: unknown }) => {
           if (request.method === "eth_call") {
             const [call] = request.params as [{ data?: string; input?: string }];
-            selectors.push((call.data ?? call.input ?? "").slice(0, 10));
+            ethCalls += 1;
+            selectors.push(...registrySelectorsOf(call.data ?? call.input ?? ""));
           }
           return provider.request(request as never);
         },
@@ -142,6 +145,9 @@ describe("pathway awards on a real chain", () => {
     const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
     // Three batches: the university's components, the academy's, the award's.
     expect(selectors.filter((selector) => selector === statusSelector)).to.have.length(3);
+    // The registry, its batches and both institutions in one combined read, then one read per
+    // anchoring key (one per institution): the component reads are shared, not repeated.
+    expect(ethCalls).to.equal(3);
   });
 
   it("award-stands: a component revoked after the award is held, and the report says which policy applied", async () => {
