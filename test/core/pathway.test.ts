@@ -230,6 +230,48 @@ describe("pathway awards on a real chain", () => {
     expect(pathwayCheck(report, "recipient").reason).to.include("is for someone else");
   });
 
+  it("hashed identifiers in the cascade: another person's component fails against the recipient's plaintext, which the award never carries", async () => {
+    const fixture = await networkHelpers.loadFixture(deployPathwayFixture);
+    const c = await issueComponents(fixture);
+    const { prepared } = await awardFor(fixture, dataAnalyticsDefinition(fixture), [c.sql, c.python, c.tableau], ADA);
+    // The award (hashed email of Ada) re-anchored with its Tableau reference swapped for Bob's Tableau.
+    const { anchoredIdentityOf } = await import("../../core/pathway/references.ts");
+    const swapped = await forgedAward(fixture, prepared.credential!, 2, { ...anchoredIdentityOf(c.bobTableau) });
+    expect(JSON.stringify(swapped).toLowerCase()).to.not.include(ADA.email.toLowerCase());
+    const presented = [c.sql, c.python, c.bobTableau];
+
+    const checked = await verify(fixture, swapped, presented, { recipient: ADA });
+    expect(checked.status).to.equal("invalid");
+    expect(pathwayCheck(checked, "recipient").outcome).to.equal("invalid");
+    expect(pathwayCheck(checked, "recipient").reason).to.match(/Tableau: .*is for someone else: emailAddress differs/);
+    expect(checked.components.find((entry) => entry.name === "Tableau")!.counts).to.equal(false);
+    expect(pathwayCheck(checked, "requirements").reason).to.include("one of Tableau, Power BI missing");
+
+    // Bob's plaintext: the award itself is not his.
+    const asBob = await verify(fixture, swapped, presented, { recipient: BOB });
+    expect(pathwayCheck(asBob, "recipient").reason).to.include("the award is for someone else");
+
+    // Without the plaintext the verifier cannot compare salted hashes, and says so rather than guessing.
+    const blind = await verify(fixture, swapped, presented);
+    expect(pathwayCheck(blind, "recipient").outcome).to.equal("skipped");
+    expect(pathwayCheck(blind, "recipient").reason).to.include("give the recipient's email or name");
+  });
+
+  it("an award carrying another institution's pathway fails the definition check", async () => {
+    const fixture = await networkHelpers.loadFixture(deployPathwayFixture);
+    const c = await issueComponents(fixture);
+    const { prepared } = await awardFor(fixture, dataAnalyticsDefinition(fixture), [c.sql, c.python, c.tableau], ADA);
+    // The academy anchors a copy of the university's award, issuer renamed to itself.
+    const copy = { ...structuredClone(prepared.credential!), issuer: { ...(prepared.credential!.issuer as object), id: "did:web:bi.example", name: "BI Academy" } };
+    const [award] = (await anchorBatch(fixture, 2, [copy])).portable;
+    const report = await verify(fixture, award, [c.sql, c.python, c.tableau]);
+    expect(report.award.status, "the copy is genuinely anchored by the academy").to.equal("valid");
+    expect(report.status).to.equal("invalid");
+    expect(pathwayCheck(report, "definition").outcome).to.equal("invalid");
+    expect(pathwayCheck(report, "definition").reason).to.include("the pathway belongs to institution 1");
+    expect(pathwayCheck(report, "definition").reason).to.include("anchored by institution 2");
+  });
+
   it("forged references fail: the hash of another credential, another batch, an index moved", async () => {
     const fixture = await networkHelpers.loadFixture(deployPathwayFixture);
     const c = await issueComponents(fixture);
