@@ -23,15 +23,19 @@ import {
   credentialStatusNames,
   type InstitutionRecord,
   institutionRecordOf,
+  isTransportFailure,
   type RegistryLocation,
   type RegistryVersion,
   rpcRead,
 } from "./registry.ts";
 
 /**
- * At most this many leaf indices per `eth_call`: a batch with more is read in a call of its
- * own, so no combined call costs more gas than one `credentialStatuses` of that many
- * credentials (RPC endpoints cap the gas of an `eth_call`).
+ * At most this many leaf indices per combined `eth_call`; a batch with more is left out of
+ * the snapshot (the caller reads it with its own `credentialStatuses`). Why: a deployless
+ * call is contract creation whose constructor returns the answers as the new contract's
+ * code, which EIP-170 caps at 24,576 bytes (32 bytes per status: about 760 statuses fail
+ * the whole call); and no combined call should cost more gas than one `credentialStatuses`
+ * of that many credentials (RPC endpoints cap an `eth_call`).
  */
 export const SNAPSHOT_MAX_LEAVES_PER_CALL = 512;
 
@@ -57,9 +61,9 @@ type Call = { readonly address: Address; readonly abi: readonly unknown[]; reado
 /**
  * Reads a registry's version, batches (with statuses) and institutions in as few calls as
  * {@link SNAPSHOT_MAX_LEAVES_PER_CALL} allows (one, for a handful of credentials). Throws
- * `RpcUnavailableError` when the endpoint does not answer; any other failure of the whole
- * call (an endpoint that refuses a call without `to`) rejects too, and the caller falls
- * back to one read per fact.
+ * `RpcUnavailableError` when the endpoint does not answer. Anything else that fails (a
+ * sub-call, or the whole call on an endpoint that refuses a call without `to`) is left out
+ * of the snapshot, and the caller reads it alone.
  *
  * @example
  * ```ts
@@ -76,7 +80,7 @@ export async function readRegistrySnapshot(parameters: ReadRegistrySnapshotParam
   // Chunks of batches, each under the leaf cap (a larger batch alone); the head rides with the first.
   const chunks: (typeof parameters.batches)[number][][] = [[]];
   let leaves = 0;
-  for (const batch of parameters.batches) {
+  for (const batch of parameters.batches.filter((wanted) => wanted.leafIndices.length <= SNAPSHOT_MAX_LEAVES_PER_CALL)) {
     if (leaves + batch.leafIndices.length > SNAPSHOT_MAX_LEAVES_PER_CALL && chunks.at(-1)!.length > 0) {
       chunks.push([]);
       leaves = 0;
@@ -94,7 +98,13 @@ export async function readRegistrySnapshot(parameters: ReadRegistrySnapshotParam
         ]),
       ];
       // batchSize 0: one eth_call per chunk (viem would otherwise split at 1 KiB of calldata).
-      return rpcRead(client, () => multicall(client, { contracts: calls as never, deployless: true, batchSize: 0, allowFailure: true }) as Promise<SubResult[]>);
+      return rpcRead(client, async () => {
+        const results = (await multicall(client, { contracts: calls as never, deployless: true, batchSize: 0, allowFailure: true })) as SubResult[];
+        // viem reports a failed call as a failure of each sub-call: a silent endpoint is thrown as such.
+        const silent = results.find((result) => result.status === "failure" && isTransportFailure(result.error));
+        if (silent !== undefined) throw silent.error;
+        return results;
+      });
     }),
   );
 
