@@ -6,6 +6,7 @@
 import { renderCertificate } from "./certificate.ts";
 import { byId, h } from "./dom.ts";
 import { credentialFromFile, credentialFromText } from "./input.ts";
+import { mountPathways } from "./pathways.ts";
 import { sharePanel } from "./share.ts";
 import { loadSiteConfig, routeFor, type SiteConfig } from "./siteConfig.ts";
 import { verdictOf } from "./verdict.ts";
@@ -75,6 +76,13 @@ byId<HTMLFormElement>("paste-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = byId<HTMLTextAreaElement>("json").value;
   void verify(() => credentialFromText(text));
+});
+
+// Award stacks and pathway progress: their own panel (pathways.ts).
+mountPathways({
+  parent: document.querySelector("main")!,
+  siteConfig: async () => (config ??= await loadSiteConfig()),
+  overrides: () => ({ rpcUrl: advanced.rpcUrl.value, chain: advanced.chain.value, registries: advanced.registries.value }),
 });
 
 // --- configuration and share links --------------------------------------------------
