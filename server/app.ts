@@ -17,6 +17,7 @@ import { createKeyring, type Keyring } from "./signing/keyring.ts";
 import type { RpcHealth } from "./chain/rpcMonitor.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
+import { createSqliteHostedPageStore, type HostedPageStore } from "./hostedPages/store.ts";
 import { authenticate, createAuthenticator } from "./http/auth.ts";
 import { errorHandler } from "./http/errorHandler.ts";
 import { createFastPath, type FastPath } from "./http/fastPath.ts";
@@ -29,6 +30,7 @@ import { registerBatchRoutes } from "./routes/batches.ts";
 import type { RouteContext, RouteSettings } from "./routes/context.ts";
 import { registerCredentialRoutes } from "./routes/credentials.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerHostedPageOptIn, registerHostedPageRoutes } from "./routes/hostedPages.ts";
 import { registerPathwayRoutes } from "./routes/pathways.ts";
 import { registerSiteRoutes } from "./routes/site.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
@@ -62,6 +64,8 @@ export type AppDeps = {
   readonly keyring?: Keyring | undefined;
   /** Sign unsigned credentials at intake with the keyring's key (default true). */
   readonly sign?: boolean | undefined;
+  /** Hosted credential pages' storage (default: in memory, gone with the process). */
+  readonly hostedPages?: HostedPageStore | undefined;
 };
 
 /**
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps): Express {
     settings: deps.settings,
     keyring: deps.keyring ?? createKeyring([]),
     sign: deps.sign ?? true,
+    hostedPages: deps.hostedPages ?? createSqliteHostedPageStore({ path: ":memory:" }),
   };
 
   const app = express();
@@ -141,6 +146,7 @@ export function createApp(deps: AppDeps): Express {
   registerHealthRoutes(app, context);
   registerDidDocumentRoutes(app, context.keyring);
   registerSiteRoutes(app, context);
+  registerHostedPageRoutes(app, context);
   // Public (token optional): registered before the /v1 authentication below.
   registerVerifyRoutes(app, context, { authenticator, tokenLimiter: limiter });
   app.use("/v1", authenticate(authenticator), rateLimit(limiter));
@@ -149,6 +155,7 @@ export function createApp(deps: AppDeps): Express {
   registerBatchRoutes(app, context);
   registerTokenRoutes(app, context);
   registerPathwayRoutes(app, context);
+  registerHostedPageOptIn(app, context);
 
   app.use((req, _res, next) => {
     next(

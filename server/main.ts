@@ -30,6 +30,7 @@ import { checkServiceRoles, registerInstitution } from "./institutions.ts";
 import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
+import { createSqliteHostedPageStore } from "./hostedPages/store.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
@@ -146,6 +147,7 @@ export async function startService(parameters: {
   logger.info({ config: describeConfig(config) }, "starting");
   await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
   const store = createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes });
+  const hostedPages = createSqliteHostedPageStore({ path: config.dbPath });
   const chain = await connectChain({ config, keys, store, logger });
   // The operator CLI (server/admin.ts) checks these keys' roles when onboarding an institution.
   await store.setSetting(SERVICE_KEY_SETTINGS.anchorer, chain.accounts.anchorer.address);
@@ -231,6 +233,7 @@ export async function startService(parameters: {
     proofCacheBytes: config.proofCacheBytes,
     keyring,
     sign: config.signingKeySource.sign,
+    hostedPages,
   });
   const server = createServer(requestListener(app));
   await new Promise<void>((resolve, reject) => {
@@ -290,6 +293,7 @@ export async function startService(parameters: {
         // every event (the index otherwise lags by up to a poll interval).
         if (config.dev) await indexer.tick().catch(() => undefined);
         await pool.close();
+        hostedPages.close();
         await store.close();
         await chain.devNode?.stop();
       })();

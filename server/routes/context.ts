@@ -14,6 +14,7 @@ import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
 import type { PublisherHealth } from "../publisher.ts";
 import type { StatusChanger } from "../statusChanges.ts";
+import type { HostedPageStore } from "../hostedPages/store.ts";
 import type { Store } from "../store/types.ts";
 import type { TokenAuthenticator } from "../tokens.ts";
 
@@ -64,4 +65,6 @@ export type RouteContext = {
   readonly keyring: Keyring;
   /** Whether intake signs unsigned credentials with the keyring's keys. */
   readonly sign: boolean;
+  /** Hosted credential pages (/c/<id>): opted-in batches, withdrawals. */
+  readonly hostedPages: HostedPageStore;
 };
