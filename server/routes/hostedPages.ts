@@ -23,6 +23,9 @@ import type { CredentialWithBatch } from "../store/types.ts";
 import type { RouteContext } from "./context.ts";
 import { CONTENT_SECURITY_POLICY, SITE_DIR } from "./site.ts";
 
+/** The site's policy, except that the page may set its <base> to the site's folder (its own origin). */
+const HOSTED_PAGE_CSP = CONTENT_SECURITY_POLICY.replace("base-uri 'none'", "base-uri 'self'");
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function pageNotFound(id: string): ServiceError {
@@ -98,7 +101,7 @@ export function registerHostedPageRoutes(app: Express, context: RouteContext, op
     } catch {
       throw new ServiceError({ code: "CA_SITE_NOT_BUILT", message: `The verifier page is not built (no ${siteDir}/index.html).` });
     }
-    res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    res.setHeader("Content-Security-Policy", HOSTED_PAGE_CSP);
     res.setHeader("Referrer-Policy", "no-referrer");
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Cache-Control", "no-cache");

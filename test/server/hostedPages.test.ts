@@ -66,7 +66,7 @@ describe("hosted credential pages", function () {
     const html = await page(id);
     expect(html.status).to.equal(200);
     expect(html.text).to.contain('<base href="../">');
-    expect(html.headers.get("content-security-policy")).to.contain("script-src 'self'");
+    expect(html.headers.get("content-security-policy")).to.contain("script-src 'self'").and.contain("base-uri 'self'");
     const json = await credentialJson(id);
     expect(json.status).to.equal(200);
     expect(json.body.credential).to.deep.equal(record.credential);
