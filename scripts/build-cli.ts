@@ -68,6 +68,9 @@ export async function buildCli(): Promise<{ file: string; bytes: number }[]> {
     platform: "node",
     target: ["node22"],
     outExtension: { ".js": ".mjs" },
+    // ES module builds first (as for browsers): they tree-shake, where a package's CommonJS/UMD
+    // "main" comes whole (hash-wasm's holds every algorithm's WebAssembly; we use keccak).
+    mainFields: ["module", "main"],
     chunkNames: "chunk-[hash]",
     // CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: 'import { createRequire as __credanchorRequire } from "node:module"; const require = __credanchorRequire(import.meta.url);' },
