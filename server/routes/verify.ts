@@ -73,8 +73,9 @@ export function registerVerifyRoutes(
   }, json, async (req, res) => {
     const credential = bodyObject(req.body);
     const history = req.query["history"] === "1" || req.query["history"] === "true";
-    const compute = () =>
-      verifyPortableCredential({
+    // The answer is kept serialised: a repeated request costs no JSON.stringify of the report.
+    const compute = async () => {
+      const report = await verifyPortableCredential({
         credential,
         client: reads,
         allowedChainIds: context.settings.allowedChainIds,
@@ -83,8 +84,10 @@ export function registerVerifyRoutes(
         verify,
         history,
       });
+      return { status: report.status, json: JSON.stringify(report) };
+    };
     const body = (req as { rawBody?: Uint8Array }).rawBody;
-    const report = body === undefined ? await compute() : await results({ body, variant: history ? "history" : "report", compute });
-    res.json(report);
+    const answer = body === undefined ? await compute() : await results({ body, variant: history ? "history" : "report", compute });
+    res.type("application/json").send(answer.json);
   });
 }
