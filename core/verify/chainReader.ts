@@ -27,7 +27,8 @@ import {
 export type StatusRequest = { readonly registry: Address; readonly batchId: Hex; readonly leafIndex: number };
 
 /** Creates the reader; every method caches its promise (so concurrent callers share one call). */
-export function createChainReader({ client }: { readonly client: RegistryClient }) {
+export function createChainReader({ client, statusWindow = 1 }: { readonly client: RegistryClient; readonly statusWindow?: number | undefined }) {
+  const window = Math.max(1, Math.floor(statusWindow));
   const cache = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
     let pending = cache.get(key) as Promise<T> | undefined;
@@ -77,11 +78,14 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
           group = { registry: request.registry, batchId: request.batchId, indices: new Set() };
           byBatch.set(key, group);
         }
-        group.indices.add(request.leafIndex);
+        // Whole aligned windows: leaves past the batch's end read back as out of range, never a revert.
+        const first = request.leafIndex - (request.leafIndex % window);
+        for (let index = first; index < first + window; index++) group.indices.add(index);
       }
       await Promise.all(
         [...byBatch.entries()].map(async ([key, group]) => {
-          const indices = [...group.indices];
+          // In order, so the same credentials make the same call whatever order they came in.
+          const indices = [...group.indices].sort((a, b) => a - b);
           try {
             const result = await readCredentialStatuses({
               client,

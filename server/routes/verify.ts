@@ -60,6 +60,8 @@ export function registerVerifyRoutes(
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
       trustedRegistries: [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
+      // One registry status word per read: verifications of credentials of one batch share it (read cache).
+      statusWindow: 256,
     },
   });
   app.post("/v1/verify", async (req, res, next) => {
