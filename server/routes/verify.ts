@@ -47,7 +47,7 @@ export function registerVerifyRoutes(
     options: {
       client: reads,
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
-      trustedRegistries: [context.chain.registry],
+      trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
     },
   });
@@ -66,6 +66,7 @@ export function registerVerifyRoutes(
       client: reads,
       allowedChainIds: context.settings.allowedChainIds,
       registry: context.chain.registry,
+      trustedRegistries: context.chain.trustedRegistries,
       confirmations: context.settings.confirmations,
       verify,
       history: req.query["history"] === "1" || req.query["history"] === "true",
