@@ -94,6 +94,11 @@ function invalid(path: string, message: string, expected: string): CredanchorErr
   });
 }
 
+/** Drops absent optional fields, so a parsed entry equals the one that was written. */
+function compact(entry: RegistryDeployment): RegistryDeployment {
+  return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)) as RegistryDeployment;
+}
+
 function optionalCount(entry: Record<string, unknown>, key: string, path: string): number | undefined {
   const value = entry[key];
   if (value === undefined || value === null) return undefined;
@@ -114,7 +119,7 @@ function parseRegistry(entry: unknown, key: RegistryKey): RegistryDeployment | u
   if (!isAddress(fields.address)) throw invalid(`${path}.address`, "is not a 20-byte 0x address", "0x followed by 40 hex digits");
   const version = key === "v1" ? 1 : 2;
   const compiler = fields.compiler as RegistryDeployment["compiler"];
-  return {
+  return compact({
     version,
     contract: optionalText(fields, "contract") ?? registryContracts[version],
     address: fields.address,
@@ -127,7 +132,7 @@ function parseRegistry(entry: unknown, key: RegistryKey): RegistryDeployment | u
     massRevocationThreshold: optionalCount(fields, "massRevocationThreshold", path),
     compiler: compiler !== null && typeof compiler === "object" ? compiler : undefined,
     deployedAt: optionalText(fields, "deployedAt"),
-  };
+  });
 }
 
 /** The v1 registry of a record written before both versions existed (three shapes were in use). */
@@ -141,7 +146,7 @@ function parseLegacy(json: Record<string, unknown>): RegistryDeployment | undefi
   ].find(isAddress);
   if (address === undefined) return undefined;
   const text = (...candidates: unknown[]) => candidates.find((value): value is string => typeof value === "string");
-  return {
+  return compact({
     version: 1,
     contract: registryContracts[1],
     address,
@@ -151,7 +156,7 @@ function parseLegacy(json: Record<string, unknown>): RegistryDeployment | undefi
     governanceAdmin: text(pick(json, "governanceAdmin"), pick(json, "governance")),
     adminTransferDelay: [pick(json, "adminTransferDelay")].find(isCount),
     deployedAt: text(pick(json, "deployedAt")),
-  };
+  });
 }
 
 /** Parameters of {@link parseDeploymentRecord}. */
@@ -181,11 +186,15 @@ export function parseDeploymentRecord({ json }: ParseDeploymentRecordParameters)
     const v1 = parseRegistry(registries.v1, "v1");
     const v2 = parseRegistry(registries.v2, "v2");
     if (v1 === undefined && v2 === undefined) throw invalid("$.registries", "names no registry", "{ v1?: {…}, v2?: {…} }");
-    return { chainId: fields.chainId, registries: { v1, v2 }, writtenBy };
+    return {
+      chainId: fields.chainId,
+      registries: { ...(v1 === undefined ? {} : { v1 }), ...(v2 === undefined ? {} : { v2 }) },
+      ...(writtenBy === undefined ? {} : { writtenBy }),
+    };
   }
   const legacy = parseLegacy(fields);
   if (legacy === undefined || !isCount(fields.chainId) || fields.chainId === 0) return undefined;
-  return { chainId: fields.chainId, registries: { v1: legacy }, writtenBy };
+  return { chainId: fields.chainId, registries: { v1: legacy }, ...(writtenBy === undefined ? {} : { writtenBy }) };
 }
 
 /**
@@ -229,10 +238,11 @@ export function withRegistry(parameters: {
 }): DeploymentRecord {
   const { record, chainId, registry } = parameters;
   const kept = record !== undefined && record.chainId === chainId ? record.registries : {};
+  const writtenBy = parameters.writtenBy ?? record?.writtenBy;
   return {
     chainId,
     registries: { ...kept, [registryKeyOf(registry.version)]: registry },
-    writtenBy: parameters.writtenBy ?? record?.writtenBy,
+    ...(writtenBy === undefined ? {} : { writtenBy }),
   };
 }
 
