@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 
 import { keccakReady } from "../core/index.ts";
 import { registerBatchCommands } from "./commands/batches.ts";
+import { registerDelayedCommands } from "./commands/delayed.ts";
 import { registerDeployCommand } from "./commands/deploy.ts";
 import { registerDidDocumentCommand } from "./commands/didDocument.ts";
 import { registerInstitutionCommands } from "./commands/institution.ts";
@@ -62,6 +63,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerRevokeCommands(program, runtime);
   registerInstitutionCommands(program, runtime);
   registerKeysCommands(program, runtime);
+  registerDelayedCommands(program, runtime);
   registerTokensCommands(program, runtime);
   registerServiceCommands(program, runtime);
   registerDeployCommand(program, runtime);
