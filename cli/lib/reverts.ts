@@ -54,8 +54,8 @@ const hintsByError: Record<string, (args: Args) => string[]> = {
     `${String(args[1])} indices in one call is more than the registry's threshold of ${String(args[2])}: such a revocation must be scheduled.`,
     "Schedule it with `credanchor schedule revocation <batchId> --index …` (it can be cancelled during the registry's action delay), or revoke fewer at a time.",
   ],
-  CredentialRegistryNothingScheduled: (args) => [`Nothing is scheduled under ${String(args[0])}: it was executed or cancelled already, or never scheduled (`credanchor verify` reports what is pending).`],
-  CredentialRegistryAlreadyScheduled: (args) => [`An act is already scheduled under ${String(args[0])}; cancel it first to change it (`credanchor cancel …`).`],
+  CredentialRegistryNothingScheduled: (args) => [`Nothing is scheduled under ${String(args[0])}: it was executed or cancelled already, or never scheduled (\`credanchor verify\` reports what is pending).`],
+  CredentialRegistryAlreadyScheduled: (args) => [`An act is already scheduled under ${String(args[0])}; cancel it first to change it (\`credanchor cancel …\`).`],
   CredentialRegistryDelayNotPassed: (args) => [
     `The scheduled act ${String(args[0])} can be executed from ${new Date(Number(args[1]) * 1000).toISOString()} (chain time now ${new Date(Number(args[2]) * 1000).toISOString()}); run \`credanchor execute\` again then.`,
   ],
