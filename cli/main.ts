@@ -30,6 +30,7 @@ const commandModules: readonly (readonly [names: readonly string[], load: () => 
   [["revoke", "suspend", "reinstate"], async () => (await import("./commands/revoke.ts")).registerRevokeCommands],
   [["institution"], async () => (await import("./commands/institution.ts")).registerInstitutionCommands],
   [["keys"], async () => (await import("./commands/keys.ts")).registerKeysCommands],
+  [["schedule", "execute", "cancel", "clear"], async () => (await import("./commands/delayed.ts")).registerDelayedCommands],
   [["tokens"], async () => (await import("./commands/tokens.ts")).registerTokensCommands],
   [["service"], async () => (await import("./commands/service.ts")).registerServiceCommands],
   [["deploy"], async () => (await import("./commands/deploy.ts")).registerDeployCommand],

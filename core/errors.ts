@@ -110,6 +110,10 @@ export const errorCatalogue = {
     httpStatus: 422,
     hint: "Open Badges images carry the credential in a PNG iTXt chunk `openbadgecredential` or an SVG <openbadges:credential> element; use the image the issuer sent, or the credential's JSON file.",
   },
+  CA_DEPLOYMENT_RECORD_INVALID: {
+    httpStatus: 500,
+    hint: "deployments/<network>.json has a field `details` names in the wrong shape; redeploy (`credanchor deploy`) or fix the field (deployments/README.md describes the format).",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** Every stable error code. */

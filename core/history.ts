@@ -8,7 +8,8 @@
 import type { Address, Hex } from "viem";
 
 import { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
-import { type CredentialStatusName, type RegistryLocation, rpcRead } from "./registry.ts";
+import { credentialRegistryV2Abi } from "./abi/credentialRegistryV2Abi.ts";
+import { type CredentialStatusName, type RegistryLocation, type RegistryVersion, rpcRead } from "./registry.ts";
 
 /** One change that touched a credential (or its whole batch, institution or anchoring key). */
 export type StatusEvent = {
@@ -19,7 +20,9 @@ export type StatusEvent = {
     | "batchRevoked"
     | "institutionSuspended"
     | "institutionReinstated"
-    | "anchoringKeyCompromised";
+    | "anchoringKeyCompromised"
+    /** Registry v2: a revocation set by a compromised key after its cut-off was cleared. */
+    | "revocationCleared";
   readonly reason: number;
   readonly actor: Address;
   readonly blockNumber: bigint;
@@ -27,6 +30,8 @@ export type StatusEvent = {
   readonly transactionHash: Hex;
   /** For anchoringKeyCompromised: the cut-off timestamp (seconds). */
   readonly compromisedFrom?: number;
+  /** For revocationCleared: the compromised key whose revocation was cleared. */
+  readonly compromisedAccount?: Address;
 };
 
 /** What {@link readStatusHistory} needs. */
@@ -39,6 +44,8 @@ export type ReadStatusHistoryParameters = RegistryLocation & {
   readonly toBlock?: bigint | undefined;
   /** Credentials per status word of the registry's version (registryVersions; default v1's 256). */
   readonly statusWindow?: number | undefined;
+  /** The registry's version (default 1): version 2 also has cleared revocations (RevocationsCleared). */
+  readonly version?: RegistryVersion | undefined;
 };
 
 /**
@@ -109,6 +116,16 @@ export async function readStatusHistory(parameters: ReadStatusHistoryParameters)
       ...position(log),
     });
   }
+  if (parameters.version === 2) {
+    const cleared = await rpcRead(client, () =>
+      client.getContractEvents({ address: registry, abi: credentialRegistryV2Abi, ...range, eventName: "RevocationsCleared", args: { batchId, wordIndex } }),
+    );
+    for (const log of cleared) {
+      if ((log.args.mask ?? 0n) & bit) {
+        events.push({ kind: "revocationCleared", reason: log.args.reason ?? 0, actor: log.args.actor!, compromisedAccount: log.args.compromisedAccount!, ...position(log) });
+      }
+    }
+  }
   for (const log of compromised) {
     events.push({
       kind: "anchoringKeyCompromised",
@@ -160,6 +177,9 @@ export function statusFromHistory({
         break;
       case "revoked":
         revoked ??= event;
+        break;
+      case "revocationCleared":
+        revoked = undefined;
         break;
       case "suspended":
         suspended = event;

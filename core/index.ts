@@ -351,3 +351,20 @@ export {
   type LinkedInAddToProfileUrlParameters,
 } from "./linkedin.ts";
 export { readTimeline, type ReadTimelineParameters, type TimelineEntry } from "./timeline.ts";
+export {
+  DEPLOYMENT_FORMAT,
+  anchoringRegistryOf,
+  defaultDeploymentName,
+  formatDeploymentRecord,
+  isDeploymentName,
+  parseDeploymentRecord,
+  registriesOf,
+  registryContracts,
+  registryDefaults,
+  registryKeyOf,
+  withRegistry,
+  type DeploymentRecord,
+  type ParseDeploymentRecordParameters,
+  type RegistryDeployment,
+  type RegistryKey,
+} from "./deployment.ts";

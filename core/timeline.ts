@@ -10,7 +10,7 @@ import type { Address, Hex } from "viem";
 
 import { readStatusHistory, type StatusEvent } from "./history.ts";
 import { describeReason } from "./reasons.ts";
-import { rpcRead, type RegistryClient } from "./registry.ts";
+import { readRegistryVersion, registryVersions, rpcRead, type RegistryClient } from "./registry.ts";
 import type { VerificationReport } from "./verify/types.ts";
 
 /** One line of the history, JSON-safe (numbers and strings only). */
@@ -58,6 +58,8 @@ export async function readTimeline(parameters: ReadTimelineParameters): Promise<
     },
   ];
   if (anchorer === undefined) return entries;
+  // The registry's version decides its status window (256 or 128 credentials per event word).
+  const version = await readRegistryVersion({ client, registry: report.anchor.registry });
   const events = await readStatusHistory({
     client,
     registry: report.anchor.registry,
@@ -65,6 +67,8 @@ export async function readTimeline(parameters: ReadTimelineParameters): Promise<
     leafIndex: report.anchor.leafIndex,
     institutionId,
     anchorer,
+    statusWindow: registryVersions[version].statusWindow,
+    version,
   });
   const times = new Map<bigint, string>();
   await Promise.all(

@@ -8,6 +8,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import express, { type Express } from "express";
 import type { Chain, PublicClient } from "viem";
+
+import type { RegistryVersion } from "../core/registry.ts";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
@@ -54,7 +56,16 @@ export type AppDeps = {
   readonly publisherHealth?: (() => PublisherHealth | undefined) | undefined;
   /** The RPC monitor's state, for /readyz (without one, the RPC counts as unknown, not ready). */
   readonly rpcHealth?: (() => RpcHealth) | undefined;
-  readonly chain: { readonly client: PublicClient; readonly chain: Chain; readonly chainId: number; readonly registry: `0x${string}` };
+  readonly chain: {
+    readonly client: PublicClient;
+    readonly chain: Chain;
+    readonly chainId: number;
+    readonly registry: `0x${string}`;
+    /** The registry's version (default 1): its status window and whether batch revocations are scheduled. */
+    readonly registryVersion?: RegistryVersion | undefined;
+    /** Registries to trust when verifying (default: `registry` alone). */
+    readonly trustedRegistries?: readonly `0x${string}`[] | undefined;
+  };
   /** The registry event index credential status is answered from. */
   readonly index: RegistryIndex;
   /** The key that sends revocations; without it status changes answer 503. */
@@ -111,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
       client: deps.chain.client,
       chain: deps.chain.chain,
       registry: deps.chain.registry,
+      registryVersion: deps.chain.registryVersion,
       revoker: deps.revoker,
       metrics: deps.metrics,
       // The response to a status change reflects it: the index reads up to its block first.

@@ -247,7 +247,7 @@ export async function startService(parameters: {
     batcher,
     publisherHealth: () => publisher.health(),
     rpcHealth: () => rpcMonitor.health(),
-    chain: { client: chain.client, chain: chain.chain, chainId: chain.chainId, registry: chain.registry },
+    chain: { client: chain.client, chain: chain.chain, chainId: chain.chainId, registry: chain.registry, registryVersion: chain.registryVersion, trustedRegistries: chain.registries.map((entry) => entry.address) },
     index: indexer,
     revoker: chain.accounts.revoker,
     metrics,

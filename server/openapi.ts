@@ -367,7 +367,9 @@ export const openApiDocument = {
         security: scoped("revoke"),
         parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
         requestBody: { required: false, ...json({ type: "object", additionalProperties: false, properties: { reasonCode: { $ref: "#/components/schemas/ReasonCode" } } }) },
-        responses: { "200": ok("Transaction and new status"), ...errors, "409": error, "503": error },
+        description:
+          "On registry v2 a batch revocation is scheduled: `scheduled.executeAfter` (ISO 8601) says from when it can be executed, and until then an admin of the institution or governance can cancel it (`credanchor cancel batch-revocation`); verifiers report the batch's credentials as pending. It is executed at once when the registry's delay is already over (dev mode).",
+        responses: { "200": ok("Transaction and new status (and `scheduled` on registry v2)"), ...errors, "409": error, "503": error },
       },
     },
     "/v1/verify": {
@@ -424,7 +426,7 @@ export const openApiDocument = {
     "/config.json": {
       get: {
         operationId: "verifierConfig",
-        summary: "The verifier page's configuration: chain (CAIP-2), trusted registries, verify endpoint, public URL",
+        summary: "The verifier page's configuration: chain (CAIP-2), trusted registries (v1 and v2), the anchoring registry, verify endpoint, public URL",
         security: [],
         responses: { "200": ok("Site configuration") },
       },

@@ -9,7 +9,8 @@
 import type { Chain, PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 
-import { readCredentialStatuses, type CredentialStatusName } from "../core/registry.ts";
+import { credentialRegistryV2Abi } from "../core/abi/credentialRegistryV2Abi.ts";
+import { readCredentialStatuses, rpcRead, type CredentialStatusName, type RegistryVersion } from "../core/registry.ts";
 import { sendRegistryCall, RegistryRevertError } from "./chain/clients.ts";
 import { ServiceError } from "./errors.ts";
 import type { ServiceMetrics } from "./metrics.ts";
@@ -38,6 +39,8 @@ export type CreateStatusChangerParameters = {
   readonly client: PublicClient;
   readonly chain: Chain;
   readonly registry: `0x${string}`;
+  /** The registry's version (default 1): v2 schedules a batch revocation (see revokeBatch). */
+  readonly registryVersion?: RegistryVersion | undefined;
   readonly revoker: PrivateKeyAccount | undefined;
   readonly metrics?: ServiceMetrics | undefined;
   /** Called with the block of each mined change before the call resolves (the index catches up). */
@@ -47,7 +50,13 @@ export type CreateStatusChangerParameters = {
 /** The status changer. */
 export type StatusChanger = {
   changeCredentials(parameters: { action: CredentialAction; targets: readonly StatusTarget[]; reason: number }): Promise<StatusChangeResult>;
-  revokeBatch(parameters: { batch: BatchRow; reason: number }): Promise<{ txHash: string; blockNumber: number; status: CredentialStatusName }>;
+  /**
+   * Revokes a whole batch. On registry v2 this schedules the revocation (another admin or
+   * governance can cancel it for the registry's action delay): `executeAfter` says from when
+   * it can be executed, and it is executed at once when the delay is already over (dev mode
+   * deploys v2 with no delay). The status is read after that.
+   */
+  revokeBatch(parameters: { batch: BatchRow; reason: number }): Promise<{ txHash: string; blockNumber: number; status: CredentialStatusName; executeAfter?: number | undefined }>;
 };
 
 function requireOnChain(batch: BatchRow): void {
@@ -85,6 +94,7 @@ function rejection(error: RegistryRevertError): ServiceError {
  */
 export function createStatusChanger(parameters: CreateStatusChangerParameters): StatusChanger {
   const { client, chain, registry, revoker, metrics } = parameters;
+  const version = parameters.registryVersion ?? 1;
   const afterChange = async (blockNumber: number): Promise<void> => {
     try {
       await parameters.afterChange?.(blockNumber);
@@ -108,7 +118,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
 
   async function send(functionName: string, args: readonly unknown[]) {
     try {
-      return await sendRegistryCall({ client, chain, account: signer(), registry, functionName, args });
+      return await sendRegistryCall({ client, chain, account: signer(), registry, functionName, args, version });
     } catch (error) {
       if (error instanceof RegistryRevertError) {
         metrics?.txFailures.inc({ kind: "status", reason: error.errorName ?? "revert" });
@@ -130,7 +140,7 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
       const transactions: StatusChangeResult["transactions"][number][] = [];
       await serial(async () => {
         for (const { batch, indices } of groups.values()) {
-          const sorted = [...indices].sort((a, b) => a - b); // one storage word per 256 indices
+          const sorted = [...indices].sort((a, b) => a - b); // one storage word per window (256 indices in v1, 128 in v2)
           const { receipt } = await send(FUNCTION[action], [batch.chainBatchId, sorted.map(BigInt), reason]);
           transactions.push({
             batch: batch.id,
@@ -156,10 +166,21 @@ export function createStatusChanger(parameters: CreateStatusChangerParameters): 
     },
     async revokeBatch({ batch, reason }) {
       requireOnChain(batch);
-      const { receipt } = await serial(() => send("revokeBatch", [batch.chainBatchId, reason]));
+      let { receipt } = await serial(() => send("revokeBatch", [batch.chainBatchId, reason]));
+      let executeAfter: number | undefined;
+      if (version === 2) {
+        const v2 = { address: registry, abi: credentialRegistryV2Abi } as const;
+        const [, revocation] = await rpcRead(client, () => client.readContract({ ...v2, functionName: "getBatch", args: [batch.chainBatchId!] }));
+        executeAfter = revocation.pendingAfter === 0 ? undefined : revocation.pendingAfter;
+        const now = Number((await rpcRead(client, () => client.getBlock({ blockTag: "latest" }))).timestamp);
+        if (executeAfter !== undefined && executeAfter <= now) {
+          ({ receipt } = await serial(() => send("executeBatchRevocation", [batch.chainBatchId])));
+          executeAfter = undefined;
+        }
+      }
       await afterChange(Number(receipt.blockNumber));
       const [status] = await readCredentialStatuses({ client, registry, batchId: batch.chainBatchId!, leafIndices: [0] });
-      return { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), status: status! };
+      return { txHash: receipt.transactionHash, blockNumber: Number(receipt.blockNumber), status: status!, executeAfter };
     },
   };
 }

@@ -19,6 +19,8 @@ export type VerifyPortableCredentialParameters = {
   readonly client: PublicClient;
   readonly allowedChainIds: readonly number[] | undefined;
   readonly registry: `0x${string}`;
+  /** Registries to trust (default: `registry` alone): the deployment's v1 and v2. */
+  readonly trustedRegistries?: readonly `0x${string}`[] | undefined;
   readonly confirmations: number;
   /** How to verify (same trust settings as above); default one core verifyCredential call. */
   readonly verify?: VerifyOne | undefined;
@@ -42,7 +44,7 @@ export async function verifyPortableCredential(
     credential: parameters.credential,
     client: parameters.client,
     allowedChains: parameters.allowedChainIds?.map((id) => `eip155:${id}`),
-    trustedRegistries: [parameters.registry],
+    trustedRegistries: parameters.trustedRegistries ?? [parameters.registry],
     requiredConfirmations: parameters.confirmations,
   });
   if (parameters.history !== true) return report;

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 
 import { readStatusHistory, statusFromHistory } from "../../core/history.ts";
-import { readBatch, readCredentialStatuses } from "../../core/registry.ts";
+import { readBatch, readCredentialStatuses, readRegistryVersion, registryVersions } from "../../core/registry.ts";
 import { type ChainFlags, type Runtime, action, addChainOptions, withHelp } from "../lib/command.ts";
 import { serviceConfig } from "../lib/config.ts";
 import { CliError } from "../lib/errors.ts";
@@ -100,8 +100,18 @@ async function statusFromChain(out: Output, runtime: Runtime, file: string, flag
   const location = { client: chain.client, registry: registry.address };
   const batch = await readBatch({ ...location, batchId: anchor!.batchId });
   const [current] = await readCredentialStatuses({ ...location, batchId: anchor!.batchId, leafIndices: [anchor!.leafIndex] });
+  // The registry's version decides its status window (256 or 128 credentials per event word).
+  const version = await readRegistryVersion(location);
   const events = batch.exists
-    ? await readStatusHistory({ ...location, batchId: anchor!.batchId, leafIndex: anchor!.leafIndex, institutionId: batch.institutionId, anchorer: batch.anchorer })
+    ? await readStatusHistory({
+        ...location,
+        batchId: anchor!.batchId,
+        leafIndex: anchor!.leafIndex,
+        institutionId: batch.institutionId,
+        anchorer: batch.anchorer,
+        statusWindow: registryVersions[version].statusWindow,
+        version,
+      })
     : [];
   const { decidedBy } = statusFromHistory({ events, anchoredAt: batch.anchoredAt });
   const timestamps = new Map<bigint, number>();

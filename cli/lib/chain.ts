@@ -3,9 +3,10 @@
  */
 import { type Address, type Chain, type PublicClient, createPublicClient, defineChain, getAddress, http } from "viem";
 
+import { anchoringRegistryOf, type RegistryDeployment } from "../../core/deployment.ts";
 import { hasRegistryCode, readChainId } from "../../core/registry.ts";
+import { type DeploymentFile, readDeploymentFiles } from "../../node/deployments.ts";
 import type { ChainConfig } from "./config.ts";
-import { type Deployment, readDeployments } from "./deployments.ts";
 import { CliError } from "./errors.ts";
 import { nodeHttpTransport } from "./rpcTransport.ts";
 
@@ -24,7 +25,9 @@ export type RegistryTarget = {
   readonly address: Address;
   /** "--registry", "CREDANCHOR_REGISTRY_ADDRESS" or the deployment file. */
   readonly source: string;
-  readonly deployment: Deployment | undefined;
+  /** The deployment file it came from, and its entry there (undefined for an explicit address). */
+  readonly deployment: DeploymentFile | undefined;
+  readonly entry: RegistryDeployment | undefined;
 };
 
 /** A viem public client for `rpcUrl` (no request is made). */
@@ -54,15 +57,17 @@ export async function connect(config: Pick<ChainConfig, "rpcUrl">): Promise<Chai
   return { client: createClient(config.rpcUrl, chain), chain, chainId, caip2, rpcUrl: config.rpcUrl };
 }
 
-/** Deployment records of the chain `ctx` serves, newest first. */
-export async function deploymentsFor(ctx: Pick<ChainContext, "chainId">, deploymentsDir: string): Promise<Deployment[]> {
-  const all = await readDeployments(deploymentsDir);
-  return all.filter((record) => record.chainId === ctx.chainId).sort((a, b) => (b.deployBlock ?? 0) - (a.deployBlock ?? 0));
+/** Deployment records of the chain `ctx` serves, the one whose anchoring registry was deployed last first. */
+export async function deploymentsFor(ctx: Pick<ChainContext, "chainId">, deploymentsDir: string): Promise<DeploymentFile[]> {
+  const newest = (record: DeploymentFile) => anchoringRegistryOf({ record })?.deployBlock ?? 0;
+  return readDeploymentFiles({ dir: deploymentsDir })
+    .filter((record) => record.chainId === ctx.chainId)
+    .sort((a, b) => newest(b) - newest(a));
 }
 
 /**
- * The registry to use: the explicit address, else the newest deployment record for the
- * RPC's chain. Either way there must be contract code at the address on this chain, so a
+ * The registry to use: the explicit address, else the anchoring registry (v2 when deployed,
+ * else v1) of the newest deployment record for the RPC's chain. Either way there must be contract code at the address on this chain, so a
  * wrong RPC or a restarted development chain is caught before any transaction.
  */
 export async function resolveRegistry(ctx: ChainContext, config: ChainConfig, source = "--registry"): Promise<RegistryTarget> {
@@ -75,12 +80,12 @@ export async function resolveRegistry(ctx: ChainContext, config: ChainConfig, so
         hints: ["Check that --rpc serves the chain the registry was deployed on, and the address."],
       });
     }
-    return { address, source, deployment: undefined };
+    return { address, source, deployment: undefined, entry: undefined };
   }
   const matching = await deploymentsFor(ctx, config.deploymentsDir);
   const newest = matching[0];
   if (newest === undefined) {
-    const others = (await readDeployments(config.deploymentsDir)).map((record) => `${record.name}.json (eip155:${record.chainId})`);
+    const others = readDeploymentFiles({ dir: config.deploymentsDir }).map((record) => `${record.name}.json (eip155:${record.chainId})`);
     throw new CliError({
       code: others.length > 0 ? "CA_CLI_WRONG_CHAIN" : "CA_CLI_REGISTRY_NOT_FOUND",
       message: `No registry deployment for ${ctx.caip2} in ${config.deploymentsDir}/.`,
@@ -90,15 +95,16 @@ export async function resolveRegistry(ctx: ChainContext, config: ChainConfig, so
       ],
     });
   }
-  if (!(await hasRegistryCode({ client: ctx.client, registry: newest.address }))) {
+  const entry = anchoringRegistryOf({ record: newest })!;
+  if (!(await hasRegistryCode({ client: ctx.client, registry: entry.address }))) {
     throw new CliError({
       code: "CA_CLI_REGISTRY_NOT_FOUND",
-      message: `${newest.file} names ${newest.address} on ${ctx.caip2}, but there is no contract there.`,
+      message: `${newest.file} names ${entry.address} on ${ctx.caip2}, but there is no contract there.`,
       hints: [
         "A local development chain forgets everything when it stops: deploy again with `credanchor deploy`.",
         "Otherwise check that --rpc serves the chain the registry was deployed on.",
       ],
     });
   }
-  return { address: getAddress(newest.address), source: newest.file, deployment: newest };
+  return { address: getAddress(entry.address), source: newest.file, deployment: newest, entry };
 }

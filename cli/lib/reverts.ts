@@ -45,6 +45,29 @@ const hintsByError: Record<string, (args: Args) => string[]> = {
   CredentialRegistryNotSuspended: (args) => [
     `Credential ${String(args[1])} of batch ${String(args[0])} is not suspended, so it cannot be reinstated.`,
   ],
+  // Registry v2 (contracts/interfaces/ICredentialRegistryV2.sol)
+  CredentialRegistryGovernanceCannotGrantAnchoring: (args) => [
+    `Governance may not grant the anchorer role (registry v2): account ${String(args[1])} in institution ${String(args[0])} must get it from an admin of the institution.`,
+    "If the institution lost its admin keys, install a new admin first (`credanchor keys add <admin> --role admin`), then have that admin grant the anchorer role.",
+  ],
+  CredentialRegistryMassRevocationMustWait: (args) => [
+    `${String(args[1])} indices in one call is more than the registry's threshold of ${String(args[2])}: such a revocation must be scheduled.`,
+    "Schedule it with `credanchor schedule revocation <batchId> --index …` (it can be cancelled during the registry's action delay), or revoke fewer at a time.",
+  ],
+  CredentialRegistryNothingScheduled: (args) => [`Nothing is scheduled under ${String(args[0])}: it was executed or cancelled already, or never scheduled (\`credanchor verify\` reports what is pending).`],
+  CredentialRegistryAlreadyScheduled: (args) => [`An act is already scheduled under ${String(args[0])}; cancel it first to change it (\`credanchor cancel …\`).`],
+  CredentialRegistryDelayNotPassed: (args) => [
+    `The scheduled act ${String(args[0])} can be executed from ${new Date(Number(args[1]) * 1000).toISOString()} (chain time now ${new Date(Number(args[2]) * 1000).toISOString()}); run \`credanchor execute\` again then.`,
+  ],
+  CredentialRegistryNotCompromised: (args) => [
+    `Account ${String(args[1])} has no executed compromise cut-off in institution ${String(args[0])}: only revocations of a compromised key (after its cut-off) can be cleared. Mark it compromised first, and execute that once its delay has passed.`,
+  ],
+  CredentialRegistryHistoryMismatch: (args) => [
+    `The history read from the chain's events does not rebuild revocation word ${String(args[1])} of batch ${String(args[0])}; the RPC may have returned incomplete logs. Retry against an archive node.`,
+  ],
+  CredentialRegistryNothingToClear: (args) => [
+    `No revocation bit of word ${String(args[1])} of batch ${String(args[0])} was last set by ${String(args[2])} at or after its cut-off: nothing to clear.`,
+  ],
   AccessControlUnauthorizedAccount: (args) => [
     `Account ${String(args[0])} lacks the registry governance role; use the governor key (CREDANCHOR_GOVERNOR_KEY).`,
   ],

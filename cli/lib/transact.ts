@@ -16,13 +16,16 @@ import {
 } from "viem";
 
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
+import { credentialRegistryV2Abi } from "../../core/abi/credentialRegistryV2Abi.ts";
+import { readRegistryVersion } from "../../core/registry.ts";
 import type { ChainContext } from "./chain.ts";
 import { CliError } from "./errors.ts";
 import { type Output, table } from "./output.ts";
 
 type RegistryAbi = typeof credentialRegistryAbi;
-/** A registry function that changes state. */
-export type RegistryWriteFunction = Extract<RegistryAbi[number], { type: "function"; stateMutability: "nonpayable" }>["name"];
+type WriteFunctionOf<Abi extends readonly { type: string }[]> = Extract<Abi[number], { type: "function"; stateMutability: "nonpayable"; name: string }>["name"];
+/** A registry function that changes state (in version 1 or version 2). */
+export type RegistryWriteFunction = WriteFunctionOf<RegistryAbi> | WriteFunctionOf<typeof credentialRegistryV2Abi>;
 
 /** One registry call a command wants to make. */
 export type PlannedCall = {
@@ -88,16 +91,19 @@ export async function execute({
     throw new CliError({ code: "CA_CLI_KEY_MISSING", message: "--from only works with --dry-run: sending needs a key." });
   }
   const gasPrice = await client.getGasPrice();
+  // The contract says its version: v2's own functions and errors need its ABI (the calls
+  // both versions share have the same signatures, so either ABI encodes them).
+  const abi = (await readRegistryVersion({ client, registry })) === 2 ? credentialRegistryV2Abi : credentialRegistryAbi;
   const reports: CallReport[] = [];
   for (const call of calls) {
     const request = {
       address: registry,
-      abi: credentialRegistryAbi,
+      abi,
       functionName: call.functionName,
       args: call.args,
       account: "account" in sender ? sender.account : from,
     } as const;
-    const data = encodeFunctionData({ abi: credentialRegistryAbi, functionName: call.functionName, args: call.args } as never);
+    const data = encodeFunctionData({ abi, functionName: call.functionName, args: call.args } as never);
     const simulation = await client.simulateContract(request as never);
     const base = { summary: call.summary, functionName: call.functionName, args: call.args, from, to: registry, data };
     if (dryRun || wallet === undefined) {
@@ -114,8 +120,9 @@ export async function execute({
         hints: ["The chain's state changed between the simulation and the transaction; run the command again."],
       });
     }
+    // Events both versions share decode alike; v2's own events are decoded too (same shape of record).
     const logs = parseEventLogs({
-      abi: credentialRegistryAbi,
+      abi: abi as RegistryAbi,
       logs: receipt.logs.filter((log) => log.address.toLowerCase() === registry.toLowerCase()),
     });
     const price = receipt.effectiveGasPrice ?? gasPrice;

@@ -7,6 +7,7 @@
 import { type Address, getAddress, type Hex } from "viem";
 
 import { type AnchoringRecord, findAnchoring } from "../anchoring.ts";
+import { type ClearedRevocation, readClearings, readViaGovernance } from "./v2Facts.ts";
 import {
   type BatchRecord,
   type CredentialStatusName,
@@ -67,6 +68,12 @@ export function createChainReader({ client, statusWindow = 1 }: { readonly clien
       once(`key:${registry}:${institutionId}:${account}`, () =>
         readKeyRecord({ client, registry, institutionId, account }),
       ),
+    /** v2: whether the anchorer's roles descend from a governance act (one read per key). */
+    viaGovernance: (registry: Address, institutionId: number, anchorer: Address): Promise<boolean> =>
+      once(`via:${registry}:${institutionId}:${anchorer}`, () => readViaGovernance({ client, registry, institutionId, anchorer })),
+    /** v2: the revocation clearings of one status window (one log query per window). */
+    clearings: (registry: Address, batchId: Hex, wordIndex: number): Promise<readonly (ClearedRevocation & { readonly mask: bigint })[]> =>
+      once(`cleared:${registry}:${batchId}:${wordIndex}`, () => readClearings({ client, registry, batchId, wordIndex })),
     /** The batch's anchoring, from the registry's record of it (`hint` only narrows the search). */
     anchoring: (registry: Address, batch: BatchRecord, hint: Hex | undefined): Promise<AnchoringRecord | undefined> =>
       once(`anchoring:${registry}:${batch.batchId}`, () =>

@@ -11,6 +11,7 @@ import { describeReason } from "../reasons.ts";
 import { type CredentialStatusName, registryVersions } from "../registry.ts";
 import { type ChainReader, createChainReader } from "./chainReader.ts";
 import { type PendingAct, readPendingActs } from "./pendingActs.ts";
+import { clearedFor } from "./v2Facts.ts";
 import { issuerIdOf, issuerMatches } from "./issuerMatches.ts";
 import { checkSignature } from "./checkSignature.ts";
 import { runOfflineChecks, short } from "./offlineChecks.ts";
@@ -321,16 +322,22 @@ async function runChainChecks({
           details: { anchorer: batch.anchorer, compromisedFrom: key.compromisedFrom, anchoredAt: batch.anchoredAt },
         });
       } else {
+        // Registry v2 marks keys whose anchoring power came through governance (hole 1):
+        // reported, not failed, since it is the sanctioned recovery path.
+        const viaGovernance = (await reader.version(registry)) === 2 ? await reader.viaGovernance(registry, batch.institutionId, batch.anchorer) : undefined;
         checks.push({
           id: "issuer",
           outcome: "valid",
-          reason: `issued by ${institution.name} (${institution.identifier}), institution ${institution.institutionId}`,
+          reason: `issued by ${institution.name} (${institution.identifier}), institution ${institution.institutionId}${
+            viaGovernance === true ? "; the anchoring key's power was installed through registry governance, not by the institution's own admins" : ""
+          }`,
           details: {
             institutionId: institution.institutionId,
             name: institution.name,
             identifier: institution.identifier,
             anchorer: batch.anchorer,
             anchorerCompromisedLater: key.compromisedFrom !== 0,
+            ...(viaGovernance === undefined ? {} : { anchoringViaGovernance: viaGovernance }),
           },
         });
       }
@@ -390,8 +397,10 @@ async function checkStatus({
   readonly atBlock: Settled<bigint> | undefined;
 }): Promise<VerificationCheck> {
   const { proof } = parts;
+  const version = await reader.version(registry);
   const historyParameters = {
-    statusWindow: registryVersions[await reader.version(registry)].statusWindow,
+    statusWindow: registryVersions[version].statusWindow,
+    version,
     client: parameters.client,
     registry,
     batchId: proof.batchId,
@@ -416,7 +425,16 @@ async function checkStatus({
     }
   }
 
+  // Registry v2: revocations of this credential set by a compromised key and cleared since (hole 3).
+  const statusWindow = registryVersions[version].statusWindow;
+  const cleared =
+    version === 2
+      ? clearedFor(await reader.clearings(registry, proof.batchId, Math.floor(proof.leafIndex / statusWindow)), proof.leafIndex, statusWindow).filter(
+          (item) => atBlock === undefined || !atBlock.ok || BigInt(item.blockNumber) <= atBlock.value,
+        )
+      : [];
   const details = {
+    ...(cleared.length > 0 ? { clearedRevocations: cleared } : {}),
     registryStatus: status,
     reasonCode: status === "batchRevoked" && atBlock === undefined ? batch.revokedReason : decidedBy?.reason,
     changedInBlock: decidedBy?.blockNumber.toString(),
@@ -438,7 +456,14 @@ async function checkStatus({
   }
   switch (status) {
     case "valid":
-      return { id: "status", outcome: "valid", reason: `not revoked, not suspended${asOf}`, details };
+      return {
+        id: "status",
+        outcome: "valid",
+        reason: `not revoked, not suspended${asOf}${
+          cleared.length > 0 ? ` (a revocation set by compromised key ${cleared.map((item) => item.compromisedAccount).join(", ")} after its cut-off was cleared)` : ""
+        }`,
+        details,
+      };
     case "revoked":
       return { id: "status", outcome: "invalid", reason: `revoked by the issuer${asOf}${because(details.reasonCode)}`, details };
     case "suspended":

@@ -16,7 +16,8 @@ import {
 } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 
-import { registryAbi } from "./registryAbi.ts";
+import type { RegistryVersion } from "../../core/registry.ts";
+import { registryAbiFor } from "./registryAbi.ts";
 
 /** Parameters of {@link createChainClient}. */
 export type CreateChainClientParameters = { readonly rpcUrl: string; readonly chainId: number };
@@ -74,6 +75,8 @@ export type SendRegistryCallParameters = {
   readonly registry: `0x${string}`;
   readonly functionName: string;
   readonly args: readonly unknown[];
+  /** The registry's version (default 1): picks the ABI that encodes the call and decodes its errors. */
+  readonly version?: RegistryVersion | undefined;
 };
 
 /**
@@ -94,7 +97,7 @@ export async function sendRegistryCall(
   try {
     simulation = await client.simulateContract({
       address: registry,
-      abi: registryAbi,
+      abi: registryAbiFor(parameters.version ?? 1),
       functionName: functionName as never,
       args: args as never,
       account,

@@ -12,12 +12,13 @@ import { createPublicClient, http, type Chain, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
-import { hasRegistryCode } from "../../core/registry.ts";
+import { anchoringRegistryOf, defaultDeploymentName, registriesOf } from "../../core/deployment.ts";
+import { hasRegistryCode, readRegistryVersion, type RegistryVersion } from "../../core/registry.ts";
+import { readDeploymentFile } from "../../node/deployments.ts";
 import type { ServiceConfig, ServiceKeys } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import type { Store } from "../store/types.ts";
 import { createChainClient } from "./clients.ts";
-import { readDeployment, networkNameFor } from "./deployments.ts";
 import { devAccounts } from "../dev/devAccounts.ts";
 import { rpcAnswers, startHardhatNode, type HardhatNode } from "../dev/devNode.ts";
 import { deployDevRegistry } from "../dev/deployRegistry.ts";
@@ -38,7 +39,15 @@ export type ConnectedChain = {
   readonly client: PublicClient;
   readonly chain: Chain;
   readonly chainId: number;
+  /** The registry the database is bound to: all its batches are anchored there. */
   readonly registry: `0x${string}`;
+  /** That registry's version (asked from the contract at start-up). */
+  readonly registryVersion: RegistryVersion;
+  /**
+   * Every registry of this chain the service's verifiers trust (the deployment record's v1
+   * and v2, and the bound one), oldest version first.
+   */
+  readonly registries: readonly { readonly address: `0x${string}`; readonly version: RegistryVersion }[];
   readonly genesisHash: `0x${string}`;
   readonly accounts: ServiceAccounts;
   /** The node the service started (dev), to stop on exit. */
@@ -86,14 +95,31 @@ export async function connectChain(parameters: ConnectChainParameters): Promise<
   const { config, keys, store, logger } = parameters;
   const devNode = await ensureNode(config, logger);
   try {
-    return await bind(parameters, devNode);
+    const bound = await bind(parameters, devNode);
+    return { ...bound, registries: await knownRegistries(parameters.config, bound) };
   } catch (error) {
     await devNode?.stop();
     throw error;
   }
 }
 
-async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | undefined): Promise<ConnectedChain> {
+/**
+ * The registries verifiers of this service trust: every registry the deployment record
+ * lists for this chain (v1 and v2), and the one the database is bound to.
+ */
+async function knownRegistries(config: ServiceConfig, bound: Omit<ConnectedChain, "registries">): Promise<ConnectedChain["registries"]> {
+  let record: ReturnType<typeof readDeploymentFile>;
+  try {
+    record = readDeploymentFile({ dir: config.deploymentsDir, name: config.network ?? defaultDeploymentName(bound.chainId) });
+  } catch {
+    record = undefined; // start-up already read it; a file changed since is not a reason to stop
+  }
+  const listed = record === undefined || record.chainId !== bound.chainId ? [] : registriesOf({ record }).map((entry) => ({ address: entry.address, version: entry.version }));
+  const others = listed.filter((entry) => entry.address.toLowerCase() !== bound.registry.toLowerCase());
+  return [...others, { address: bound.registry, version: bound.registryVersion }].sort((a, b) => a.version - b.version);
+}
+
+async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | undefined): Promise<Omit<ConnectedChain, "registries">> {
   const { config, keys, store, logger } = parameters;
   const probe = createPublicClient({ transport: http(config.rpcUrl) });
   const chainId = await probe.getChainId();
@@ -127,7 +153,8 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
     }
     const code = await hasRegistryCode({ client, registry: identity.registryAddress });
     if (identity.genesisHash === genesisHash && code) {
-      return { client, chain, chainId, registry: identity.registryAddress, genesisHash, accounts, devNode, deployed: false, replay: undefined };
+      const registryVersion = await readRegistryVersion({ client, registry: identity.registryAddress });
+      return { client, chain, chainId, registry: identity.registryAddress, registryVersion, genesisHash, accounts, devNode, deployed: false, replay: undefined };
     }
     const what = identity.genesisHash !== genesisHash ? "its genesis block changed (the chain was reset)" : `there is no registry code at ${identity.registryAddress}`;
     if (!config.dev) {
@@ -141,15 +168,20 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
     }
     logger.warn({ chainId, registry: identity.registryAddress, reason: what }, "DEV MODE: chain reset detected; replaying the registry state from the database");
     const replay = await replayDevChain({ config, store, client, chain, previous: identity, genesisHash, accounts, logger });
-    return { client, chain, chainId, registry: replay.identity.registryAddress, genesisHash, accounts, devNode, deployed: replay.deployed, replay };
+    const registryVersion = await readRegistryVersion({ client, registry: replay.identity.registryAddress });
+    return { client, chain, chainId, registry: replay.identity.registryAddress, registryVersion, genesisHash, accounts, devNode, deployed: replay.deployed, replay };
   }
 
-  // A fresh database: find the registry, or deploy one in dev mode.
-  const network = networkNameFor(chainId, config.network);
-  const fromFile = readDeployment({ dir: config.deploymentsDir, network });
-  const candidate = config.registryAddress ?? (fromFile !== undefined && (fromFile.chainId ?? chainId) === chainId ? fromFile.registry : undefined);
+  // A fresh database: bind it to the registry new credentials are anchored in (v2 when the
+  // deployment record has one, else v1), or deploy both in dev mode.
+  const network = config.network ?? defaultDeploymentName(chainId);
+  const fromFile = readDeploymentFile({ dir: config.deploymentsDir, name: network });
+  const recorded = fromFile !== undefined && fromFile.chainId === chainId ? anchoringRegistryOf({ record: fromFile }) : undefined;
+  const candidate = config.registryAddress ?? recorded?.address;
   let registry: `0x${string}` | undefined;
-  let deployBlock = fromFile?.deployBlock ?? 0;
+  // Where the index starts reading: the deploy block of whichever recorded registry it is.
+  const entry = fromFile === undefined ? undefined : registriesOf({ record: fromFile }).find((item) => item.address.toLowerCase() === candidate?.toLowerCase());
+  let deployBlock = entry?.deployBlock ?? 0;
   let deployed = false;
   if (candidate !== undefined && (await hasRegistryCode({ client, registry: candidate }))) {
     registry = candidate;
@@ -158,12 +190,13 @@ async function bind(parameters: ConnectChainParameters, devNode: HardhatNode | u
   } else if (!config.dev) {
     throw new ConfigError({
       message: `No registry for chain ${chainId}: deployments/${network}.json is missing or has no code on this chain.`,
-      hints: ["Deploy with scripts/deploy.ts, or set CREDANCHOR_REGISTRY_ADDRESS."],
+      hints: ["Deploy with scripts/deploy.ts or `credanchor deploy`, or set CREDANCHOR_REGISTRY_ADDRESS."],
     });
   } else {
     ({ registry, deployBlock } = await deployDevRegistry({ config, client, chain, governance: accounts.governance!, logger }));
     deployed = true;
   }
+  const registryVersion = await readRegistryVersion({ client, registry });
   await store.setChainIdentity({ chainId, genesisHash, registryAddress: registry, deployBlock });
-  return { client, chain, chainId, registry, genesisHash, accounts, devNode, deployed, replay: undefined };
+  return { client, chain, chainId, registry, registryVersion, genesisHash, accounts, devNode, deployed, replay: undefined };
 }

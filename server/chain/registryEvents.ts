@@ -8,7 +8,7 @@ import { getAddress, parseEventLogs, type Log } from "viem";
 import { batchIdOf } from "../../core/hash.ts";
 import { statusFromHistory, type StatusEvent } from "../../core/history.ts";
 import { describeReason } from "../../core/reasons.ts";
-import type { CredentialStatusName } from "../../core/registry.ts";
+import { registryVersions, type CredentialStatusName } from "../../core/registry.ts";
 import { registryAbi } from "./registryAbi.ts";
 import { registryEventNames, type RegistryEventName, type RegistryEventRow } from "../store/types.ts";
 
@@ -84,12 +84,16 @@ export async function decodeRegistryLogs(parameters: DecodeRegistryLogsParameter
   return rows;
 }
 
-/** The leaf indices a Credentials* event names (bits of `mask` in window `wordIndex`). */
-export function leafIndicesOf(event: Pick<RegistryEventRow, "wordIndex" | "args">): number[] {
+/**
+ * The leaf indices a Credentials* event names (bits of `mask` in window `wordIndex`).
+ * `statusWindow` is the registry version's credentials per word (core's registryVersions:
+ * 256 in v1, 128 in v2).
+ */
+export function leafIndicesOf(event: Pick<RegistryEventRow, "wordIndex" | "args">, statusWindow: number = registryVersions[1].statusWindow): number[] {
   const mask = BigInt(event.args.mask as number | string);
-  const base = (event.wordIndex ?? 0) * 256;
+  const base = (event.wordIndex ?? 0) * statusWindow;
   const indices: number[] = [];
-  for (let bit = 0; bit < 256; bit++) if ((mask >> BigInt(bit)) & 1n) indices.push(base + bit);
+  for (let bit = 0; bit < statusWindow; bit++) if ((mask >> BigInt(bit)) & 1n) indices.push(base + bit);
   return indices;
 }
 
@@ -132,8 +136,16 @@ const KINDS: Partial<Record<RegistryEventName, StatusEvent["kind"]>> = {
  * const { status, history } = credentialStatusFromEvents({ events, leafIndex: 3 });
  * ```
  */
-export function credentialStatusFromEvents(parameters: { readonly events: readonly RegistryEventRow[]; readonly leafIndex: number }): IndexedStatus {
+export function credentialStatusFromEvents(parameters: {
+  readonly events: readonly RegistryEventRow[];
+  readonly leafIndex: number;
+  /** Credentials per status word of the registry (default v1's 256). */
+  readonly statusWindow?: number | undefined;
+}): IndexedStatus {
   const { events, leafIndex } = parameters;
+  const statusWindow = BigInt(parameters.statusWindow ?? registryVersions[1].statusWindow);
+  const word = BigInt(leafIndex) / statusWindow;
+  const bit = BigInt(leafIndex) % statusWindow;
   const anchor = events.find((event) => event.name === "BatchAnchored" || event.name === "BatchesAnchored");
   if (anchor === undefined) return { status: "unknownBatch", decidedBy: null, history: [] };
   const anchorer = String(anchor.args.anchorer).toLowerCase();
@@ -141,7 +153,7 @@ export function credentialStatusFromEvents(parameters: { readonly events: readon
   for (const row of events) {
     const kind = KINDS[row.name];
     if (kind === undefined) continue;
-    if (row.wordIndex !== null && (row.wordIndex !== leafIndex >> 8 || ((BigInt(row.args.mask as number | string) >> BigInt(leafIndex & 0xff)) & 1n) === 0n)) continue;
+    if (row.wordIndex !== null && (BigInt(row.wordIndex) !== word || ((BigInt(row.args.mask as number | string) >> bit) & 1n) === 0n)) continue;
     if (kind === "anchoringKeyCompromised" && String(row.args.account).toLowerCase() !== anchorer) continue;
     relevant.push({
       row,

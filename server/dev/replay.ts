@@ -5,7 +5,9 @@
  * service, `credanchor revoke` with the revoker key, an admin's wallet, governance), is
  * sent again in its original order.
  *
- * Order: redeploy the registry (account #0 at nonce 0 gives the same address), then each
+ * Order: redeploy the registries (account #0 deploys v1 then v2, as dev mode does, so each
+ * gets its old address; a v2 registry's delayed acts are executed at once, dev deploying it
+ * with no delay), then each
  * indexed event in chain order: registrations, metadata, suspensions, role grants and
  * removals, key compromises, anchors and status changes. Each event is sent by the
  * account that sent it when that is a known dev or service key, else by governance (which
@@ -16,22 +18,22 @@
  * the publisher, and the database is bound to the fresh chain with an empty index, in one
  * transaction. Nothing is deleted before the replay is complete.
  */
-import { createWalletClient, getContractAddress, http, type Chain, type PublicClient } from "viem";
+import { getContractAddress, type Chain, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import type { Logger } from "pino";
 
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
 import type { ServiceAccounts } from "../chain/connect.ts";
-import { networkNameFor, writeDeployment } from "../chain/deployments.ts";
+import { credentialRegistryV2Abi } from "../../core/abi/credentialRegistryV2Abi.ts";
+import { defaultDeploymentName, registriesOf } from "../../core/deployment.ts";
+import { readDeploymentFile } from "../../node/deployments.ts";
 import type { ServiceConfig } from "../config.ts";
-import { readRegistryBytecode } from "../chain/registryAbi.ts";
 import { hardhatAccounts } from "./devAccounts.ts";
-import { ensureArtifacts } from "./deployRegistry.ts";
+import { type DevRegistry, deployDevRegistryVersion, ensureArtifacts, recordDevRegistries } from "./deployRegistry.ts";
 import { findAnchoring } from "../../core/anchoring.ts";
-import { hasRegistryCode, readBatch, readInstitution, readKeyRecord } from "../../core/registry.ts";
+import { hasRegistryCode, readBatch, readInstitution, readKeyRecord, registryVersions, type RegistryVersion } from "../../core/registry.ts";
 import { ANCHOR_FORMAT_VERSION, roleBits } from "../../core/roles.ts";
 import { RegistryRevertError, sendRegistryCall } from "../chain/clients.ts";
-import { registryAbi } from "../chain/registryAbi.ts";
 import { leafIndicesOf } from "../chain/registryEvents.ts";
 import { ConfigError } from "../errors.ts";
 import type { BatchRow, ChainIdentity, RegistryEventRow, Store } from "../store/types.ts";
@@ -41,9 +43,15 @@ export type ReplayParameters = {
   readonly store: Store;
   readonly client: PublicClient;
   readonly chain: Chain;
-  readonly bytecode: `0x${string}`;
   /** What the database was bound to. */
   readonly previous: ChainIdentity;
+  /** The version of the registry it was bound to (the deployment record says; 1 for older records). */
+  readonly version: RegistryVersion;
+  /**
+   * Deploys one registry version from `governance` (dev: {@link deployDevRegistryVersion}).
+   * For a v2 database, v1 is deployed first so that each gets its old address.
+   */
+  readonly deploy: (version: RegistryVersion) => Promise<DevRegistry>;
   readonly genesisHash: `0x${string}`;
   /** Registry governance (deploys, registers, and acts for institutions). */
   readonly governance: PrivateKeyAccount;
@@ -69,6 +77,8 @@ export type ReplayReport = {
   /** Events that could not be sent again (e.g. an anchor by a key the service does not hold). */
   readonly skipped: number;
   readonly requeued: number;
+  /** The registries deployed on the fresh chain (empty when the bound one still had code). */
+  readonly registries: readonly DevRegistry[];
 };
 
 const ALREADY_APPLIED = new Set([
@@ -94,35 +104,38 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
   const byAddress = new Map([...parameters.accounts, anchorer, ...(parameters.revoker ? [parameters.revoker] : [])].map((account) => [account.address.toLowerCase(), account]));
   const known = (address: unknown): PrivateKeyAccount | undefined => byAddress.get(String(address).toLowerCase());
 
-  // 1. The registry, at the same address if the deployer's nonce allows.
+  // 1. The registries, at their old addresses if the deployer's nonce allows: v1 then v2
+  // (as dev mode deploys them), so a v2 database's registry is the second deployment.
+  const { version } = parameters;
   let registry = previous.registryAddress;
   let deployed = false;
   let deployBlock = previous.deployBlock;
+  const registries: DevRegistry[] = [];
   if (!(await hasRegistryCode({ client, registry }))) {
     const nonce = await client.getTransactionCount({ address: governance.address });
-    const predicted = getContractAddress({ from: governance.address, nonce: BigInt(nonce) });
+    const predicted = getContractAddress({ from: governance.address, nonce: BigInt(nonce + version - 1) });
     if (predicted.toLowerCase() !== registry.toLowerCase()) {
       logger?.warn(
         { previous: registry, next: predicted },
         "REPLAY: the registry cannot get its old address (the deployer account was used on this chain); credentials issued before name the old address and will not verify against the new one",
       );
     }
-    const wallet = createWalletClient({ account: governance, chain, transport: http(chain.rpcUrls.default.http[0]) });
-    const hash = await wallet.deployContract({ abi: registryAbi, bytecode: parameters.bytecode, args: [governance.address, 0] });
-    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-    registry = receipt.contractAddress!;
-    deployBlock = Number(receipt.blockNumber);
+    for (const each of [1, 2] as const) registries.push(await parameters.deploy(each));
+    const bound = registries.find((item) => item.version === version)!;
+    registry = bound.registry;
+    deployBlock = bound.deployBlock;
     deployed = true;
   }
   const location = { client, registry };
   const read = <T>(functionName: string, args: readonly unknown[]): Promise<T> =>
     client.readContract({ address: registry, abi: credentialRegistryAbi, functionName: functionName as never, args: args as never }) as Promise<T>;
+  const statusWindow = registryVersions[version].statusWindow;
   const counts = { events: 0, institutions: 0, grants: 0, anchors: 0, statusChanges: 0, skipped: 0 };
 
   /** Sends one call; false when the registry says its effect is already there. */
   async function send(account: PrivateKeyAccount, functionName: string, args: readonly unknown[]): Promise<boolean> {
     try {
-      await sendRegistryCall({ client, chain, registry, account, functionName, args });
+      await sendRegistryCall({ client, chain, registry, account, functionName, args, version });
       return true;
     } catch (error) {
       if (error instanceof RegistryRevertError && error.errorName !== undefined && ALREADY_APPLIED.has(error.errorName)) return false;
@@ -186,6 +199,7 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
         const record = await readKeyRecord({ ...location, institutionId: id, account: args.account as `0x${string}` });
         if (record.compromisedFrom !== 0 && record.compromisedFrom <= cutoff) return;
         await send(actor, "markKeyCompromised", [id, args.account, cutoff]);
+        await executeIfScheduled("key", { institutionId: id, account: args.account as `0x${string}` });
         counts.statusChanges++;
         return;
       }
@@ -213,14 +227,32 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
             ? await send(actor, "revokeBatch", [event.chainBatchId, reason])
             : await send(actor, event.name === "CredentialsRevoked" ? "revokeCredentials" : event.name === "CredentialsSuspended" ? "suspendCredentials" : "reinstateCredentials", [
                 event.chainBatchId,
-                leafIndicesOf(event).map(BigInt),
+                leafIndicesOf(event, statusWindow).map(BigInt),
                 reason,
               ]);
+        if (sent && event.name === "BatchRevoked") await executeIfScheduled("batch", { batchId: event.chainBatchId! });
         if (sent) counts.statusChanges++;
         return;
       }
       case "GovernanceActedForInstitution":
         return; // emitted by the call it accompanies
+    }
+  }
+
+  /**
+   * Registry v2 only schedules what reaches into the past (a batch revocation, a past
+   * compromise cut-off), and BatchRevoked / AnchoringKeyCompromised were emitted when such an
+   * act was executed: apply it at once (dev deploys v2 with no delay).
+   */
+  async function executeIfScheduled(kind: "batch" | "key", target: { batchId?: `0x${string}`; institutionId?: number; account?: `0x${string}` }): Promise<void> {
+    if (version !== 2) return;
+    const v2 = { address: registry, abi: credentialRegistryV2Abi } as const;
+    if (kind === "batch") {
+      const [, revocation] = await client.readContract({ ...v2, functionName: "getBatch", args: [target.batchId!] });
+      if (revocation.pendingAfter !== 0) await send(governance, "executeBatchRevocation", [target.batchId]);
+    } else {
+      const key = await client.readContract({ ...v2, functionName: "getKeyRecord", args: [target.institutionId!, target.account!] });
+      if (key.pendingCutoff !== 0) await send(governance, "executeKeyCompromise", [target.institutionId, target.account]);
     }
   }
 
@@ -321,7 +353,7 @@ export async function replayOntoFreshChain(parameters: ReplayParameters): Promis
   // 4. Bound to the fresh chain; its index is read again from the new deployment block.
   const identity: ChainIdentity = { chainId: previous.chainId, genesisHash: parameters.genesisHash, registryAddress: registry, deployBlock };
   await store.rebindChain({ identity, cursor: { blockNumber: deployBlock - 1, blockHash: ZERO_HASH } });
-  return { identity, deployed, ...counts, requeued };
+  return { identity, deployed, ...counts, requeued, registries };
 }
 
 /**
@@ -346,25 +378,33 @@ export async function replayDevChain(parameters: {
 }): Promise<ReplayReport> {
   const { config, accounts, logger } = parameters;
   ensureArtifacts(config.repoRoot, logger);
+  const governance = accounts.governance!;
+  const name = config.network ?? defaultDeploymentName(parameters.previous.chainId);
+  let recorded: ReturnType<typeof readDeploymentFile>;
+  try {
+    recorded = readDeploymentFile({ dir: config.deploymentsDir, name });
+  } catch {
+    recorded = undefined; // a broken record is rewritten below
+  }
+  const previousAddress = parameters.previous.registryAddress.toLowerCase();
+  const version = (recorded === undefined ? undefined : registriesOf({ record: recorded }).find((entry) => entry.address.toLowerCase() === previousAddress)?.version) ?? 1;
   const replay = await replayOntoFreshChain({
     store: parameters.store,
     client: parameters.client,
     chain: parameters.chain,
-    bytecode: readRegistryBytecode({ repoRoot: config.repoRoot }),
     previous: parameters.previous,
+    version,
+    deploy: (each) =>
+      deployDevRegistryVersion({ repoRoot: config.repoRoot, client: parameters.client, chain: parameters.chain, rpcUrl: config.rpcUrl, governance, version: each }),
     genesisHash: parameters.genesisHash,
-    governance: accounts.governance!,
+    governance,
     anchorer: accounts.anchorer,
     revoker: accounts.revoker,
     accounts: hardhatAccounts(),
     logger,
   });
-  const { identity, ...counts } = replay;
-  logger.warn({ registry: identity.registryAddress, ...counts }, "DEV MODE: replay done; credentials issued before verify on the fresh chain");
-  writeDeployment({
-    dir: config.deploymentsDir,
-    network: networkNameFor(identity.chainId, config.network),
-    record: { chainId: identity.chainId, registry: identity.registryAddress, deployBlock: identity.deployBlock, deployer: accounts.governance!.address, transactionHash: "" },
-  });
+  const { identity, registries, ...counts } = replay;
+  logger.warn({ registry: identity.registryAddress, version, ...counts }, "DEV MODE: replay done; credentials issued before verify on the fresh chain");
+  if (registries.length > 0) recordDevRegistries({ config, chainId: identity.chainId, governance: governance.address, registries });
   return replay;
 }

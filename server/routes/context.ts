@@ -4,6 +4,8 @@
 import type { Keyring } from "../signing/keyring.ts";
 import type { StatusListAssigner } from "../statusList/assigner.ts";
 import type { Chain, PublicClient } from "viem";
+
+import type { RegistryVersion } from "../../core/registry.ts";
 import type { Logger } from "pino";
 
 import type { Batcher } from "../batcher.ts";
@@ -42,6 +44,10 @@ export type ChainContext = {
   readonly chain: Chain;
   readonly chainId: number;
   readonly registry: `0x${string}`;
+  /** The registry's version (default 1). */
+  readonly registryVersion?: RegistryVersion | undefined;
+  /** Registries to trust when verifying (default: `registry` alone); the deployment record's v1 and v2. */
+  readonly trustedRegistries?: readonly `0x${string}`[] | undefined;
 };
 
 /** What the routes need of the registry event index (server/chain/indexer.ts). */

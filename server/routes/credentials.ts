@@ -6,6 +6,7 @@ import type { Express, Request, Response } from "express";
 import express from "express";
 
 import { credentialStatusFromEvents } from "../chain/registryEvents.ts";
+import { registryVersions } from "../../core/registry.ts";
 import { shareLink } from "../../core/share.ts";
 import { notFound, ServiceError } from "../errors.ts";
 import { authOf, requireScope } from "../http/auth.ts";
@@ -131,6 +132,9 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     sendJson(res, 200, await proofs.proofOf(credential));
   });
 
+  /** Credentials per status word of the service's registry (events name windows of this size). */
+  const statusWindow = registryVersions[context.chain.registryVersion ?? 1].statusWindow;
+
   app.get("/v1/credentials/:id/status", async (req, res) => {
     requireScope(res, "read");
     const credential = await lookup(res, uuidParam(req.params.id, "id"));
@@ -151,9 +155,9 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const events = await store.listCredentialEvents({
       institutionId: batch.institutionId,
       chainBatchId: batch.chainBatchId,
-      wordIndex: credential.leafIndex >> 8,
+      wordIndex: Math.floor(credential.leafIndex / statusWindow),
     });
-    const { status, decidedBy, history } = credentialStatusFromEvents({ events, leafIndex: credential.leafIndex });
+    const { status, decidedBy, history } = credentialStatusFromEvents({ events, leafIndex: credential.leafIndex, statusWindow });
     const reason =
       decidedBy === null
         ? null

@@ -101,7 +101,7 @@ export function registerPathwayRoutes(app: Express, context: RouteContext): void
       client: context.chain.client,
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
       // Components of other institutions count only from this service's registry.
-      trustedRegistries: [context.chain.registry],
+      trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
     });
     const components = prepared.components.map(({ key, name, state, source, reason }) => ({ key, name, state, source: source ?? null, reason }));

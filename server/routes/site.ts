@@ -66,7 +66,9 @@ export function registerSiteRoutes(app: Express, context: RouteContext, options:
     res.setHeader("Cache-Control", "no-cache");
     res.json({
       chain: `eip155:${context.chain.chainId}`,
-      registries: [context.chain.registry],
+      registries: context.chain.trustedRegistries ?? [context.chain.registry],
+      // Which registry new credentials are anchored in (v2 when deployed; older ones keep verifying).
+      anchoringRegistry: context.chain.registry,
       verifyUrl: "v1/verify?history=1",
       ...(site?.rpcUrl === undefined ? {} : { rpcUrl: site.rpcUrl }),
       ...(site?.url === undefined ? {} : { publicUrl: site.url }),

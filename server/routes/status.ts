@@ -78,6 +78,6 @@ export function registerStatusRoutes(app: Express, context: RouteContext): void 
     const batch = await store.getBatch({ institutionId: institution.id, id });
     if (batch === undefined) throw notFound("batch", String(id));
     const result = await statusChanger.revokeBatch({ batch, reason });
-    res.json({ action: "revokeBatch", batch: batch.id, chainBatchId: batch.chainBatchId, reasonCode: reason, transactions: [{ batch: batch.id, txHash: result.txHash, blockNumber: result.blockNumber }], status: result.status });
+    res.json({ action: "revokeBatch", batch: batch.id, chainBatchId: batch.chainBatchId, reasonCode: reason, transactions: [{ batch: batch.id, txHash: result.txHash, blockNumber: result.blockNumber }], status: result.status, ...(result.executeAfter === undefined ? {} : { scheduled: { executeAfter: new Date(result.executeAfter * 1000).toISOString() } }) });
   });
 }

@@ -58,7 +58,7 @@ export function registerVerifyRoutes(
     options: {
       client: reads,
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
-      trustedRegistries: [context.chain.registry],
+      trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
       // One registry status word per read: verifications of credentials of one batch share it (read cache).
       statusWindow: 256,
@@ -82,6 +82,7 @@ export function registerVerifyRoutes(
         client: reads,
         allowedChainIds: context.settings.allowedChainIds,
         registry: context.chain.registry,
+        trustedRegistries: context.chain.trustedRegistries,
         confirmations: context.settings.confirmations,
         verify,
         history,

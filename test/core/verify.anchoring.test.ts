@@ -75,6 +75,16 @@ for (const version of [1, 2] as const) {
       expect(rivalLogs.some((log) => log.name === "BatchesAnchored" && log.args.merkleRoots.includes(batch.merkleRoot))).to.equal(true);
 
       const between = new Date((rivalTime + 500) * 1000);
+      // The attack, as the verifier before the fix ran it: take the block of the transaction
+      // the credential names and accept it when any of its logs lists the root. That dates the
+      // anchoring at the rival's block, before `between`, so `--at between` read valid.
+      const hinted = await ethers.provider.getTransactionReceipt(rivalReceipt.hash); // what the credential now names
+      const listsRoot = hinted!.logs
+        .map((log) => registry.interface.parseLog(log))
+        .some((log) => log !== null && (log.name === "BatchesAnchored" ? log.args.merkleRoots.includes(batch.merkleRoot) : log.args.merkleRoot === batch.merkleRoot));
+      const hintedTime = (await ethers.provider.getBlock(hinted!.blockNumber))!.timestamp;
+      expect(listsRoot && hintedTime < between.getTime() / 1000).to.equal(true);
+      expect(realTime).to.be.greaterThan(between.getTime() / 1000);
       const backdated = await verifyCredential({ credential: portable, client, trustedRegistries: [address], at: between });
       expect(backdated.status).to.equal("invalid");
       const anchored = backdated.checks.find((entry) => entry.id === "anchored")!;

@@ -2,6 +2,9 @@
  * POST /v1/verify without a token: the same report as with one, per-address rate limit,
  * bounded body, optional history; and /config.json naming this deployment.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { expect } from "chai";
 
 import { eventually } from "./helpers/chain.ts";
@@ -88,6 +91,13 @@ describe("public verification", function () {
     expect(shareLink.startsWith(`${fixture.url}/#c=`)).to.equal(true);
     const { status, body } = await fixture.request("GET", "/config.json", { token: null });
     expect(status).to.equal(200);
-    expect(body).to.deep.equal({ chain: "eip155:31337", registries: [fixture.registry], verifyUrl: "v1/verify?history=1" });
+    // Both recorded registries (v1, and v2 where new credentials are anchored) are trusted.
+    const record = JSON.parse(readFileSync(join(fixture.dataDir, "deployments", "localhost.json"), "utf8"));
+    expect(body).to.deep.equal({
+      chain: "eip155:31337",
+      registries: [record.registries.v1.address, fixture.registry],
+      anchoringRegistry: fixture.registry,
+      verifyUrl: "v1/verify?history=1",
+    });
   });
 });

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { expect } from "chai";
 
 import { devAccounts } from "../../server/dev/devAccounts.ts";
@@ -82,6 +85,24 @@ describe("service API: revoke, suspend, reinstate", function () {
     const reinstate = await fixture.request("POST", "/v1/credentials/reinstate", { body: { ids: [batch1[5].id] } });
     expect(reinstate.status).to.equal(409);
     expect(reinstate.body.error.message).to.include("CredentialRegistryNotSuspended");
+  });
+
+  it("anchors in registry v2 beside a recorded v1, trusts both, and reads v2's 128-credential windows", async function () {
+    expect(fixture.service.chain.registryVersion).to.equal(2);
+    const record = JSON.parse(readFileSync(join(fixture.dataDir, "deployments", "localhost.json"), "utf8"));
+    expect(record.registries.v2.address).to.equal(fixture.registry);
+    expect(record.registries.v1.address).to.be.a("string").and.not.equal(fixture.registry);
+    const { body: config } = await fixture.request("GET", "/config.json", { token: null });
+    expect(config.registries).to.deep.equal([record.registries.v1.address, fixture.registry]);
+    expect(config.anchoringRegistry).to.equal(fixture.registry);
+    // Index 200 is in v2's window 1 (bit 72); read with v1's 256-credential windows it would be missed.
+    const target = batch1[200];
+    const { body } = await fixture.request("POST", "/v1/credentials/revoke", { body: { ids: [target.id], reasonCode: 2 } });
+    expect(body.credentials[0].status).to.equal("revoked");
+    const indexed = await status(target.id);
+    expect(indexed.status).to.equal("revoked");
+    expect(indexed.history.map((entry: any) => entry.event)).to.deep.equal(["revoked"]);
+    expect((await status(batch1[72].id)).status).to.equal("valid");
   });
 
   it("sends one transaction per batch when a request spans batches", async function () {

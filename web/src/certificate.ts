@@ -30,6 +30,7 @@ const timelineWords: Record<TimelineEntry["kind"], string> = {
   institutionSuspended: "Issuing institution suspended",
   institutionReinstated: "Issuing institution reinstated",
   anchoringKeyCompromised: "Issuer's anchoring key reported compromised",
+  revocationCleared: "Revocation by a compromised key cleared",
 };
 
 function formatDate(iso: string | undefined): string | undefined {
