@@ -32,9 +32,11 @@ const commandModules: readonly (readonly [names: readonly string[], load: () => 
   [["keys"], async () => (await import("./commands/keys.ts")).registerKeysCommands],
   [["tokens"], async () => (await import("./commands/tokens.ts")).registerTokensCommands],
   [["service"], async () => (await import("./commands/service.ts")).registerServiceCommands],
+  [["signing-keys"], async () => (await import("./commands/signingKeys.ts")).registerSigningKeysCommands],
   [["deploy"], async () => (await import("./commands/deploy.ts")).registerDeployCommand],
   [["node"], async () => (await import("./commands/node.ts")).registerNodeCommand],
   [["did-document"], async () => (await import("./commands/didDocument.ts")).registerDidDocumentCommand],
+  [["db"], async () => (await import("./commands/db.ts")).registerDbCommands],
 ];
 
 /** The first argument that is not an option (the command's name), if any. */

@@ -13,6 +13,10 @@ import type { Logger } from "pino";
 
 import type { Batcher } from "./batcher.ts";
 import { registerDidDocumentRoutes } from "./routes/didDocuments.ts";
+import { registerStatusListRoutes } from "./routes/statusLists.ts";
+import { createStatusListAssigner } from "./statusList/assigner.ts";
+import { createStatusListPublisher } from "./statusList/publisher.ts";
+import type { StatusListSettings } from "./config.ts";
 import { createKeyring, type Keyring } from "./signing/keyring.ts";
 import type { RpcHealth } from "./chain/rpcMonitor.ts";
 import { ServiceError } from "./errors.ts";
@@ -64,6 +68,8 @@ export type AppDeps = {
   readonly keyring?: Keyring | undefined;
   /** Sign unsigned credentials at intake with the keyring's key (default true). */
   readonly sign?: boolean | undefined;
+  /** Status list re-derivation and caching (default: every 1,000 ms at most, max-age 10 s). */
+  readonly statusLists?: StatusListSettings | undefined;
   /** Hosted credential pages' storage (default: in memory, gone with the process). */
   readonly hostedPages?: HostedPageStore | undefined;
 };
@@ -123,8 +129,16 @@ export function createApp(deps: AppDeps): Express {
     settings: deps.settings,
     keyring: deps.keyring ?? createKeyring([]),
     sign: deps.sign ?? true,
+    statusLists: createStatusListAssigner({ store: deps.store, publicUrl: deps.settings.publicSite?.url }),
     hostedPages: deps.hostedPages ?? createSqliteHostedPageStore({ path: ":memory:" }),
   };
+  const statusListSettings = deps.statusLists ?? { refreshMs: 1_000, maxAgeSeconds: 10 };
+  const statusListPublisher = createStatusListPublisher({
+    store: deps.store,
+    keyring: context.keyring,
+    publicUrl: deps.settings.publicSite?.url,
+    refreshMs: statusListSettings.refreshMs,
+  });
 
   const app = express();
   app.disable("x-powered-by");
@@ -145,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
 
   registerHealthRoutes(app, context);
   registerDidDocumentRoutes(app, context.keyring);
+  registerStatusListRoutes(app, statusListPublisher, statusListSettings);
   registerSiteRoutes(app, context);
   registerHostedPageRoutes(app, context);
   // Public (token optional): registered before the /v1 authentication below.

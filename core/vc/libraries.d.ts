@@ -71,3 +71,13 @@ declare module "@digitalbazaar/data-integrity-context" {
 declare module "@digitalbazaar/vc-bitstring-status-list-context" {
   export const contexts: Map<string, unknown>;
 }
+declare module "@digitalbazaar/bitstring" {
+  export class Bitstring {
+    constructor(options: { length?: number; buffer?: Uint8Array; leftToRightIndexing?: boolean });
+    readonly length: number;
+    set(position: number, on: boolean): void;
+    get(position: number): boolean;
+    encodeBits(): Promise<string>;
+    static decodeBits(options: { encoded: string }): Promise<Uint8Array>;
+  }
+}

@@ -103,6 +103,7 @@ export async function verifyCredentials(
           registry: parts.proof.registry,
           batchId: parts.proof.batchId,
           leafIndex: parts.proof.leafIndex,
+          institutionId: parts.proof.institutionId,
         })),
       );
     }

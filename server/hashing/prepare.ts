@@ -18,7 +18,7 @@ import {
   validateCredential,
   type FieldIssue,
 } from "../../core/index.ts";
-import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type DidDocument } from "../../core/index.ts";
+import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type BitstringStatusEntry, type DidDocument } from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
 import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
 import { didDocumentOf } from "../signing/didDocument.ts";
@@ -38,6 +38,12 @@ export type PrepareItemsParameters = {
   readonly defaultClientId?: string | undefined;
   /** The institution's signing keys, oldest first (the last signs); none: unsigned credentials stay credanchor-proof-v1. */
   readonly signingKeys?: readonly SigningKey[] | undefined;
+  /**
+   * Item i's status list entry (server/statusList/), put in as `credentialStatus` before
+   * the service signs it, so the signature and the hash cover it. Credentials signed
+   * elsewhere keep their own and leave theirs unused.
+   */
+  readonly statusEntries?: readonly (BitstringStatusEntry | undefined)[] | undefined;
 };
 
 /**
@@ -62,6 +68,8 @@ export type PrepareItemsReturnType = {
   readonly salts: Uint8Array;
   /** n × 32 bytes of credential hash. */
   readonly hashes: Uint8Array;
+  /** Whether item i's body carries its entry of `statusEntries` (absent: none does). */
+  readonly statusApplied?: readonly boolean[] | undefined;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -171,6 +179,7 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
   const bodies: string[] = new Array(count);
   const salts = randomBytesInto(new Uint8Array(count * 32));
   const hashes = new Uint8Array(count * 32);
+  const statusApplied: boolean[] = new Array(count).fill(false);
   for (let index = 0; index < count; index++) {
     let value: unknown;
     if (texts !== undefined) {
@@ -216,11 +225,15 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
     }
     if (invalid.length > 0) continue; // the request fails anyway: only collect issues
     try {
+      const entry = parameters.statusEntries?.[index];
       const canonical = presigned
         ? canonicalizeSignedCredential({ credential: item.credential })
         : signer !== undefined
-          ? canonicalizeSignedCredential({ credential: await signCredential({ credential: item.credential, key: signer }) })
+          ? canonicalizeSignedCredential({
+              credential: await signCredential({ credential: entry === undefined ? item.credential : { ...item.credential, credentialStatus: entry }, key: signer }),
+            })
           : canonicalizeCredential({ credential: item.credential });
+      statusApplied[index] = !presigned && signer !== undefined && entry !== undefined;
       const salt = salts.subarray(index * 32, index * 32 + 32);
       hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical, salt }), size: 32 }), index * 32);
       bodies[index] = canonical;
@@ -231,5 +244,5 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
     }
   }
   if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-  return { invalid, clientIds, bodies, salts, hashes };
+  return { invalid, clientIds, bodies, salts, hashes, statusApplied };
 }

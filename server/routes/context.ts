@@ -2,6 +2,7 @@
  * What every route module receives from createApp.
  */
 import type { Keyring } from "../signing/keyring.ts";
+import type { StatusListAssigner } from "../statusList/assigner.ts";
 import type { Chain, PublicClient } from "viem";
 import type { Logger } from "pino";
 
@@ -65,6 +66,8 @@ export type RouteContext = {
   readonly keyring: Keyring;
   /** Whether intake signs unsigned credentials with the keyring's keys. */
   readonly sign: boolean;
+  /** Status list entries for the credentials intake signs (server/statusList/). */
+  readonly statusLists: StatusListAssigner;
   /** Hosted credential pages (/c/<id>): opted-in batches, withdrawals. */
   readonly hostedPages: HostedPageStore;
 };

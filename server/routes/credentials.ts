@@ -91,6 +91,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       maxSize: settings.batchMaxSize,
       onBatchesFilled: (ids) => context.batcher.notifyFilled(ids),
       signingKeys: context.sign ? context.keyring.keysOf(institution.identifier) : undefined,
+      statusLists: context.statusLists,
     });
     context.metrics.credentialsAccepted.inc(results.filter((result) => result.existing === undefined).length);
     res.status(202);

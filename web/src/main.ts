@@ -8,6 +8,7 @@ import { byId, h } from "./dom.ts";
 import { downloadPanel } from "./download.ts";
 import { fetchHostedCredential, hostedCredentialId, withdrawPanel, withdrawSecret } from "./hosted.ts";
 import { credentialFromFile, credentialFromText } from "./input.ts";
+import { mountPathways } from "./pathways.ts";
 import { sharePanel } from "./share.ts";
 import { loadSiteConfig, routeFor, type SiteConfig } from "./siteConfig.ts";
 import { verdictOf } from "./verdict.ts";
@@ -103,6 +104,13 @@ byId<HTMLFormElement>("paste-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = byId<HTMLTextAreaElement>("json").value;
   void verify(() => credentialFromText(text));
+});
+
+// Award stacks and pathway progress: their own panel (pathways.ts).
+mountPathways({
+  parent: document.querySelector("main")!,
+  siteConfig: async () => (config ??= await loadSiteConfig()),
+  overrides: () => ({ rpcUrl: advanced.rpcUrl.value, chain: advanced.chain.value, registries: advanced.registries.value }),
 });
 
 // --- configuration and share links --------------------------------------------------
