@@ -32,10 +32,10 @@ const commandModules: readonly (readonly [names: readonly string[], load: () => 
   [["keys"], async () => (await import("./commands/keys.ts")).registerKeysCommands],
   [["tokens"], async () => (await import("./commands/tokens.ts")).registerTokensCommands],
   [["service"], async () => (await import("./commands/service.ts")).registerServiceCommands],
-  [["signing-keys"], async () => (await import("./commands/signingKeys.ts")).registerSigningKeysCommands],
   [["deploy"], async () => (await import("./commands/deploy.ts")).registerDeployCommand],
   [["node"], async () => (await import("./commands/node.ts")).registerNodeCommand],
   [["did-document"], async () => (await import("./commands/didDocument.ts")).registerDidDocumentCommand],
+  [["signing-keys"], async () => (await import("./commands/signingKeys.ts")).registerSigningKeysCommands],
   [["db"], async () => (await import("./commands/db.ts")).registerDbCommands],
 ];
 

@@ -31,8 +31,9 @@ import { checkServiceRoles, registerInstitution } from "./institutions.ts";
 import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
-import { createPostgresStore } from "./store/postgres.ts";
+import { createPostgresHostedPageStore } from "./hostedPages/postgresStore.ts";
 import { createSqliteHostedPageStore } from "./hostedPages/store.ts";
+import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
@@ -160,8 +161,11 @@ export async function startService(parameters: {
     config.database === undefined
       ? createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes })
       : await createPostgresStore({ url: config.database.url, poolSize: config.database.poolSize });
-  // Hosted pages live in SQLite at CREDANCHOR_DB_PATH, also beside PostgreSQL (per replica: not shared yet).
-  const hostedPages = createSqliteHostedPageStore({ path: config.dbPath });
+  // Hosted pages live beside the credentials: in PostgreSQL when the replicas share one.
+  const hostedPages =
+    config.database === undefined
+      ? createSqliteHostedPageStore({ path: config.dbPath })
+      : await createPostgresHostedPageStore({ url: config.database.url });
   const chain = await connectChain({ config, keys, store, logger });
   // The operator CLI (server/admin.ts) checks these keys' roles when onboarding an institution.
   await store.setSetting(SERVICE_KEY_SETTINGS.anchorer, chain.accounts.anchorer.address);

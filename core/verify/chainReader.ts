@@ -103,7 +103,6 @@ export function createChainReader({ client, statusWindow = 1 }: { readonly clien
           entry = { batches: [], institutionIds: new Set() };
           byRegistry.set(group.registry, entry);
         }
-        // In order, so the same credentials make the same call whatever order they came in.
         entry.batches.push({ key, batchId: group.batchId, leafIndices: [...group.indices].sort((a, b) => a - b) });
       }
       for (const request of requests) {
@@ -140,6 +139,7 @@ export function createChainReader({ client, statusWindow = 1 }: { readonly clien
       );
       await Promise.all(
         [...byBatch.entries()].filter(([key]) => separately.has(key)).map(async ([key, group]) => {
+          // In order, so the same credentials make the same call whatever order they came in.
           const indices = [...group.indices].sort((a, b) => a - b);
           try {
             const result = await readCredentialStatuses({
