@@ -15,8 +15,9 @@ process.stdout.on("error", (error) => {
   throw error;
 });
 
-// `service` and `tokens` open the service's store: server/ code, not in the bundle.
-const SOURCE_ONLY_COMMANDS = ["service", "tokens"];
+// These open the service's store or keystore: server/ code, which the bundle leaves out
+// (scripts/build-cli.ts), so they run from source with one copy of core.
+const SOURCE_ONLY_COMMANDS = ["service", "tokens", "db", "signing-keys", "did-document"];
 
 /** The bundle's entry URL, or undefined when the source must run. */
 function freshBundle() {

@@ -6,6 +6,8 @@
  * (an older one) simply has no hosted pages yet, and an older release ignores them.
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 /** The storage of hosted pages. */
@@ -49,6 +51,7 @@ CREATE TABLE IF NOT EXISTS hosted_page_key (
  * ```
  */
 export function createSqliteHostedPageStore(parameters: { readonly path: string }): HostedPageStore {
+  if (parameters.path !== ":memory:") mkdirSync(dirname(parameters.path), { recursive: true });
   const db = new DatabaseSync(parameters.path, { timeout: 10_000 });
   db.exec(schema);
   const enable = db.prepare("INSERT INTO hosted_page_batches (batch_id, institution_id, enabled_at) VALUES (?, ?, ?) ON CONFLICT(batch_id) DO NOTHING");
