@@ -233,7 +233,10 @@ class Walk {
   readonly quads: Quad[] = [];
   private readonly seen = new Set<string>();
   blankNodes = 0;
-  constructor(readonly options: ProcessOptions) {}
+  readonly options: ProcessOptions;
+  constructor(options: ProcessOptions) {
+    this.options = options;
+  }
 
   add(subject: number | string, predicate: string, object: Expanded): void {
     const key = `${typeof subject === "number" ? `_:${subject}` : subject} ${predicate} ${object.key}`;
