@@ -11,7 +11,7 @@
  * enough); a lookup that accepted "any log listing the root" would report that earlier
  * block, so `--at` before the real anchoring read valid and the confirmations were inflated.
  */
-import { type Hex, parseEventLogs } from "viem";
+import { type Address, type Hex, type Log, parseEventLogs, type TransactionReceipt } from "viem";
 
 import { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
 import { batchIdOf } from "./hash.ts";
@@ -51,7 +51,13 @@ export async function findAnchoring(parameters: FindAnchoringParameters): Promis
   const batch = parameters.batch ?? (await readBatch({ client, registry, batchId }));
   if (!batch.exists) return undefined;
 
-  const hinted = await hintedBlock(parameters, batch.anchoredAt);
+  const receipt = await hintedReceipt(parameters);
+  // The hinted transaction's own logs carry this batch's anchoring event: that transaction
+  // anchored it (a batch id is anchored at most once: CredentialRegistryBatchAlreadyAnchored),
+  // so no block or log search is needed.
+  const own = receipt === undefined ? undefined : ownAnchoringEvent(parameters, batch, receipt.logs.filter((log) => sameAddress(log.address, registry)));
+  if (own !== undefined) return own;
+  const hinted = receipt === undefined ? undefined : await hintedBlock(parameters, receipt.blockNumber, batch.anchoredAt);
   if (hinted !== undefined) {
     const found = await anchoringIn(parameters, batch, { from: hinted, to: hinted });
     if (found !== undefined) return found;
@@ -60,11 +66,8 @@ export async function findAnchoring(parameters: FindAnchoringParameters): Promis
   return range === undefined ? undefined : anchoringIn(parameters, batch, range);
 }
 
-/** The hinted transaction's block, if it exists and its timestamp is the stored anchoredAt. */
-async function hintedBlock(
-  { client, transactionHash }: FindAnchoringParameters,
-  anchoredAt: number,
-): Promise<bigint | undefined> {
+/** The hinted transaction's successful receipt, if it is on this chain. */
+async function hintedReceipt({ client, transactionHash }: FindAnchoringParameters): Promise<TransactionReceipt | undefined> {
   if (transactionHash === undefined) return undefined;
   const receipt = await rpcRead(client, async () => {
     try {
@@ -74,9 +77,13 @@ async function hintedBlock(
       return undefined; // not on this chain
     }
   });
-  if (receipt === undefined || receipt.status !== "success") return undefined;
-  const block = await rpcRead(client, () => client.getBlock({ blockNumber: receipt.blockNumber }));
-  return Number(block.timestamp) === anchoredAt ? receipt.blockNumber : undefined;
+  return receipt?.status === "success" ? receipt : undefined;
+}
+
+/** The hinted receipt's block, if its timestamp is the stored anchoredAt. */
+async function hintedBlock({ client }: FindAnchoringParameters, blockNumber: bigint, anchoredAt: number): Promise<bigint | undefined> {
+  const block = await rpcRead(client, () => client.getBlock({ blockNumber }));
+  return Number(block.timestamp) === anchoredAt ? blockNumber : undefined;
 }
 
 /**
@@ -109,6 +116,11 @@ async function anchoringIn(
   const logs = await rpcRead(client, () =>
     client.getLogs({ address: registry, fromBlock: range.from, toBlock: range.to }),
   );
+  return ownAnchoringEvent({ batchId }, batch, logs);
+}
+
+/** Among `logs` (all emitted by the registry), this batch's own anchoring event. */
+function ownAnchoringEvent({ batchId }: { readonly batchId: Hex }, batch: BatchRecord, logs: Log[]): AnchoringRecord | undefined {
   const wanted = batchId.toLowerCase();
   for (const log of parseEventLogs({ abi: credentialRegistryAbi, logs, strict: false })) {
     if (log.blockNumber === null || log.transactionHash === null) continue;
@@ -124,4 +136,8 @@ async function anchoringIn(
     if (matches) return { transactionHash: log.transactionHash, blockNumber: log.blockNumber };
   }
   return undefined;
+}
+
+function sameAddress(a: Address, b: Address): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

@@ -242,6 +242,10 @@ export function parseBitstringStatusEntry(parameters: ParseBitstringStatusEntryP
   if (typeof entry["statusListCredential"] !== "string" || !/^https?:\/\//.test(entry["statusListCredential"])) {
     issues.push({ path: `${base}.statusListCredential`, message: "is not a URL", expected: "the status list credential's https URL" });
   }
+  // Bitstring Status List v1.0 §2.1: the entry's id, when present, is not the list's URL.
+  if (entry["id"] !== undefined && (typeof entry["id"] !== "string" || entry["id"] === entry["statusListCredential"])) {
+    issues.push({ path: `${base}.id`, message: "is not a URL of its own", expected: "a URL other than statusListCredential, e.g. <list URL>#<index>" });
+  }
   if (issues.length > 0) throw new ProofMalformedError({ issues });
   return entry as BitstringStatusEntry;
 }
@@ -282,8 +286,13 @@ export function splitPortableCredentialV2(input: Record<string, unknown>): Porta
     });
   }
   const rawStatus = input["credentialStatus"];
-  const status =
-    rawStatus === undefined ? undefined : parseBitstringStatusEntry({ credentialStatus: Array.isArray(rawStatus) ? rawStatus[0] : rawStatus, path: Array.isArray(rawStatus) ? "$.credentialStatus[0]" : "$.credentialStatus" });
+  // Every entry must be well-formed (a second, e.g. suspension, entry too); the first is the one reported.
+  const entries = rawStatus === undefined ? [] : Array.isArray(rawStatus) ? rawStatus : [rawStatus];
+  const parsed = entries.map((entry, index) => parseBitstringStatusEntry({ credentialStatus: entry, path: Array.isArray(rawStatus) ? `$.credentialStatus[${index}]` : "$.credentialStatus" }));
+  if (Array.isArray(rawStatus) && rawStatus.length === 0) {
+    throw new ProofMalformedError({ issues: [{ path: "$.credentialStatus", message: "is an empty list", expected: "one BitstringStatusListEntry" }] });
+  }
+  const status = parsed[0];
   return { credential: signedPart(input), proof, signature, status };
 }
 

@@ -6,6 +6,7 @@
  */
 import {
   type Address,
+  type ContractFunctionReturnType,
   type Hex,
   type PublicClient,
   BaseError as ViemBaseError,
@@ -144,9 +145,17 @@ export async function readBatch({
   registry,
   batchId,
 }: RegistryLocation & { readonly batchId: Hex }): Promise<BatchRecord> {
-  const [batch, revocation] = await rpcRead(client, () =>
+  const answer = await rpcRead(client, () =>
     client.readContract({ address: registry, abi: credentialRegistryAbi, functionName: "getBatch", args: [batchId] }),
   );
+  return batchRecordOf(batchId, answer);
+}
+
+/** What the registry's `getBatch` view returns, as viem decodes it. */
+export type GetBatchAnswer = ContractFunctionReturnType<typeof credentialRegistryAbi, "view", "getBatch">;
+
+/** Decodes a `getBatch` answer (shared by {@link readBatch} and the combined snapshot read). */
+export function batchRecordOf(batchId: Hex, [batch, revocation]: GetBatchAnswer): BatchRecord {
   return {
     exists: batch.anchorer !== "0x0000000000000000000000000000000000000000",
     batchId,
@@ -204,6 +213,14 @@ export async function readInstitution({
       args: [institutionId],
     }),
   );
+  return institutionRecordOf(institutionId, record);
+}
+
+/** What the registry's `getInstitution` view returns, as viem decodes it. */
+export type GetInstitutionAnswer = ContractFunctionReturnType<typeof credentialRegistryAbi, "view", "getInstitution">;
+
+/** Decodes a `getInstitution` answer (shared by {@link readInstitution} and the combined snapshot read). */
+export function institutionRecordOf(institutionId: number, record: GetInstitutionAnswer): InstitutionRecord {
   return {
     institutionId,
     status: institutionStatusNames[record.status] ?? "unregistered",

@@ -13,10 +13,15 @@ import type { Logger } from "pino";
 
 import type { Batcher } from "./batcher.ts";
 import { registerDidDocumentRoutes } from "./routes/didDocuments.ts";
+import { registerStatusListRoutes } from "./routes/statusLists.ts";
+import { createStatusListAssigner } from "./statusList/assigner.ts";
+import { createStatusListPublisher } from "./statusList/publisher.ts";
+import type { StatusListSettings } from "./config.ts";
 import { createKeyring, type Keyring } from "./signing/keyring.ts";
 import type { RpcHealth } from "./chain/rpcMonitor.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
+import { createSqliteHostedPageStore, type HostedPageStore } from "./hostedPages/store.ts";
 import { authenticate, createAuthenticator } from "./http/auth.ts";
 import { errorHandler } from "./http/errorHandler.ts";
 import { createFastPath, type FastPath } from "./http/fastPath.ts";
@@ -29,6 +34,7 @@ import { registerBatchRoutes } from "./routes/batches.ts";
 import type { RouteContext, RouteSettings } from "./routes/context.ts";
 import { registerCredentialRoutes } from "./routes/credentials.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerHostedPageOptIn, registerHostedPageRoutes } from "./routes/hostedPages.ts";
 import { registerPathwayRoutes } from "./routes/pathways.ts";
 import { registerSiteRoutes } from "./routes/site.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
@@ -62,6 +68,10 @@ export type AppDeps = {
   readonly keyring?: Keyring | undefined;
   /** Sign unsigned credentials at intake with the keyring's key (default true). */
   readonly sign?: boolean | undefined;
+  /** Status list re-derivation and caching (default: every 1,000 ms at most, max-age 10 s). */
+  readonly statusLists?: StatusListSettings | undefined;
+  /** Hosted credential pages' storage (default: in memory, gone with the process). */
+  readonly hostedPages?: HostedPageStore | undefined;
 };
 
 /**
@@ -119,7 +129,16 @@ export function createApp(deps: AppDeps): Express {
     settings: deps.settings,
     keyring: deps.keyring ?? createKeyring([]),
     sign: deps.sign ?? true,
+    statusLists: createStatusListAssigner({ store: deps.store, publicUrl: deps.settings.publicSite?.url }),
+    hostedPages: deps.hostedPages ?? createSqliteHostedPageStore({ path: ":memory:" }),
   };
+  const statusListSettings = deps.statusLists ?? { refreshMs: 1_000, maxAgeSeconds: 10 };
+  const statusListPublisher = createStatusListPublisher({
+    store: deps.store,
+    keyring: context.keyring,
+    publicUrl: deps.settings.publicSite?.url,
+    refreshMs: statusListSettings.refreshMs,
+  });
 
   const app = express();
   app.disable("x-powered-by");
@@ -140,7 +159,9 @@ export function createApp(deps: AppDeps): Express {
 
   registerHealthRoutes(app, context);
   registerDidDocumentRoutes(app, context.keyring);
+  registerStatusListRoutes(app, statusListPublisher, statusListSettings);
   registerSiteRoutes(app, context);
+  registerHostedPageRoutes(app, context);
   // Public (token optional): registered before the /v1 authentication below.
   registerVerifyRoutes(app, context, { authenticator, tokenLimiter: limiter });
   app.use("/v1", authenticate(authenticator), rateLimit(limiter));
@@ -149,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
   registerBatchRoutes(app, context);
   registerTokenRoutes(app, context);
   registerPathwayRoutes(app, context);
+  registerHostedPageOptIn(app, context);
 
   app.use((req, _res, next) => {
     next(

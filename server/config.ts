@@ -108,6 +108,32 @@ export const settings = {
     doc: "Directory of <network>.json deployment records (default <repo>/deployments).",
   },
   dbPath: { env: "CREDANCHOR_DB_PATH", flag: "db", schema: z.string().min(1), doc: "SQLite database file (default ./data/credanchor.db)." },
+  // Scale-out on PostgreSQL (docs/DEPLOY.md).
+  databaseUrl: {
+    env: "CREDANCHOR_DATABASE_URL",
+    flag: "database-url",
+    schema: z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres://user:password@host:port/database URL"),
+    secret: true,
+    doc: "PostgreSQL database (postgres://…): replaces the SQLite file; any number of replicas may share it.",
+  },
+  databasePoolSize: {
+    env: "CREDANCHOR_DATABASE_POOL_SIZE",
+    flag: "database-pool-size",
+    schema: positiveInt.max(1000),
+    doc: "PostgreSQL connections per replica (default 10).",
+  },
+  publisherLeaseMs: {
+    env: "CREDANCHOR_PUBLISHER_LEASE_MS",
+    flag: "publisher-lease-ms",
+    schema: positiveInt.min(500),
+    doc: "PostgreSQL: the elected publisher's lease; a standby takes over within about 1.25 times this after it dies (default 5000).",
+  },
+  faultSignal: {
+    env: "CREDANCHOR_FAULT_SIGNAL",
+    flag: "fault-signal",
+    schema: z.enum(["SIGKILL", "SIGSTOP"]),
+    doc: "TEST AID ONLY: the signal CREDANCHOR_FAULT sends the process (default SIGKILL; SIGSTOP pauses it).",
+  },
   batchMaxSize: {
     env: "CREDANCHOR_BATCH_MAX_SIZE",
     flag: "batch-max-size",
@@ -208,6 +234,19 @@ export const settings = {
     schema: z.string().min(1),
     doc: "Path of a file with the signing keys JSON (mode 0600). Without keys, credentials are issued unsigned (credanchor-proof-v1).",
   },
+  signingKeystore: {
+    env: "CREDANCHOR_SIGNING_KEYSTORE",
+    flag: "signing-keystore",
+    schema: z.string().min(1),
+    doc: "Path of an encrypted signing keystore (credanchor-signing-keystore-v1, written by `credanchor signing-keys new|encrypt`; docs/SIGNATURES.md).",
+  },
+  signingKeystorePassword: {
+    env: "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD",
+    flag: "signing-keystore-password",
+    schema: z.string(),
+    secret: true,
+    doc: "Password of the signing keystore (give it in the environment, not on the command line).",
+  },
   sign: {
     env: "CREDANCHOR_SIGN",
     flag: "sign",
@@ -220,6 +259,19 @@ export const settings = {
   publicVerifyPerSecond: { env: "CREDANCHOR_PUBLIC_VERIFY_PER_SECOND", flag: "public-verify-per-second", schema: nonNegativeInt, doc: "Token-less verifications per second per client address (default 20; 0 = no limit)." },
   publicVerifyBurst: { env: "CREDANCHOR_PUBLIC_VERIFY_BURST", flag: "public-verify-burst", schema: positiveInt, doc: "Burst of token-less verifications per client address (default 60)." },
   publicVerifyBodyBytes: { env: "CREDANCHOR_PUBLIC_VERIFY_BODY_BYTES", flag: "public-verify-body-bytes", schema: positiveInt, doc: "Largest POST /v1/verify body in bytes (default 262144)." },
+  // --- W3C Bitstring Status Lists (server/statusList/) ---
+  statusListRefreshMs: {
+    env: "CREDANCHOR_STATUS_LIST_REFRESH_MS",
+    flag: "status-list-refresh-ms",
+    schema: positiveInt,
+    doc: "Least time between two re-derivations (and re-signings) of an institution's status lists from the event index (default 1000).",
+  },
+  statusListMaxAgeSeconds: {
+    env: "CREDANCHOR_STATUS_LIST_MAX_AGE_SECONDS",
+    flag: "status-list-max-age-seconds",
+    schema: nonNegativeInt,
+    doc: "Cache-Control max-age of served status lists (default 10): how long an HTTP cache may keep a list before asking again.",
+  },
   fault: {
     env: "CREDANCHOR_FAULT",
     flag: "fault",
@@ -291,6 +343,8 @@ export type ServiceConfig = {
   readonly dev: boolean;
   readonly spawnNode: boolean;
   readonly dbPath: string;
+  /** PostgreSQL instead of the SQLite file, with the publisher elected (docs/DEPLOY.md). */
+  readonly database: { readonly url: string; readonly poolSize: number; readonly publisherLeaseMs: number } | undefined;
   readonly dataDir: string;
   readonly deploymentsDir: string;
   readonly batch: { readonly maxSize: number; readonly maxWaitMs: number };
@@ -312,13 +366,25 @@ export type ServiceConfig = {
   readonly fault: FaultPoint | undefined;
   /** The public verifier site and token-less verification. */
   readonly publicSite: PublicSiteSettings;
+  readonly faultSignal: "SIGKILL" | "SIGSTOP";
   /** Where the keys come from (no secret in here): what {@link resolveKeys} will read. */
   readonly keySources: { readonly anchorer: KeySource | undefined; readonly revoker: KeySource | undefined };
   /** Where the issuer signing keys come from (server/signing/keyring.ts); the JSON is never logged. */
-  readonly signingKeySource: { readonly json?: string | undefined; readonly file?: string | undefined; readonly sign: boolean };
+  readonly signingKeySource: {
+    readonly json?: string | undefined;
+    readonly file?: string | undefined;
+    /** An encrypted keystore and its password (decrypted by server/signing/keyring.ts at start-up). */
+    readonly keystore?: { readonly path: string; readonly password: string } | undefined;
+    readonly sign: boolean;
+  };
+  /** Status list publishing (server/statusList/). */
+  readonly statusLists: StatusListSettings;
   /** The repository root (for `npx hardhat`, artifacts/ and deployments/). */
   readonly repoRoot: string;
 };
+
+/** How status lists are re-derived and cached (server/statusList/publisher.ts, routes/statusLists.ts). */
+export type StatusListSettings = { readonly refreshMs: number; readonly maxAgeSeconds: number };
 
 /** Settings of the public verifier site (server/routes/site.ts) and of token-less POST /v1/verify. */
 export type PublicSiteSettings = {
@@ -443,6 +509,14 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
     dev,
     spawnNode: dev && ((raw.spawnNode as boolean | undefined) ?? true),
     dbPath,
+    database:
+      raw.databaseUrl === undefined
+        ? undefined
+        : {
+            url: raw.databaseUrl as string,
+            poolSize: (raw.databasePoolSize as number | undefined) ?? 10,
+            publisherLeaseMs: (raw.publisherLeaseMs as number | undefined) ?? 5_000,
+          },
     dataDir: resolve(dbPath, ".."),
     deploymentsDir: absolute((raw.deploymentsDir as string | undefined) ?? resolve(repoRoot, "deployments"), cwd),
     batch: {
@@ -475,11 +549,17 @@ export function loadConfig(parameters: LoadConfigParameters = {}): ServiceConfig
       verifyBurst: (raw.publicVerifyBurst as number | undefined) ?? 60,
       verifyBodyBytes: (raw.publicVerifyBodyBytes as number | undefined) ?? 256 * 1024,
     },
+    faultSignal: (raw.faultSignal as "SIGKILL" | "SIGSTOP" | undefined) ?? "SIGKILL",
     keySources: { anchorer, revoker },
     signingKeySource: {
       json: raw.signingKeys as string | undefined,
       file: raw.signingKeysFile === undefined ? undefined : absolute(raw.signingKeysFile as string, cwd),
+      keystore: signingKeystore(raw.signingKeys, raw.signingKeysFile, raw.signingKeystore, raw.signingKeystorePassword, cwd),
       sign: (raw.sign as boolean | undefined) ?? true,
+    },
+    statusLists: {
+      refreshMs: (raw.statusListRefreshMs as number | undefined) ?? 1_000,
+      maxAgeSeconds: (raw.statusListMaxAgeSeconds as number | undefined) ?? 10,
     },
     repoRoot,
   };
@@ -514,6 +594,37 @@ function keySource(
     return { kind: "keystore", path: absolute(keystore as string, cwd), password: password as string };
   }
   return undefined;
+}
+
+/** The signing keystore source: one source of signing keys at most, and a keystore only with its password. */
+function signingKeystore(
+  json: unknown,
+  file: unknown,
+  keystore: unknown,
+  password: unknown,
+  cwd: string,
+): { path: string; password: string } | undefined {
+  const given = [
+    ...(json !== undefined ? ["CREDANCHOR_SIGNING_KEYS"] : []),
+    ...(file !== undefined ? ["CREDANCHOR_SIGNING_KEYS_FILE"] : []),
+    ...(keystore !== undefined ? ["CREDANCHOR_SIGNING_KEYSTORE"] : []),
+  ];
+  if (given.length > 1) {
+    throw new ConfigError({ message: `${given.join(" and ")} are both set.`, hints: ["Configure one source of signing keys."] });
+  }
+  if (keystore === undefined) {
+    if (password !== undefined) {
+      throw new ConfigError({ message: "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD is set but CREDANCHOR_SIGNING_KEYSTORE is not.", hints: ["Set CREDANCHOR_SIGNING_KEYSTORE to the keystore's path."] });
+    }
+    return undefined;
+  }
+  if (password === undefined) {
+    throw new ConfigError({
+      message: "CREDANCHOR_SIGNING_KEYSTORE is set but CREDANCHOR_SIGNING_KEYSTORE_PASSWORD is not.",
+      hints: ["The keystore is encrypted; give its password in the environment (not on the command line)."],
+    });
+  }
+  return { path: absolute(keystore as string, cwd), password: password as string };
 }
 
 /** The signing accounts, once decrypted. */
@@ -575,13 +686,27 @@ async function resolveKey(role: string, source: KeySource | undefined): Promise<
  * ```
  */
 export function describeConfig(config: ServiceConfig): Record<string, unknown> {
-  const { keySources, signingKeySource, rpcUrl, ...rest } = config;
+  const { keySources, signingKeySource, rpcUrl, database, ...rest } = config;
   const describe = (source: KeySource | undefined) =>
     source === undefined ? "none" : source.kind === "hex" ? "private key (env/flag)" : `keystore ${source.path}`;
   const signing = !signingKeySource.sign ? "off" : signingKeySource.json !== undefined ? "keys (env/flag)" : signingKeySource.file !== undefined ? `file ${signingKeySource.file}` : "none";
+  // The database URL may carry a password: log where it points, not the URL.
+  const where = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      return `${parsed.protocol}//${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+    } catch {
+      return "(unparseable URL)";
+    }
+  };
   return {
     rpcUrl: describeRpcUrl(rpcUrl),
     ...rest,
-    keys: { anchorer: describe(keySources.anchorer), revoker: describe(keySources.revoker), signing },
+    ...(database === undefined ? {} : { database: { ...database, url: where(database.url) } }),
+    keys: {
+      anchorer: describe(keySources.anchorer),
+      revoker: describe(keySources.revoker),
+      signing: signingKeySource.sign && signingKeySource.keystore !== undefined ? `keystore ${signingKeySource.keystore.path}` : signing,
+    },
   };
 }

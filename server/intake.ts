@@ -13,6 +13,7 @@ import { bytesToHex } from "../core/index.ts";
 import { invalidRequest, ServiceError, type RequestIssue } from "./errors.ts";
 import type { SigningKey } from "../core/vc/eddsa.ts";
 import type { HashPool } from "./hashing/pool.ts";
+import type { StatusListAssigner } from "./statusList/assigner.ts";
 import { MAX_CLIENT_ID } from "./hashing/prepare.ts";
 import { splitBulkBody } from "./hashing/splitJson.ts";
 import { newUuidV7 } from "./ids.ts";
@@ -220,6 +221,8 @@ export type AcceptSubmissionParameters = {
   readonly now?: number | undefined;
   /** The institution's signing keys (oldest first): unsigned credentials are then signed (credanchor-proof-v2). */
   readonly signingKeys?: readonly SigningKey[] | undefined;
+  /** Gives each credential the service signs its status list entry (server/statusList/); none: no credentialStatus. */
+  readonly statusLists?: StatusListAssigner | undefined;
 };
 
 const REJECTION = {
@@ -242,7 +245,14 @@ const REJECTION = {
 export async function acceptSubmission(parameters: AcceptSubmissionParameters): Promise<SubmissionResult[]> {
   const { store, pool, institution, submission, maxSize } = parameters;
   const count = submission.texts?.length ?? submission.values?.length ?? 0;
+  const now = parameters.now ?? Date.now();
+  // Entries exist before signing: the signature and the credential hash cover them.
+  const statuses =
+    parameters.signingKeys !== undefined && parameters.signingKeys.length > 0
+      ? await parameters.statusLists?.assign({ institution, count, now })
+      : undefined;
   const prepared = await pool.prepare({
+    statusEntries: statuses?.map((status) => status.entry),
     texts: submission.texts,
     values: submission.values,
     issuerIdentifier: institution.identifier,
@@ -274,13 +284,14 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
       body: prepared.bodies[i]!,
       salt: prepared.salts.subarray(i * 32, i * 32 + 32),
       credentialHash: prepared.hashes.subarray(i * 32, i * 32 + 32),
+      status: prepared.statusApplied?.[i] === true ? statuses?.[i]?.position : undefined,
     };
   }
   const result = await store.submitCredentials({
     institutionId: institution.id,
     items: intake,
     maxSize,
-    now: parameters.now ?? Date.now(),
+    now,
     // core's leaf hash on bytes (the public leafHash returns hex; this runs once per credential).
     leafHash: (leafIndex, credentialHash) => hashLeaf(leafIndex, credentialHash),
     newId: newUuidV7,

@@ -6,7 +6,7 @@
  * replays the database onto a reset chain), and starts the HTTP API, the batcher, the
  * publisher and the registry event index. Everything else receives its dependencies from here.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 
@@ -22,6 +22,7 @@ import { createRpcMonitor } from "./chain/rpcMonitor.ts";
 import { describeRpcUrl } from "./chain/rpcUrl.ts";
 import { describeConfig, loadConfig, resolveKeys, type ServiceConfig } from "./config.ts";
 import { ServiceError } from "./errors.ts";
+import { createLeaseKeeper, type LeaseKeeper } from "./election.ts";
 import { createFaults } from "./faults.ts";
 import { createHashPool } from "./hashing/pool.ts";
 import { SERVICE_KEY_SETTINGS } from "./admin.ts";
@@ -30,6 +31,9 @@ import { checkServiceRoles, registerInstitution } from "./institutions.ts";
 import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
+import { createPostgresHostedPageStore } from "./hostedPages/postgresStore.ts";
+import { createSqliteHostedPageStore } from "./hostedPages/store.ts";
+import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
 import { createApiToken, createTokenAuthenticator } from "./tokens.ts";
@@ -86,6 +90,8 @@ async function ensureDemo(config: ServiceConfig, store: Store, chain: ConnectedC
     if (record !== undefined && record.institutionId === institution.id) return { institution, token: saved };
   }
   const { token } = await createApiToken({ store, institutionId: institution.id, scopes: ["read", "issue", "revoke", "admin"], name: "demo token (dev mode)" });
+  // On PostgreSQL nothing else creates the data directory (the SQLite store does).
+  mkdirSync(config.dataDir, { recursive: true });
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { institution, token };
@@ -133,6 +139,11 @@ export async function startService(parameters: {
     });
   const banners = parameters.banners ?? true;
   const keys = await resolveKeys({ sources: config.keySources });
+  // Every secret is read (and a wrong keystore password refused) before anything is created or connected.
+  const keyring = await loadKeyring({
+    ...config.signingKeySource,
+    dev: config.dev ? { did: DEMO_INSTITUTION.identifier, file: join(config.dataDir, "signing-keys.json") } : undefined,
+  });
   if (config.dev && banners) {
     process.stdout.write(
       banner([
@@ -144,8 +155,17 @@ export async function startService(parameters: {
     );
   }
   logger.info({ config: describeConfig(config) }, "starting");
+  logger.info({ signing: describeKeyring(keyring), signAtIntake: config.signingKeySource.sign }, "issuer signing keys");
   await keccakReady; // hash at full speed from the first request (core hashes correctly, slower, before)
-  const store = createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes });
+  const store =
+    config.database === undefined
+      ? createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes })
+      : await createPostgresStore({ url: config.database.url, poolSize: config.database.poolSize });
+  // Hosted pages live beside the credentials: in PostgreSQL when the replicas share one.
+  const hostedPages =
+    config.database === undefined
+      ? createSqliteHostedPageStore({ path: config.dbPath })
+      : await createPostgresHostedPageStore({ url: config.database.url });
   const chain = await connectChain({ config, keys, store, logger });
   // The operator CLI (server/admin.ts) checks these keys' roles when onboarding an institution.
   await store.setSetting(SERVICE_KEY_SETTINGS.anchorer, chain.accounts.anchorer.address);
@@ -167,21 +187,32 @@ export async function startService(parameters: {
   const behind = head - ((await indexer.cursor())?.blockNumber ?? identity.deployBlock - 1);
   if (behind > 0) logger.info({ head, blocks: behind }, "registry index: catching up");
   await indexer.syncTo(head).catch((error: unknown) => logger.warn({ err: error }, "registry index: catching up failed; it retries in the background"));
-  const keyring = await loadKeyring({
-    ...config.signingKeySource,
-    dev: config.dev ? { did: DEMO_INSTITUTION.identifier, file: join(config.dataDir, "signing-keys.json") } : undefined,
-  });
-  logger.info({ signing: describeKeyring(keyring), signAtIntake: config.signingKeySource.sign }, "issuer signing keys");
 
   const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
   const pool = createHashPool({ size: config.hashWorkers });
   const faults = createFaults({
     point: config.fault,
+    signal: config.faultSignal,
     // Synchronous write: the process dies right after, before any async logger flushes.
     onHit: (point) => writeSync(2, `credanchor: CREDANCHOR_FAULT=${point}: killing the process (test aid)\n`),
   });
+  // Replicas sharing PostgreSQL elect one publisher per anchoring key (server/election.ts);
+  // a SQLite file has one process, which publishes unconditionally.
+  const lease: LeaseKeeper | undefined =
+    config.database === undefined
+      ? undefined
+      : createLeaseKeeper({
+          store,
+          key: `anchorer:${chain.chainId}:${chain.accounts.anchorer.address.toLowerCase()}`,
+          ttlMs: config.database.publisherLeaseMs,
+          logger,
+          onChange: (held) => {
+            if (held) publisher.kick();
+          },
+        });
   const publisher = createPublisher({
     store,
+    lease,
     client: chain.client,
     chain: chain.chain,
     account: chain.accounts.anchorer,
@@ -231,6 +262,8 @@ export async function startService(parameters: {
     proofCacheBytes: config.proofCacheBytes,
     keyring,
     sign: config.signingKeySource.sign,
+    statusLists: config.statusLists,
+    hostedPages,
   });
   const server = createServer(requestListener(app));
   await new Promise<void>((resolve, reject) => {
@@ -250,6 +283,7 @@ export async function startService(parameters: {
   await rpcMonitor.check(); // ready from the first /readyz when the RPC answers
   rpcMonitor.start();
   batcher.start();
+  lease?.start();
   publisher.start();
   indexer.start();
   logger.info({ url, chainId: chain.chainId, registry: chain.registry }, "listening");
@@ -289,7 +323,9 @@ export async function startService(parameters: {
         // Dev: read the chain to its head once more, so a replay after a chain reset has
         // every event (the index otherwise lags by up to a poll interval).
         if (config.dev) await indexer.tick().catch(() => undefined);
+        await lease?.stop();
         await pool.close();
+        hostedPages.close();
         await store.close();
         await chain.devNode?.stop();
       })();

@@ -131,7 +131,11 @@ export const openApiDocument = {
         },
       },
       ReasonCode: { oneOf: [{ type: "integer", minimum: 0, maximum: 65535 }, { type: "string", examples: ["superseded"] }] },
-      Credential: { type: "object", description: "A VC 2.0 credential (Open Badges 3.0 OpenBadgeCredential by default), without proof and credentialStatus." },
+      Credential: {
+        type: "object",
+        description:
+          "A VC 2.0 credential (Open Badges 3.0 OpenBadgeCredential by default), without proof and credentialStatus: when the service signs it, it adds one BitstringStatusListEntry (statusPurpose revocation, a random index in the institution's current status list) before signing. A credential signed elsewhere keeps its own proof and status entry.",
+      },
       Envelope: {
         type: "object",
         required: ["credential"],
@@ -222,6 +226,24 @@ export const openApiDocument = {
         description: "`path` is one or more segments joined by `/`, as the did:web method maps the DID's colon-separated path.",
         parameters: [{ name: "path", in: "path", required: true, schema: { type: "string" } }],
         responses: { "200": { description: "DID document", content: { "application/did+json": {} } }, "404": ok("No such DID here") },
+      },
+    },
+    "/status-lists/{institution}/{list}": {
+      get: {
+        operationId: "statusList",
+        summary: "An institution's W3C Bitstring Status List credential (public, no token)",
+        description:
+          "The BitstringStatusListCredential (VC 2.0, signed by the institution with eddsa-rdfc-2022) that credentials' `credentialStatus.statusListCredential` names: 131,072 revocation bits, GZIP + multibase base64url in `credentialSubject.encodedList`. The bits mirror the registry event index (a revocation sent by anyone shows up within seconds); suspensions are not in it (credanchor's verifier reads them from the chain). Carries ETag (If-None-Match answers 304) and Cache-Control max-age (CREDANCHOR_STATUS_LIST_MAX_AGE_SECONDS).",
+        parameters: [
+          { name: "institution", in: "path", required: true, description: "The registry institution id.", schema: { type: "integer", minimum: 0 } },
+          { name: "list", in: "path", required: true, description: "The list number (0, 1, …; a full list is followed by the next).", schema: { type: "integer", minimum: 0 } },
+        ],
+        responses: {
+          "200": { description: "The signed status list credential", content: { "application/vc": {} } },
+          "304": { description: "Not modified (If-None-Match matched the ETag)" },
+          "404": error,
+          "503": error,
+        },
       },
     },
     "/v1/credentials": {
@@ -437,6 +459,43 @@ export const openApiDocument = {
         security: scoped("admin"),
         parameters: [idParam("id", "Token id")],
         responses: { "204": { description: "Revoked" }, ...errors },
+      },
+    },
+    "/v1/batches/{id}/hosted-pages": {
+      post: {
+        operationId: "enableHostedPages",
+        summary: "Open a batch's credentials to hosted public pages (/c/{id}); GET /v1/credentials/{id} then gives each page and its holder's withdraw link",
+        security: scoped("issue"),
+        parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
+        responses: { "200": ok("The batch, now open to hosted pages"), ...errors },
+      },
+    },
+    "/c/{id}": {
+      get: {
+        operationId: "hostedCredentialPage",
+        summary: "A credential's hosted page: the verifier page, verifying it in the browser; 404 without a page, 410 once its holder withdrew it",
+        security: [],
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": { description: "The page", content: { "text/html": {} } }, "404": { description: "No such page", content: { "text/html": {} } }, "410": { description: "Withdrawn", content: { "text/html": {} } } },
+      },
+    },
+    "/c/{id}/credential.json": {
+      get: {
+        operationId: "hostedCredential",
+        summary: "The portable credential a hosted page shows, as { credential }",
+        security: [],
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": ok("The portable credential"), "404": error, "410": error },
+      },
+    },
+    "/c/{id}/withdraw": {
+      post: {
+        operationId: "withdrawHostedPage",
+        summary: "The holder takes their hosted page down for good, with the secret of their withdraw link (#withdraw=…)",
+        security: [],
+        parameters: [idParam("id", "Credential id")],
+        requestBody: { required: true, ...json({ type: "object", required: ["secret"], properties: { secret: { type: "string" } } }) },
+        responses: { "200": ok("Withdrawn (again: the first time is kept)"), "403": error, "404": error },
       },
     },
   },

@@ -19,3 +19,21 @@ export async function withAdmin<T>(dbPath: string, work: (admin: Admin) => Promi
     await admin.close();
   }
 }
+
+/**
+ * The service's signing-keystore code (server/signing/), for `credanchor signing-keys`:
+ * the same functions the service reads its keystore with, so the CLI never writes a file
+ * the service cannot read.
+ *
+ * @example
+ * const { encryptSigningKeystore } = await signingKeystoreModule();
+ */
+export async function signingKeystoreModule() {
+  const [keystore, keyring] = await Promise.all([import("../../server/signing/keystore.ts"), import("../../server/signing/keyring.ts")]);
+  return {
+    encryptSigningKeystore: keystore.encryptSigningKeystore,
+    decryptSigningKeystore: keystore.decryptSigningKeystore,
+    parseKeyring: keyring.parseKeyring,
+    describeKeyring: keyring.describeKeyring,
+  };
+}

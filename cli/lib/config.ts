@@ -3,7 +3,7 @@
  * defaults, each value validated once (zod) with an error that names where it came from.
  * The only module of cli/ that reads `process.env`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 import { CliError, usageError } from "./errors.ts";
 
@@ -17,7 +17,7 @@ export const envVars = {
   CREDANCHOR_INSTITUTION_ID: "institution id used when --institution is not given",
   CREDANCHOR_SERVICE_URL: "anchoring service base URL (default http://127.0.0.1:8787)",
   CREDANCHOR_TOKEN: "API token for the anchoring service",
-  CREDANCHOR_DB_PATH: "the anchoring service's database, for operator commands (default ./data/credanchor.db)",
+  CREDANCHOR_DB_PATH: "the anchoring service's SQLite database, for operator commands and db migrate when no PostgreSQL URL is set (default ./data/credanchor.db)",
   CREDANCHOR_GOVERNOR_KEY: "private key of registry governance (deploy, institution)",
   CREDANCHOR_ADMIN_KEY: "private key of an institution admin (keys)",
   CREDANCHOR_ANCHORER_KEY: "private key of an institution anchorer (issue --local)",
@@ -28,7 +28,9 @@ export const envVars = {
   CREDANCHOR_REVOKER_KEYSTORE_PASSWORD: "password of that keystore",
   CREDANCHOR_KEYSTORE: "encrypted JSON keystore for any role whose key is not otherwise set",
   CREDANCHOR_KEYSTORE_PASSWORD: "keystore password (else the role's *_KEYSTORE_PASSWORD, else a prompt on the terminal)",
+  CREDANCHOR_SIGNING_KEYSTORE_PASSWORD: "password of the issuer signing keystore (signing-keys new|encrypt|show)",
   CREDANCHOR_DEBUG: "set to 1 to print stack traces of unexpected errors",
+  CREDANCHOR_DATABASE_URL: "the service's PostgreSQL database (db migrate)",
   NO_COLOR: "set to disable colours",
 } as const;
 
@@ -230,4 +232,16 @@ export function useColor(stream: { readonly isTTY?: boolean | undefined }): bool
 export function debugEnabled(): boolean {
   const value = env("CREDANCHOR_DEBUG");
   return value !== undefined && value !== "0" && value !== "false";
+}
+
+/** The signing keystore's password (CREDANCHOR_SIGNING_KEYSTORE_PASSWORD), required: it is never taken from a flag. */
+export function signingKeystorePassword(): string {
+  const value = process.env.CREDANCHOR_SIGNING_KEYSTORE_PASSWORD;
+  if (value === undefined || value === "") {
+    throw usageError(
+      "CREDANCHOR_SIGNING_KEYSTORE_PASSWORD is not set.",
+      "The signing keystore is encrypted under this password; set it in the environment (e.g. from your secret store), never on the command line.",
+    );
+  }
+  return value;
 }

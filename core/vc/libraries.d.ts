@@ -84,3 +84,13 @@ declare module "jsonld/lib/ContextResolver.js" {
     constructor(options: { sharedCache: Map<unknown, unknown> });
   }
 }
+declare module "@digitalbazaar/bitstring" {
+  export class Bitstring {
+    constructor(options: { length?: number; buffer?: Uint8Array; leftToRightIndexing?: boolean });
+    readonly length: number;
+    set(position: number, on: boolean): void;
+    get(position: number): boolean;
+    encodeBits(): Promise<string>;
+    static decodeBits(options: { encoded: string }): Promise<Uint8Array>;
+  }
+}

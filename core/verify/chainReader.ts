@@ -1,9 +1,10 @@
 /**
  * Memoised chain reads for one verification run, so that verifying many credentials costs
- * one read per registry, batch, institution and key, and ONE status call per batch (the
- * registry's bulk `credentialStatuses`), never one per credential.
+ * ONE combined read per registry (its version, every batch's record and statuses, the
+ * institutions the proofs claim: `registrySnapshot.ts`), then one read per anchoring and
+ * key, never one per credential.
  */
-import type { Address, Hex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 
 import { type AnchoringRecord, findAnchoring } from "../anchoring.ts";
 import {
@@ -22,12 +23,21 @@ import {
   type RegistryVersion,
   rpcRead,
 } from "../registry.ts";
+import { RpcUnavailableError } from "../errors.ts";
+import { readRegistrySnapshot, type RegistrySnapshot } from "../registrySnapshot.ts";
 
 /** A credential whose status is wanted, grouped by batch before any call is made. */
-export type StatusRequest = { readonly registry: Address; readonly batchId: Hex; readonly leafIndex: number };
+export type StatusRequest = {
+  readonly registry: Address;
+  readonly batchId: Hex;
+  readonly leafIndex: number;
+  /** The institution the credential's proof claims: its record is read in the same call (the issuer check compares). */
+  readonly institutionId?: number | undefined;
+};
 
 /** Creates the reader; every method caches its promise (so concurrent callers share one call). */
-export function createChainReader({ client }: { readonly client: RegistryClient }) {
+export function createChainReader({ client, statusWindow = 1 }: { readonly client: RegistryClient; readonly statusWindow?: number | undefined }) {
+  const window = Math.max(1, Math.floor(statusWindow));
   const cache = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
     let pending = cache.get(key) as Promise<T> | undefined;
@@ -64,9 +74,11 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
       ),
 
     /**
-     * Loads the statuses of all `requests` with one `credentialStatuses` call per batch.
-     * Call it once with every credential before asking {@link status}. Never rejects: each
-     * batch settles on its own, and {@link status} throws the error of a batch whose read failed.
+     * Loads the statuses of all `requests` (and the records of their batches, registries and
+     * claimed institutions) with one combined call per registry, else one `credentialStatuses`
+     * call per batch. Call it once with every credential before asking {@link status}. Never
+     * rejects: each batch settles on its own, and {@link status} throws the error of a batch
+     * whose read failed.
      */
     async loadStatuses(requests: readonly StatusRequest[]): Promise<void> {
       const byBatch = new Map<string, { registry: Address; batchId: Hex; indices: Set<number> }>();
@@ -77,11 +89,58 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
           group = { registry: request.registry, batchId: request.batchId, indices: new Set() };
           byBatch.set(key, group);
         }
-        group.indices.add(request.leafIndex);
+        // Whole aligned windows: leaves past the batch's end read back as out of range, never a revert.
+        const first = request.leafIndex - (request.leafIndex % window);
+        for (let index = first; index < first + window; index++) group.indices.add(index);
       }
+      // One combined read per registry (version, batches, statuses, claimed institutions); a
+      // registry whose combined read fails for another reason than a silent endpoint falls
+      // back to one status read per batch below, which reports its own errors.
+      const byRegistry = new Map<Address, { batches: { key: string; batchId: Hex; leafIndices: number[] }[]; institutionIds: Set<number> }>();
+      for (const [key, group] of byBatch) {
+        let entry = byRegistry.get(group.registry);
+        if (entry === undefined) {
+          entry = { batches: [], institutionIds: new Set() };
+          byRegistry.set(group.registry, entry);
+        }
+        entry.batches.push({ key, batchId: group.batchId, leafIndices: [...group.indices].sort((a, b) => a - b) });
+      }
+      for (const request of requests) {
+        if (request.institutionId !== undefined) byRegistry.get(request.registry)?.institutionIds.add(request.institutionId);
+      }
+      const separately = new Set<string>();
       await Promise.all(
-        [...byBatch.entries()].map(async ([key, group]) => {
-          const indices = [...group.indices];
+        [...byRegistry.entries()].map(async ([registry, entry]) => {
+          let snapshot: RegistrySnapshot;
+          try {
+            snapshot = await readRegistrySnapshot({ client, registry, batches: entry.batches, institutionIds: [...entry.institutionIds] });
+          } catch (error) {
+            if (error instanceof RpcUnavailableError) {
+              for (const batch of entry.batches) statusErrors.set(batch.key, error);
+            } else {
+              for (const batch of entry.batches) separately.add(batch.key);
+            }
+            return;
+          }
+          // Keyed as the checks ask: by checksummed address.
+          const address = getAddress(registry);
+          if (snapshot.version !== undefined) cache.set(`version:${address}`, Promise.resolve(snapshot.version));
+          for (const [institutionId, record] of snapshot.institutions) cache.set(`inst:${address}:${institutionId}`, Promise.resolve(record));
+          for (const batch of entry.batches) {
+            const answer = snapshot.batches.get(batch.batchId);
+            if (answer === undefined) {
+              separately.add(batch.key);
+              continue;
+            }
+            cache.set(`batch:${address}:${batch.batchId}`, Promise.resolve(answer.record));
+            statuses.set(batch.key, new Map(batch.leafIndices.map((index, position) => [index, answer.statuses[position] ?? "unknownBatch"])));
+          }
+        }),
+      );
+      await Promise.all(
+        [...byBatch.entries()].filter(([key]) => separately.has(key)).map(async ([key, group]) => {
+          // In order, so the same credentials make the same call whatever order they came in.
+          const indices = [...group.indices].sort((a, b) => a - b);
           try {
             const result = await readCredentialStatuses({
               client,

@@ -85,7 +85,7 @@ export async function verifyCredentials(
         return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
       }),
   );
-  const reader = createChainReader({ client: parameters.client });
+  const reader = createChainReader({ client: parameters.client, statusWindow: parameters.statusWindow });
 
   const onChain = offline.flatMap((result, position) => (result.parts ? [{ position, parts: result.parts }] : []));
   const chainChecks = new Map<number, VerificationCheck[]>();
@@ -103,6 +103,7 @@ export async function verifyCredentials(
           registry: parts.proof.registry,
           batchId: parts.proof.batchId,
           leafIndex: parts.proof.leafIndex,
+          institutionId: parts.proof.institutionId,
         })),
       );
     }

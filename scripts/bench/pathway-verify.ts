@@ -2,8 +2,10 @@
  * Cascading verification of a pathway award against a local node: an award referencing
  * 10 components from 3 batches (two institutions), verified with core's
  * verifyPathwayAward, against core's verifyCredential of ONE credential. Target: the
- * award takes at most 2x one credential, because the chain reads are shared (one status
- * read per batch, one read per registry, batch, institution and key).
+ * award takes at most 2x one credential, because the chain reads are shared: one combined
+ * read per registry (its version, every batch's record and statuses, the claimed
+ * institutions: core/registrySnapshot.ts), one receipt per batch's anchoring, one key
+ * record per institution and anchorer. Prints the RPC requests per run of each.
  *
  *   node --import tsx scripts/bench/pathway-verify.ts [iterations=200] [latencyMs=0]
  *

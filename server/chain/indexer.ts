@@ -16,6 +16,7 @@ import type { Block, PublicClient } from "viem";
 import type { Logger } from "pino";
 
 import { isTransportFailure } from "../../core/registry.ts";
+import { createPollingLoop } from "../pollingLoop.ts";
 import type { IndexCursor, Store } from "../store/types.ts";
 import { decodeRegistryLogs } from "./registryEvents.ts";
 
@@ -60,10 +61,6 @@ export function createRegistryIndexer(parameters: CreateRegistryIndexerParameter
   const { store, client, registry, logger } = parameters;
   const maxRange = parameters.maxBlockRange ?? 2_000;
   const window = parameters.reorgWindow ?? 64;
-  let running = false;
-  let loopDone: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
   let pass: Promise<void> | undefined;
 
   const header = (blockNumber: number): Promise<Block> => client.getBlock({ blockNumber: BigInt(blockNumber) });
@@ -121,37 +118,19 @@ export function createRegistryIndexer(parameters: CreateRegistryIndexerParameter
     return current;
   }
 
-  async function loop(): Promise<void> {
-    let delay = parameters.pollIntervalMs;
-    while (running) {
-      try {
-        await tick();
-        delay = parameters.pollIntervalMs;
-      } catch (error) {
-        if (isTransportFailure(error)) logger?.warn({ retryInMs: delay }, "registry index: RPC unavailable; will retry");
-        else logger?.error({ err: error }, "registry index: pass failed; will retry");
-        delay = Math.min(10_000, delay * 2);
-      }
-      if (!running) break;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, delay);
-      });
-      wake = undefined;
-    }
-  }
+  const loop = createPollingLoop({
+    pollIntervalMs: parameters.pollIntervalMs,
+    pass: tick,
+    onError(error, retryInMs) {
+      if (isTransportFailure(error)) logger?.warn({ retryInMs }, "registry index: RPC unavailable; will retry");
+      else logger?.error({ err: error }, "registry index: pass failed; will retry");
+    },
+  });
 
   return {
-    start() {
-      if (running) return;
-      running = true;
-      loopDone = loop();
-    },
+    start: loop.start,
     async stop() {
-      running = false;
-      if (timer !== undefined) clearTimeout(timer);
-      wake?.();
-      await loopDone;
+      await loop.stop();
       await pass?.catch(() => undefined);
     },
     tick,

@@ -111,6 +111,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
             issuerIdentifier: job.issuerIdentifier,
             signingKeys: job.signingKeys,
             defaultClientId: job.defaultClientId,
+            statusEntries: job.statusEntries?.slice(start, start + chunkSize),
             ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
           }),
         );
@@ -122,13 +123,15 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       const hashes = new Uint8Array(count * 32);
       const bodies: string[] = [];
       const clientIds: (string | null)[] = [];
+      const statusApplied: boolean[] = [];
       results.forEach((result, chunk) => {
+        for (let i = 0; i < result.bodies.length; i++) statusApplied.push(result.statusApplied?.[i] ?? false);
         salts.set(result.salts, chunk * chunkSize * 32);
         hashes.set(result.hashes, chunk * chunkSize * 32);
         for (const body of result.bodies) bodies.push(body);
         for (const clientId of result.clientIds) clientIds.push(clientId);
       });
-      return { invalid, clientIds, bodies, salts, hashes };
+      return { invalid, clientIds, bodies, salts, hashes, statusApplied };
     },
     async close() {
       closed = true;

@@ -18,7 +18,7 @@ import {
   validateCredential,
   type FieldIssue,
 } from "../../core/index.ts";
-import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type DidDocument } from "../../core/index.ts";
+import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type BitstringStatusEntry, type DidDocument } from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
 import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
 import { didDocumentOf } from "../signing/didDocument.ts";
@@ -40,6 +40,12 @@ export type PrepareItemsParameters = {
   readonly defaultClientId?: string | undefined;
   /** The institution's signing keys, oldest first (the last signs); none: unsigned credentials stay credanchor-proof-v1. */
   readonly signingKeys?: readonly SigningKey[] | undefined;
+  /**
+   * Item i's status list entry (server/statusList/), put in as `credentialStatus` before
+   * the service signs it, so the signature and the hash cover it. Credentials signed
+   * elsewhere keep their own and leave theirs unused.
+   */
+  readonly statusEntries?: readonly (BitstringStatusEntry | undefined)[] | undefined;
 };
 
 /**
@@ -64,6 +70,8 @@ export type PrepareItemsReturnType = {
   readonly salts: Uint8Array;
   /** n × 32 bytes of credential hash. */
   readonly hashes: Uint8Array;
+  /** Whether item i's body carries its entry of `statusEntries` (absent: none does). */
+  readonly statusApplied?: readonly boolean[] | undefined;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -173,9 +181,13 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
   const bodies: string[] = new Array(count);
   const salts = randomBytesInto(new Uint8Array(count * 32));
   const hashes = new Uint8Array(count * 32);
+  const statusApplied: boolean[] = new Array(count).fill(false);
 
   /** One item: its issues, or its canonical (JCS) text; `collectOnly` once the request fails anyway. */
-  async function prepareOne(index: number, collectOnly: boolean): Promise<{ issue: PreparedIssue } | { canonical: string; clientId: string | null } | undefined> {
+  async function prepareOne(
+    index: number,
+    collectOnly: boolean,
+  ): Promise<{ issue: PreparedIssue } | { canonical: string; clientId: string | null; statusApplied: boolean } | undefined> {
     let value: unknown;
     if (texts !== undefined) {
       try {
@@ -213,12 +225,15 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
     if (issues.length > 0) return { issue: { index, kind: "credential", issues: rebase(issues, item.base) } };
     if (collectOnly) return undefined; // the request fails anyway: only collect issues
     try {
+      const entry = parameters.statusEntries?.[index];
       const canonical = presigned
         ? canonicalizeSignedCredential({ credential: item.credential })
         : signer !== undefined
-          ? canonicalizeSignedCredential({ credential: await signCredential({ credential: item.credential, key: signer }) })
+          ? canonicalizeSignedCredential({
+              credential: await signCredential({ credential: entry === undefined ? item.credential : { ...item.credential, credentialStatus: entry }, key: signer }),
+            })
           : canonicalizeCredential({ credential: item.credential });
-      return { canonical, clientId: item.clientId };
+      return { canonical, clientId: item.clientId, statusApplied: !presigned && signer !== undefined && entry !== undefined };
     } catch (error) {
       if (!(error instanceof CredanchorError)) throw error;
       return { issue: { index, kind: "credential", issues: rebase(error.details ?? [{ path: "$", message: error.message }], item.base) } };
@@ -243,8 +258,9 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
       hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical: outcome.canonical, salt }), size: 32 }), index * 32);
       bodies[index] = outcome.canonical;
       clientIds[index] = outcome.clientId;
+      statusApplied[index] = outcome.statusApplied;
     });
   }
   if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-  return { invalid, clientIds, bodies, salts, hashes };
+  return { invalid, clientIds, bodies, salts, hashes, statusApplied };
 }

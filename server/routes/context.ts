@@ -2,6 +2,7 @@
  * What every route module receives from createApp.
  */
 import type { Keyring } from "../signing/keyring.ts";
+import type { StatusListAssigner } from "../statusList/assigner.ts";
 import type { Chain, PublicClient } from "viem";
 import type { Logger } from "pino";
 
@@ -14,6 +15,7 @@ import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
 import type { PublisherHealth } from "../publisher.ts";
 import type { StatusChanger } from "../statusChanges.ts";
+import type { HostedPageStore } from "../hostedPages/store.ts";
 import type { Store } from "../store/types.ts";
 import type { TokenAuthenticator } from "../tokens.ts";
 
@@ -64,4 +66,8 @@ export type RouteContext = {
   readonly keyring: Keyring;
   /** Whether intake signs unsigned credentials with the keyring's keys. */
   readonly sign: boolean;
+  /** Status list entries for the credentials intake signs (server/statusList/). */
+  readonly statusLists: StatusListAssigner;
+  /** Hosted credential pages (/c/<id>): opted-in batches, withdrawals. */
+  readonly hostedPages: HostedPageStore;
 };

@@ -1,17 +1,20 @@
 /**
  * The institutions' Ed25519 signing keys (Multikey), by issuer DID. Several keys per DID:
  * the last one signs, the earlier ones stay in the DID document so credentials they
- * signed keep verifying. Keys come from `CREDANCHOR_SIGNING_KEYS` (JSON) or the file
- * `CREDANCHOR_SIGNING_KEYS_FILE`; dev mode makes one for the demo institution in
+ * signed keep verifying. Keys come from `CREDANCHOR_SIGNING_KEYS` (JSON), the file
+ * `CREDANCHOR_SIGNING_KEYS_FILE`, or the encrypted keystore `CREDANCHOR_SIGNING_KEYSTORE`
+ * with its password (./keystore.ts); dev mode makes one for the demo institution in
  * data/signing-keys.json. A secret key is never logged: {@link describeKeyring} shows
  * only public parts.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 import { z } from "zod";
 
 import { generateSigningKey, type SigningKey } from "../../core/vc/eddsa.ts";
 import { ConfigError } from "../errors.ts";
+import { decryptSigningKeystore } from "./keystore.ts";
 
 const multibase = z.string().regex(/^z[1-9A-HJ-NP-Za-km-z]+$/, "must be a base58btc multibase value (z…)");
 const keySchema = z.object({
@@ -67,25 +70,50 @@ export function parseKeyring(text: string, source: string): Keyring {
 export type LoadKeyringParameters = {
   readonly json?: string | undefined;
   readonly file?: string | undefined;
+  /** An encrypted keystore (./keystore.ts) and its password. */
+  readonly keystore?: { readonly path: string; readonly password: string } | undefined;
   /** Dev mode: the demo institution's DID and where its generated key is kept. */
   readonly dev?: { readonly did: string; readonly file: string } | undefined;
 };
 
 /**
- * Loads the signing keys: JSON text, else a file, else (dev mode) the demo
- * institution's key, created on first start.
+ * Loads the signing keys: JSON text, else a file, else an encrypted keystore, else (dev
+ * mode) the demo institution's key, created on first start.
+ *
+ * @example
+ * ```ts
+ * const keyring = await loadKeyring({ keystore: { path: "/etc/credanchor/signing-keystore.json", password } });
+ * keyring.keysOf("did:web:example.edu").at(-1); // the key that signs
+ * ```
  */
 export async function loadKeyring(parameters: LoadKeyringParameters): Promise<Keyring> {
   if (parameters.json !== undefined) return parseKeyring(parameters.json, "CREDANCHOR_SIGNING_KEYS");
-  if (parameters.file !== undefined) return parseKeyring(readFileSync(parameters.file, "utf8"), parameters.file);
+  if (parameters.file !== undefined) return parseKeyring(readText(parameters.file, "CREDANCHOR_SIGNING_KEYS_FILE"), parameters.file);
+  if (parameters.keystore !== undefined) {
+    const { path, password } = parameters.keystore;
+    const json = await decryptSigningKeystore({ text: readText(path, "CREDANCHOR_SIGNING_KEYSTORE"), password, source: path });
+    return parseKeyring(json, `the signing keystore ${path}`);
+  }
   if (parameters.dev === undefined) return createKeyring([]);
   const { did, file } = parameters.dev;
   if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
     const key = await generateSigningKey({ controller: did, id: `${did}#key-1` });
     writeFileSync(file, `${JSON.stringify({ keys: [key] }, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
   return parseKeyring(readFileSync(file, "utf8"), file);
+}
+
+function readText(path: string, variable: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ConfigError({
+      message: `Cannot read the signing keys at ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}.`,
+      hints: [`Check ${variable}.`],
+    });
+  }
 }
 
 /** What may be logged about a keyring: DIDs and public keys only. */

@@ -3,7 +3,7 @@
  * PostgreSQL (BLOB → bytea, INTEGER PRIMARY KEY AUTOINCREMENT → identity); the partial
  * unique indexes are what keep intake exactly-once under concurrency.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The hash lookup indexes are keyed by (seq >> LOOKUP_GENERATION_BITS, hash prefix): one
@@ -99,6 +99,8 @@ CREATE TABLE IF NOT EXISTS credentials (
   created_at INTEGER NOT NULL,
   ch_prefix INTEGER NOT NULL,             -- first 6 bytes of credential_hash: a small index key
   lh_prefix INTEGER NOT NULL,             -- first 6 bytes of leaf_hash (lookups compare the full hash)
+  status_list INTEGER,                    -- its status list (status_lists.list_number of its institution), if it has an entry
+  status_index INTEGER,                   -- its index in that list (also in the body's credentialStatus)
   UNIQUE (batch_id, leaf_index)
 );
 -- Idempotency keys, in two levels (a small LSM tree), because a B-tree index with random
@@ -119,6 +121,18 @@ CREATE TABLE IF NOT EXISTS client_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credentials_ch_gen ON credentials((seq >> ${LOOKUP_GENERATION_BITS}), ch_prefix);
 CREATE INDEX IF NOT EXISTS credentials_lh_gen ON credentials((seq >> ${LOOKUP_GENERATION_BITS}), lh_prefix);
+
+-- W3C Bitstring Status Lists, per institution (server/statusList/): the n-th position handed
+-- out in a list maps to a random index through the permutation its seed keys (permutation.ts).
+-- The seed is what keeps indices random to outsiders: it is never served.
+CREATE TABLE IF NOT EXISTS status_lists (
+  institution_id INTEGER NOT NULL,
+  list_number INTEGER NOT NULL,           -- 0, 1, …: a full list is followed by the next
+  seed BLOB NOT NULL,                     -- 32 random bytes
+  assigned INTEGER NOT NULL,              -- positions handed out
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (institution_id, list_number)
+) WITHOUT ROWID;
 
 -- Every registry event of an institution or of one of its batches, whoever sent it: the
 -- source of credential status and history (server/chain/indexer.ts). Position is
@@ -170,4 +184,8 @@ export const migrations: Readonly<Record<number, string>> = {
   // 3 → 4: the `read` scope. Before it every token could use every GET route, so every
   // existing token gets it and keeps working as it did; new tokens get only what they name.
   3: `UPDATE tokens SET scopes = scopes || ',read' WHERE ',' || scopes || ',' NOT LIKE '%,read,%';`,
+  // 4 → 5: status list entries (status_lists is created by schemaSql). Existing credentials
+  // have none: they were issued without credentialStatus.
+  4: `ALTER TABLE credentials ADD COLUMN status_list INTEGER;
+      ALTER TABLE credentials ADD COLUMN status_index INTEGER;`,
 };

@@ -30,7 +30,18 @@ import {
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, CredentialWithBatch, IndexCursor, Store, StoreHealth } from "./types.ts";
+import type {
+  BatchPatch,
+  BatchRow,
+  ChainIdentity,
+  CredentialWithBatch,
+  IndexCursor,
+  StatusListPosition,
+  StatusListReservation,
+  StatusListRow,
+  Store,
+  StoreHealth,
+} from "./types.ts";
 
 /** SQLite's primary result code for "database or disk is full" (also a full max_page_count). */
 const SQLITE_FULL = 13;
@@ -41,6 +52,13 @@ const WRITE_PROBE_INTERVAL_MS = 5_000;
 function isDiskFull(error: unknown): error is Error & { errcode: number; errstr?: string } {
   return typeof (error as { errcode?: unknown })?.errcode === "number" && ((error as { errcode: number }).errcode & 0xff) === SQLITE_FULL;
 }
+
+/** A lease as stored in meta (key `lease:<key>`). */
+type StoredLease = { readonly holder: string; readonly epoch: number; readonly expiresAt: number };
+const leaseKey = (key: string): string => `lease:${key}`;
+/** True while the lease (meta key, holder, epoch) is held at time ?4 (parameters in that order). */
+const LEASE_HELD = `SELECT 1 FROM meta l WHERE l.key = ? AND json_extract(l.value, '$.holder') = ?
+  AND json_extract(l.value, '$.epoch') = ? AND json_extract(l.value, '$.expiresAt') > ?`;
 
 /** Parameters of {@link createSqliteStore}. */
 export type CreateSqliteStoreParameters = {
@@ -421,6 +439,64 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       return row.n as number;
     },
 
+    async reserveStatusPositions({ institutionId, count, listLength, now, newSeed }) {
+      return transaction(() => {
+        const reservations: StatusListReservation[] = [];
+        let current = statement(
+          "SELECT list_number, seed, assigned FROM status_lists WHERE institution_id = ? ORDER BY list_number DESC LIMIT 1",
+        ).get(institutionId) as Row | undefined;
+        const grow = statement("UPDATE status_lists SET assigned = assigned + ? WHERE institution_id = ? AND list_number = ?");
+        const create = statement("INSERT INTO status_lists (institution_id, list_number, seed, assigned, created_at) VALUES (?, ?, ?, 0, ?)");
+        let left = count;
+        while (left > 0) {
+          if (current === undefined || (current.assigned as number) >= listLength) {
+            const listNumber = current === undefined ? 0 : (current.list_number as number) + 1;
+            const seed = newSeed();
+            create.run(institutionId, listNumber, seed, now);
+            current = { list_number: listNumber, seed, assigned: 0 };
+          }
+          const take = Math.min(left, listLength - (current.assigned as number));
+          grow.run(take, institutionId, current.list_number as number);
+          reservations.push({
+            listNumber: current.list_number as number,
+            seed: new Uint8Array(current.seed as Uint8Array),
+            firstPosition: current.assigned as number,
+            count: take,
+          });
+          current = { ...current, assigned: (current.assigned as number) + take };
+          left -= take;
+        }
+        return reservations;
+      });
+    },
+    async listStatusLists({ institutionId }) {
+      const rows = statement("SELECT * FROM status_lists WHERE institution_id = ? ORDER BY list_number").all(institutionId) as Row[];
+      return rows.map(
+        (row): StatusListRow => ({
+          institutionId: row.institution_id as number,
+          listNumber: row.list_number as number,
+          seed: new Uint8Array(row.seed as Uint8Array),
+          assigned: row.assigned as number,
+          createdAt: row.created_at as number,
+        }),
+      );
+    },
+    async listStatusPositions({ chainBatchId, leafIndices }) {
+      const rows = (
+        leafIndices === undefined
+          ? statement(
+              `SELECT c.status_list, c.status_index FROM batches b JOIN credentials c ON c.batch_id = b.id
+                WHERE b.chain_batch_id = ? AND c.status_list IS NOT NULL`,
+            ).all(chainBatchId.toLowerCase())
+          : statement(
+              `SELECT c.status_list, c.status_index FROM batches b CROSS JOIN json_each(?2) j
+                 JOIN credentials c ON c.batch_id = b.id AND c.leaf_index = j.value
+                WHERE b.chain_batch_id = ?1 AND c.status_list IS NOT NULL`,
+            ).all(chainBatchId.toLowerCase(), JSON.stringify(leafIndices))
+      ) as Row[];
+      return rows.map((row): StatusListPosition => ({ listNumber: row.status_list as number, index: row.status_index as number }));
+    },
+
     async getBatch({ institutionId, id }) {
       const row = statement(`${selectBatch} WHERE b.id = ? AND b.institution_id = ?`).get(id, institutionId) as Row | undefined;
       return row === undefined ? undefined : toBatch(row);
@@ -487,7 +563,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       const row = statement("SELECT tree FROM batch_trees WHERE batch_id = ?").get(batchId) as Row | undefined;
       return row === undefined ? undefined : (row.tree as Uint8Array);
     },
-    async transitionBatch({ id, from, to, patch }) {
+    async transitionBatch({ id, from, to, patch, fence }) {
       anchoredBatches.delete(id);
       const sets = ["state = ?"];
       const values: (string | number | null)[] = [to];
@@ -496,6 +572,14 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
         values.push(value as string | number | null);
       }
       const placeholders = from.map(() => "?").join(", ");
+      if (fence !== undefined) {
+        // The lease check and the write in one statement: no gap for the lease to expire in.
+        return (
+          statement(
+            `UPDATE batches SET ${sets.join(", ")} WHERE id = ? AND state IN (${placeholders}) AND EXISTS (${LEASE_HELD})`,
+          ).run(...values, id, ...from, leaseKey(fence.key), fence.holder, fence.epoch, Date.now()).changes === 1
+        );
+      }
       return (
         statement(`UPDATE batches SET ${sets.join(", ")} WHERE id = ? AND state IN (${placeholders})`).run(
           ...values,
@@ -563,6 +647,11 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       ).all(chainBatchId.toLowerCase(), wordIndex, institutionId) as Row[];
       return rows.map(toRegistryEvent);
     },
+    async listInstitutionEvents({ institutionId }) {
+      // A scan of the event index (one row per anchoring or status transaction, not per credential).
+      const rows = statement("SELECT * FROM registry_events WHERE institution_id = ? ORDER BY block_number, log_index").all(institutionId) as Row[];
+      return rows.map(toRegistryEvent);
+    },
     async listRegistryEvents({ after, limit }) {
       const rows = (
         after === undefined
@@ -586,6 +675,36 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
         setMeta("chain_identity", JSON.stringify(identity));
         setMeta("index_cursor", JSON.stringify(cursor));
       });
+    },
+
+    // Leases live in meta as JSON (no schema change): one machine, so Date.now() is the clock.
+    async acquireLease({ key, holder, ttlMs }) {
+      return transaction(() => {
+        const text = getMeta(leaseKey(key));
+        const current = text === undefined ? undefined : (JSON.parse(text) as StoredLease);
+        const now = Date.now();
+        if (current !== undefined && current.holder !== holder && current.expiresAt > now) return undefined;
+        const epoch = current === undefined ? 1 : current.holder === holder && current.expiresAt > now ? current.epoch : current.epoch + 1;
+        setMeta(leaseKey(key), JSON.stringify({ holder, epoch, expiresAt: now + ttlMs } satisfies StoredLease));
+        return { key, holder, epoch };
+      });
+    },
+    async renewLease({ fence, ttlMs }) {
+      const now = Date.now();
+      return (
+        statement(
+          `UPDATE meta SET value = json_set(value, '$.expiresAt', ?) WHERE key = ? AND EXISTS (${LEASE_HELD})`,
+        ).run(now + ttlMs, leaseKey(fence.key), leaseKey(fence.key), fence.holder, fence.epoch, now).changes === 1
+      );
+    },
+    async releaseLease(fence) {
+      statement(`UPDATE meta SET value = json_set(value, '$.expiresAt', 0) WHERE key = ? AND EXISTS (${LEASE_HELD})`).run(
+        leaseKey(fence.key),
+        leaseKey(fence.key),
+        fence.holder,
+        fence.epoch,
+        Date.now(),
+      );
     },
   };
   return store;

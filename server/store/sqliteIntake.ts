@@ -8,7 +8,8 @@
  */
 import type { StatementSync } from "node:sqlite";
 
-import type { BatchRow, BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
+import type { BatchRow, BatchState, IntakeItem, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
+import { sameSubmission } from "./sameSubmission.ts";
 import { LOOKUP_GENERATION_BITS } from "./schema.ts";
 import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, toCredential, type Row } from "./sqliteRows.ts";
 
@@ -90,6 +91,8 @@ export function createIntakeTransaction(parameters: {
     ).run(String(current));
   }
 
+  const asSubmitted = (item: IntakeItem) => ({ body: item.body, hasServiceStatus: item.status !== undefined });
+
   function submit(parameters: SubmitCredentialsParameters): SubmitResult {
     const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
     return transaction((): SubmitResult => {
@@ -107,7 +110,7 @@ export function createIntakeTransaction(parameters: {
         }
         const first = firstByKey.get(item.clientId);
         if (first !== undefined) {
-          if (items[first]!.body === item.body) aliases.push([position, first]);
+          if (sameSubmission(asSubmitted(items[first]!), asSubmitted(item))) aliases.push([position, first]);
           else conflicts.push({ position, clientId: item.clientId });
           continue;
         }
@@ -116,12 +119,12 @@ export function createIntakeTransaction(parameters: {
         const existing =
           seq === undefined
             ? undefined
-            : (statement(`SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id WHERE c.seq = ?`).get(
+            : (statement(`SELECT ${CREDENTIAL_COLUMNS}, c.status_list, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id WHERE c.seq = ?`).get(
                 seq,
               ) as Row);
         if (existing === undefined) {
           fresh.push(position);
-        } else if (existing.body !== item.body) {
+        } else if (!sameSubmission({ body: existing.body as string, hasServiceStatus: existing.status_list !== null }, asSubmitted(item))) {
           conflicts.push({ position, clientId: item.clientId });
         } else {
           const credential = toCredential(existing);
@@ -146,7 +149,7 @@ export function createIntakeTransaction(parameters: {
       const markFull = statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open'");
       const insert = statement(
         `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, client_key, credential_hash, leaf_hash,
-           salt, body, created_at, ch_prefix, lh_prefix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           salt, body, created_at, ch_prefix, lh_prefix, status_list, status_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       let cursor = 0;
       while (cursor < fresh.length) {
@@ -181,6 +184,8 @@ export function createIntakeTransaction(parameters: {
             now,
             hashPrefix(item.credentialHash),
             hashPrefix(leaf),
+            item.status?.listNumber ?? null,
+            item.status?.index ?? null,
           );
           records[position] = {
             id,

@@ -1,7 +1,8 @@
 /**
  * The storage interface of the service. Routes, the batcher and the publisher only see
- * {@link Store}; `createSqliteStore` (sqlite.ts) implements it with node:sqlite, and a
- * PostgreSQL implementation can replace it without touching them.
+ * {@link Store}; `createSqliteStore` (sqlite.ts) implements it with node:sqlite (one
+ * machine), `createPostgresStore` (postgres.ts) with PostgreSQL (any number of replicas);
+ * test/server/storeContract.test.ts holds both to the same contract.
  *
  * Rules every implementation keeps (they are what exactly-once rests on, never an
  * in-process lock):
@@ -131,6 +132,33 @@ export type IntakeItem = {
   readonly body: string;
   readonly salt: Uint8Array;
   readonly credentialHash: Uint8Array;
+  /** Its place in the institution's status list, when its body carries that entry (server/statusList/). */
+  readonly status?: StatusListPosition | undefined;
+};
+
+/** A credential's place in a status list of its institution: list number and (random) index. */
+export type StatusListPosition = { readonly listNumber: number; readonly index: number };
+
+/**
+ * Consecutive assignment positions reserved in one status list: positions
+ * `firstPosition .. firstPosition + count - 1`, each mapped to its index by the list's
+ * seeded permutation (server/statusList/permutation.ts).
+ */
+export type StatusListReservation = {
+  readonly listNumber: number;
+  readonly seed: Uint8Array;
+  readonly firstPosition: number;
+  readonly count: number;
+};
+
+/** A status list as stored. */
+export type StatusListRow = {
+  readonly institutionId: number;
+  readonly listNumber: number;
+  readonly seed: Uint8Array;
+  /** Positions handed out so far. */
+  readonly assigned: number;
+  readonly createdAt: number;
 };
 
 /** What intake recorded for one submitted credential. */
@@ -257,6 +285,17 @@ export type StoreHealth = {
   readonly failure?: { readonly code: string; readonly message: string; readonly since: number } | undefined;
 };
 
+/**
+ * A publisher's hold on the lease of one anchoring key (server/election.ts): batch writes
+ * given a fence apply only while this holder still has this epoch of the lease, unexpired.
+ */
+export type LeaseFence = {
+  readonly key: string;
+  readonly holder: string;
+  /** Incremented each time the lease changes hands. */
+  readonly epoch: number;
+};
+
 /** The storage the service runs on. All methods may be called concurrently. */
 export type Store = {
   /** Cheap liveness probe (readyz). */
@@ -301,6 +340,24 @@ export type Store = {
   /** Credentials waiting for anchoring (their batch is not anchored yet). */
   countPendingCredentials(): Promise<number>;
 
+  // status lists (W3C Bitstring Status List; server/statusList/)
+  /**
+   * Reserves `count` positions in the institution's status lists, in one transaction:
+   * the current list's counter moves on, and a full list is followed by a new one (its
+   * seed from `newSeed`). A reserved position is never handed out again, used or not.
+   */
+  reserveStatusPositions(parameters: {
+    institutionId: number;
+    count: number;
+    listLength: number;
+    now: number;
+    newSeed: () => Uint8Array;
+  }): Promise<StatusListReservation[]>;
+  /** The institution's status lists, by number. */
+  listStatusLists(parameters: { institutionId: number }): Promise<StatusListRow[]>;
+  /** Status list positions of a registry batch's credentials: all of them, or those at `leafIndices`. */
+  listStatusPositions(parameters: { chainBatchId: `0x${string}`; leafIndices?: readonly number[] | undefined }): Promise<StatusListPosition[]>;
+
   // batches
   getBatch(parameters: { institutionId: number; id: number }): Promise<BatchRow | undefined>;
   getBatchById(id: number): Promise<BatchRow | undefined>;
@@ -323,8 +380,17 @@ export type Store = {
   }): Promise<boolean>;
   /** The flat tree (every node, leaves first) of a closed batch. */
   getBatchTree(batchId: number): Promise<Uint8Array | undefined>;
-  /** Compare-and-set state change; false if the batch was not in one of `from`. */
-  transitionBatch(parameters: { id: number; from: readonly BatchState[]; to: BatchState; patch?: BatchPatch }): Promise<boolean>;
+  /**
+   * Compare-and-set state change; false if the batch was not in one of `from`, or if
+   * `fence` is given and that lease is no longer held (expired, or taken by another holder).
+   */
+  transitionBatch(parameters: {
+    id: number;
+    from: readonly BatchState[];
+    to: BatchState;
+    patch?: BatchPatch;
+    fence?: LeaseFence | undefined;
+  }): Promise<boolean>;
   /** Largest nonce recorded for an in-flight batch of `fromAddress`, or undefined. */
   maxInFlightNonce(fromAddress: string): Promise<number | undefined>;
 
@@ -343,6 +409,8 @@ export type Store = {
    * roles, key compromise).
    */
   listCredentialEvents(parameters: { institutionId: number; chainBatchId: `0x${string}`; wordIndex: number }): Promise<RegistryEventRow[]>;
+  /** Every indexed event of an institution and its batches, in chain order (status list derivation). */
+  listInstitutionEvents(parameters: { institutionId: number }): Promise<RegistryEventRow[]>;
   /** Every indexed event in chain order, a page at a time (after position `after`). */
   listRegistryEvents(parameters: { after?: { blockNumber: number; logIndex: number } | undefined; limit: number }): Promise<RegistryEventRow[]>;
   /** The institution of an indexed anchored batch (BatchAnchored / BatchesAnchored), if any. */
@@ -352,4 +420,16 @@ export type Store = {
    * events and sets the cursor, in one transaction (a crash before it replays again).
    */
   rebindChain(parameters: { identity: ChainIdentity; cursor: IndexCursor }): Promise<void>;
+
+  // leases (publisher election, server/election.ts); expiry is judged by the store's clock
+  /**
+   * Takes the lease on `key` for `ttlMs` if it is free, expired, or already `holder`'s;
+   * resolves with the fence (a new epoch whenever the holder changes), or undefined while
+   * another holder's lease runs.
+   */
+  acquireLease(parameters: { key: string; holder: string; ttlMs: number }): Promise<LeaseFence | undefined>;
+  /** Extends a held lease by `ttlMs` from now; false if it expired or changed hands. */
+  renewLease(parameters: { fence: LeaseFence; ttlMs: number }): Promise<boolean>;
+  /** Gives the lease up (shutdown), so a standby takes over without waiting for expiry. */
+  releaseLease(fence: LeaseFence): Promise<void>;
 };

@@ -2,6 +2,7 @@
  * Shared fixtures and assertion helpers for the core tests.
  */
 import { expect } from "chai";
+import { decodeAbiParameters, decodeFunctionData, deploylessCallViaBytecodeBytecode, multicall3Abi } from "viem";
 
 import { CredanchorError, type ErrorCode, type Hex } from "../../core/index.ts";
 import { keccak256 } from "../../core/keccak.ts";
@@ -83,4 +84,16 @@ export function expectIssueAt(error: CredanchorError, path: string, expected?: s
   const issue = error.details?.find((candidate) => candidate.path === path);
   expect(issue, `no issue at ${path}; issues: ${JSON.stringify(error.details)}`).to.not.equal(undefined);
   if (expected !== undefined) expect(issue!.expected ?? "").to.contain(expected);
+}
+
+/**
+ * The registry function selectors one `eth_call` carries: the call's own, or, for viem's
+ * deployless Multicall3 (the verifier's combined read per registry, core/registrySnapshot.ts),
+ * those of every sub-call inside it.
+ */
+export function registrySelectorsOf(data: string): string[] {
+  if (!data.startsWith(deploylessCallViaBytecodeBytecode)) return [data.slice(0, 10)];
+  const [, callData] = decodeAbiParameters([{ type: "bytes" }, { type: "bytes" }], `0x${data.slice(deploylessCallViaBytecodeBytecode.length)}`);
+  const { args } = decodeFunctionData({ abi: multicall3Abi, data: callData });
+  return (args[0] as readonly { callData: string }[]).map((call) => call.callData.slice(0, 10));
 }

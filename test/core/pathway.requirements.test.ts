@@ -3,6 +3,8 @@
  * random requirement trees (n-of-m, nesting, monotonicity) and random dates, plus the
  * wording of the "what is missing" report pinned in a few cases.
  */
+import { readFileSync } from "node:fs";
+
 import { expect } from "chai";
 import fc from "fast-check";
 
@@ -178,6 +180,12 @@ describe("pathway definitions", () => {
     requirements: { allOf: ["sql", { nOf: 1, of: ["viz"] }] },
     revocationPolicy: "award-stands",
   };
+
+  it("the documented example (examples/data-analytics-pathway.json, docs/PATHWAYS.md) is a valid definition", () => {
+    const example = JSON.parse(readFileSync(new URL("../../examples/data-analytics-pathway.json", import.meta.url), "utf8"));
+    const { definition: parsed } = parsePathwayDefinition({ definition: example });
+    expect(parsed.components.map((component) => component.name)).to.deep.equal(["SQL Basics", "Python for Data", "Tableau", "Power BI"]);
+  });
 
   it("hashes the same for any member order and differently for any change", () => {
     const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(definition).reverse())));

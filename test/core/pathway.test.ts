@@ -21,6 +21,7 @@ import {
   provider,
   revoke,
 } from "./pathwayFixture.ts";
+import { registrySelectorsOf } from "./helpers.ts";
 
 const ADA = { email: "Ada@Uni.example" };
 const BOB = { email: "bob@uni.example" };
@@ -126,12 +127,14 @@ describe("pathway awards on a real chain", () => {
     const c = await issueComponents(fixture);
     const { award } = await awardFor(fixture, dataAnalyticsDefinition(fixture), [c.sql, c.python, c.tableau], ADA);
     const selectors: string[] = [];
+    let ethCalls = 0;
     const counting = createPublicClient({
       transport: custom({
         request: async (request: { method: string; params?: unknown }) => {
           if (request.method === "eth_call") {
             const [call] = request.params as [{ data?: string; input?: string }];
-            selectors.push((call.data ?? call.input ?? "").slice(0, 10));
+            ethCalls += 1;
+            selectors.push(...registrySelectorsOf(call.data ?? call.input ?? ""));
           }
           return provider.request(request as never);
         },
@@ -142,6 +145,9 @@ describe("pathway awards on a real chain", () => {
     const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
     // Three batches: the university's components, the academy's, the award's.
     expect(selectors.filter((selector) => selector === statusSelector)).to.have.length(3);
+    // The registry, its batches and both institutions in one combined read, then one read per
+    // anchoring key (one per institution): the component reads are shared, not repeated.
+    expect(ethCalls).to.equal(3);
   });
 
   it("award-stands: a component revoked after the award is held, and the report says which policy applied", async () => {
@@ -222,6 +228,48 @@ describe("pathway awards on a real chain", () => {
     expect(report.status).to.equal("invalid");
     expect(pathwayCheck(report, "recipient").outcome).to.equal("invalid");
     expect(pathwayCheck(report, "recipient").reason).to.include("is for someone else");
+  });
+
+  it("hashed identifiers in the cascade: another person's component fails against the recipient's plaintext, which the award never carries", async () => {
+    const fixture = await networkHelpers.loadFixture(deployPathwayFixture);
+    const c = await issueComponents(fixture);
+    const { prepared } = await awardFor(fixture, dataAnalyticsDefinition(fixture), [c.sql, c.python, c.tableau], ADA);
+    // The award (hashed email of Ada) re-anchored with its Tableau reference swapped for Bob's Tableau.
+    const { anchoredIdentityOf } = await import("../../core/pathway/references.ts");
+    const swapped = await forgedAward(fixture, prepared.credential!, 2, { ...anchoredIdentityOf(c.bobTableau) });
+    expect(JSON.stringify(swapped).toLowerCase()).to.not.include(ADA.email.toLowerCase());
+    const presented = [c.sql, c.python, c.bobTableau];
+
+    const checked = await verify(fixture, swapped, presented, { recipient: ADA });
+    expect(checked.status).to.equal("invalid");
+    expect(pathwayCheck(checked, "recipient").outcome).to.equal("invalid");
+    expect(pathwayCheck(checked, "recipient").reason).to.match(/Tableau: .*is for someone else: emailAddress differs/);
+    expect(checked.components.find((entry) => entry.name === "Tableau")!.counts).to.equal(false);
+    expect(pathwayCheck(checked, "requirements").reason).to.include("one of Tableau, Power BI missing");
+
+    // Bob's plaintext: the award itself is not his.
+    const asBob = await verify(fixture, swapped, presented, { recipient: BOB });
+    expect(pathwayCheck(asBob, "recipient").reason).to.include("the award is for someone else");
+
+    // Without the plaintext the verifier cannot compare salted hashes, and says so rather than guessing.
+    const blind = await verify(fixture, swapped, presented);
+    expect(pathwayCheck(blind, "recipient").outcome).to.equal("skipped");
+    expect(pathwayCheck(blind, "recipient").reason).to.include("give the recipient's email or name");
+  });
+
+  it("an award carrying another institution's pathway fails the definition check", async () => {
+    const fixture = await networkHelpers.loadFixture(deployPathwayFixture);
+    const c = await issueComponents(fixture);
+    const { prepared } = await awardFor(fixture, dataAnalyticsDefinition(fixture), [c.sql, c.python, c.tableau], ADA);
+    // The academy anchors a copy of the university's award, issuer renamed to itself.
+    const copy = { ...structuredClone(prepared.credential!), issuer: { ...(prepared.credential!.issuer as object), id: "did:web:bi.example", name: "BI Academy" } };
+    const [award] = (await anchorBatch(fixture, 2, [copy])).portable;
+    const report = await verify(fixture, award, [c.sql, c.python, c.tableau]);
+    expect(report.award.status, "the copy is genuinely anchored by the academy").to.equal("valid");
+    expect(report.status).to.equal("invalid");
+    expect(pathwayCheck(report, "definition").outcome).to.equal("invalid");
+    expect(pathwayCheck(report, "definition").reason).to.include("the pathway belongs to institution 1");
+    expect(pathwayCheck(report, "definition").reason).to.include("anchored by institution 2");
   });
 
   it("forged references fail: the hash of another credential, another batch, an index moved", async () => {

@@ -51,6 +51,26 @@ describe("credanchor-proof-v2 anchor proof", () => {
     }
   });
 
+  it("names the field of a malformed status entry by JSON path, in every entry of a list", () => {
+    const entry = { id: "https://u.example/status-lists/1/0#7", type: "BitstringStatusListEntry", statusPurpose: "revocation", statusListIndex: "7", statusListCredential: "https://u.example/status-lists/1/0" };
+    const cases: [string, unknown, string][] = [
+      ["not an entry", { ...entry, type: "StatusList2021Entry" }, "$.credentialStatus"],
+      ["index not decimal", { ...entry, statusListIndex: "0x07" }, "$.credentialStatus.statusListIndex"],
+      ["list not a URL", { ...entry, statusListCredential: "list-0" }, "$.credentialStatus.statusListCredential"],
+      ["id is the list", { ...entry, id: entry.statusListCredential }, "$.credentialStatus.id"],
+      ["no purpose", { ...entry, statusPurpose: "" }, "$.credentialStatus.statusPurpose"],
+      ["second entry malformed", [entry, { ...entry, statusPurpose: "suspension", statusListIndex: -1 }], "$.credentialStatus[1].statusListIndex"],
+      ["empty list", [], "$.credentialStatus"],
+    ];
+    for (const [what, credentialStatus, path] of cases) {
+      const copy = { ...structuredClone(fixture), credentialStatus };
+      const error = expectCredanchorError(() => splitPortableCredential({ portableCredential: copy }), "CA_PROOF_MALFORMED");
+      expect(error.details?.[0]?.path, what).to.equal(path);
+    }
+    // Well-formed, the same credential splits (the integrity check, not the format, then sees the change).
+    expect(() => splitPortableCredential({ portableCredential: { ...structuredClone(fixture), credentialStatus: entry } })).to.not.throw();
+  });
+
   it("previousProof must name the issuer signature", () => {
     const copy = structuredClone(fixture);
     copy.proof[1].previousProof = "urn:uuid:someone-else";

@@ -13,6 +13,8 @@ import { createOpenBadgeCredential } from "../../core/openbadge.ts";
 import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
 import type { VerificationReport } from "../../core/verify/types.ts";
+import { registrySelectorsOf } from "./helpers.ts";
+import { SNAPSHOT_MAX_LEAVES_PER_CALL } from "../../core/registrySnapshot.ts";
 
 const ISSUER = { id: "did:web:uni.example", name: "Example University" };
 const ACHIEVEMENT = {
@@ -342,13 +344,17 @@ describe("verifyCredential on a real chain", () => {
     const first = await issue(fixture, 40);
     const second = await issue(fixture, 25);
     const calls: string[] = [];
+    const methods: string[] = [];
+    let ethCalls = 0;
     const counting = createPublicClient({
       transport: custom({
         request: async (request: { method: string; params?: unknown }) => {
+          methods.push(request.method);
           if (request.method === "eth_call") {
             const data = ((request.params as [{ data?: string; input?: string }])[0].data ??
               (request.params as [{ input?: string }])[0].input) as string;
-            calls.push(data.slice(0, 10));
+            ethCalls += 1;
+            calls.push(...registrySelectorsOf(data));
           }
           return provider.request(request as never);
         },
@@ -358,6 +364,67 @@ describe("verifyCredential on a real chain", () => {
     expect(reports.every((report) => report.status === "valid")).to.equal(true);
     const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
     expect(calls.filter((selector) => selector === statusSelector)).to.have.length(2);
-    expect(calls.length).to.be.lessThan(15);
+    // One combined read for the registry (version, both batches with their statuses, the
+    // institution) and one for the anchoring key, not one eth_call per fact.
+    expect(ethCalls).to.equal(2);
+    // Each anchoring is found from its transaction's receipt, without a block or log search.
+    expect(methods.filter((method) => method === "eth_getLogs" || method === "eth_getBlockByNumber")).to.deep.equal([]);
+    expect(methods.length).to.be.lessThan(10);
+  });
+
+  it("a batch with more credentials than one combined read carries gets its own status call, and every credential verifies", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const large = await issue(fixture, SNAPSHOT_MAX_LEAVES_PER_CALL + 400);
+    const small = await issue(fixture, 3);
+    const calls: string[] = [];
+    const counting = createPublicClient({
+      transport: custom({
+        request: async (request: { method: string; params?: unknown }) => {
+          if (request.method === "eth_call") {
+            const [call] = request.params as [{ data?: string; input?: string }];
+            calls.push(...registrySelectorsOf(call.data ?? call.input ?? ""));
+          }
+          return provider.request(request as never);
+        },
+      }),
+    }) as PublicClient;
+    const reports = await verifyCredentials({ credentials: [...large.portable, ...small.portable], client: counting, trustedRegistries: [fixture.address] });
+    expect(reports.filter((report) => report.status !== "valid").map((report) => report.checks.filter((check) => check.outcome !== "valid"))).to.deep.equal([]);
+    // One status read per batch: the small one inside the combined read, the large one alone
+    // (a deployless call returns its answers as contract code, capped at 24,576 bytes by
+    // EIP-170: with 912 statuses the combined read would fail and every batch be read again).
+    const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
+    expect(calls.filter((selector) => selector === statusSelector)).to.have.length(2);
+  });
+
+  it("with statusWindow 256, credentials of one status word make the same status call, and each gets its own status", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 5);
+    await fixture.registry.connect(revoker).revokeCredentials(batchId, [3], 2);
+    const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
+    const statusCalls: string[] = [];
+    const recording = createPublicClient({
+      transport: custom({
+        request: async (request: { method: string; params?: unknown }) => {
+          const data = request.method === "eth_call" ? (request.params as [{ data?: string; input?: string }])[0] : undefined;
+          const input = data?.data ?? data?.input;
+          if (input?.startsWith(statusSelector)) statusCalls.push(input);
+          return provider.request(request as never);
+        },
+      }),
+    }) as PublicClient;
+    // One credential per call, as separate public requests would come.
+    const verifyOne = (credential: unknown, statusWindow?: number) =>
+      verifyCredential({ credential, client: recording, trustedRegistries: [fixture.address], statusWindow });
+    const [first, revoked, last] = [await verifyOne(portable[0], 256), await verifyOne(portable[3], 256), await verifyOne(portable[4], 256)];
+    expect([first.status, revoked.status, last.status]).to.deep.equal(["valid", "invalid", "valid"]);
+    expect(check(revoked, "status").details).to.include({ registryStatus: "revoked", reasonCode: 2 });
+    expect(statusCalls).to.have.length(3);
+    expect(new Set(statusCalls).size, "one and the same call").to.equal(1);
+    // Leaves past the batch's end (5 of a 256-window) read as out of range, without a revert.
+    statusCalls.length = 0;
+    await verifyOne(portable[0]);
+    await verifyOne(portable[4]);
+    expect(new Set(statusCalls).size, "by default, the exact leaf").to.equal(2);
   });
 });

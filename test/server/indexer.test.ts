@@ -2,7 +2,7 @@
  * The registry event index behind credential status: events sent by anyone (here straight
  * to the chain, as the CLI or an admin's wallet would), institution suspensions and role
  * changes, a restart resuming from the cursor without duplicates, and a reorg that removes
- * an indexed event.
+ * an indexed event. Run on both stores: the SQLite file and a fresh PostgreSQL database.
  */
 import { expect } from "chai";
 
@@ -11,6 +11,7 @@ import { devAccounts } from "../../server/dev/devAccounts.ts";
 import { eventually } from "./helpers/chain.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { startFixture, type Fixture } from "./helpers/fixture.ts";
+import { createTestDatabase, type TestDatabase } from "./helpers/postgres.ts";
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
   const response = await fetch(url, {
@@ -21,9 +22,10 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
   return ((await response.json()) as { result: unknown }).result;
 }
 
-describe("registry event index: status and history from the chain, whoever sent the change", function () {
+for (const store of ["SQLite", "PostgreSQL"] as const) describe(`registry event index (${store}): status and history from the chain, whoever sent the change`, function () {
   this.timeout(120_000);
   let fixture: Fixture;
+  let database: TestDatabase | undefined;
   let credentials: { id: string; batch: number; leafIndex: number }[];
   let chainBatchId: `0x${string}`;
   const dev = devAccounts();
@@ -33,7 +35,8 @@ describe("registry event index: status and history from the chain, whoever sent 
     sendRegistryCall({ client: fixture.service.chain.client, chain: fixture.service.chain.chain, registry: fixture.registry, account, functionName, args });
 
   before(async function () {
-    fixture = await startFixture({ secondInstitution: false });
+    database = store === "PostgreSQL" ? await createTestDatabase() : undefined;
+    fixture = await startFixture({ secondInstitution: false, env: database === undefined ? {} : { CREDANCHOR_DATABASE_URL: database.url } });
     const { body } = await fixture.request("POST", "/v1/credentials", { body: { credentials: [1, 2, 3, 4].map((n) => sampleCredential({ n })) } });
     credentials = body.credentials;
     await fixture.request("POST", "/v1/batches/close");
@@ -45,6 +48,7 @@ describe("registry event index: status and history from the chain, whoever sent 
   });
   after(async function () {
     await fixture?.stop();
+    await database?.drop();
   });
 
   it("answers a revocation sent straight to the chain by the institution's admin, with actor, reason, time and transaction", async function () {

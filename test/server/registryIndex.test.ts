@@ -1,15 +1,33 @@
 /**
- * The registry event index without a chain: the store's index methods (what a second Store
- * implementation must also do) and the fold from indexed events to one credential's status.
+ * The registry event index without a chain: the store's index methods, run against both
+ * stores (SQLite file, fresh PostgreSQL database), and the fold from indexed events to one
+ * credential's status.
  */
 import { join } from "node:path";
 
 import { expect } from "chai";
 
 import { credentialStatusFromEvents, leafIndicesOf } from "../../server/chain/registryEvents.ts";
+import { createPostgresStore } from "../../server/store/postgres.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import type { RegistryEventRow, Store } from "../../server/store/types.ts";
+import { createTestDatabase } from "./helpers/postgres.ts";
 import { tempDir } from "./helpers/processes.ts";
+
+/** Each store kind: opens a store on a fresh database, and drops that database afterwards. */
+const storeKinds: readonly { readonly name: string; open(): Promise<{ store: Store; drop(): Promise<void> }> }[] = [
+  {
+    name: "SQLite",
+    open: async () => ({ store: createSqliteStore({ path: join(tempDir(), "db.sqlite"), backgroundCheckpoints: false }), drop: async () => undefined }),
+  },
+  {
+    name: "PostgreSQL",
+    async open() {
+      const database = await createTestDatabase();
+      return { store: await createPostgresStore({ url: database.url, poolSize: 2 }), drop: () => database.drop() };
+    },
+  },
+];
 
 const BATCH = `0x${"ab".repeat(32)}` as const;
 const OTHER_BATCH = `0x${"cd".repeat(32)}` as const;
@@ -40,13 +58,15 @@ const window = (name: "CredentialsRevoked" | "CredentialsSuspended" | "Credentia
   event(name, { chainBatchId: BATCH, wordIndex, args: { batchId: BATCH, wordIndex, mask: mask.toString(), reason } });
 
 describe("registry event index", function () {
-  describe("store", function () {
+  for (const kind of storeKinds) describe(`store: ${kind.name}`, function () {
     let store: Store;
-    beforeEach(function () {
-      store = createSqliteStore({ path: join(tempDir(), "db.sqlite"), backgroundCheckpoints: false });
+    let drop: () => Promise<void>;
+    beforeEach(async function () {
+      ({ store, drop } = await kind.open());
     });
     afterEach(async function () {
       await store.close();
+      await drop();
     });
 
     it("appends events with their cursor, ignores a position stored twice, and maps anchored batches to their institution", async function () {

@@ -44,17 +44,6 @@ async function submit(store: Store, credentials: readonly Record<string, unknown
   }
 }
 
-/** Two distinct credential ids with equal clientKeyHash (a birthday search: ~80,000 tries). */
-function collidingKeys(): [string, string] {
-  const seen = new Map<number, string>();
-  for (let i = 0; ; i++) {
-    const key = `urn:uuid:00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-    const other = seen.get(clientKeyHash(key));
-    if (other !== undefined) return [other, key];
-    seen.set(clientKeyHash(key), key);
-  }
-}
-
 /** Edits a closed store's file directly (what a test needs that the Store API does not offer). */
 function editDatabase(path: string, edit: (raw: DatabaseSync) => void): void {
   const raw = new DatabaseSync(path);
@@ -73,6 +62,11 @@ const indexNames = (db: DatabaseSync) =>
   (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'credentials' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map(
     (row) => row.name,
   );
+
+// The Store API contract (both stores) is in storeContract.test.ts; these are SQLite internals.
+
+/** What version 5 added (status lists), undone to turn a database back into an older version. */
+const VERSION_5_UNDONE = "ALTER TABLE credentials DROP COLUMN status_list; ALTER TABLE credentials DROP COLUMN status_index; DROP TABLE status_lists;";
 
 describe("SQLite store", function () {
   describe("lookup by hash", function () {
@@ -111,20 +105,6 @@ describe("SQLite store", function () {
   });
 
   describe("idempotency keys", function () {
-    it("tells apart two keys whose 32-bit index hash collides", async function () {
-      const [first, second] = collidingKeys();
-      expect(clientKeyHash(first)).to.equal(clientKeyHash(second));
-      const { store } = await storeWithCredentials(join(tempDir(), "db.sqlite"), 0);
-      const [a] = await submit(store, [sampleCredential({ n: 1, extra: { id: first } })]);
-      const [b] = await submit(store, [sampleCredential({ n: 2, extra: { id: second } })]);
-      expect(b!.existing, "a key with the same hash is a new key").to.equal(undefined);
-      expect(b!.id).to.not.equal(a!.id);
-      const [bAgain] = await submit(store, [sampleCredential({ n: 2, extra: { id: second } })]);
-      const [aAgain] = await submit(store, [sampleCredential({ n: 1, extra: { id: first } })]);
-      expect([aAgain!.id, aAgain!.existing, bAgain!.id, bAgain!.existing]).to.deep.equal([a!.id, true, b!.id, true]);
-      await store.close();
-    });
-
     it("finds stored keys in both levels, before and after complete generations are merged into level 1", async function () {
       const path = join(tempDir(), "db.sqlite");
       const { store, results } = await storeWithCredentials(path, 3);
@@ -212,6 +192,7 @@ describe("SQLite store", function () {
           DROP TABLE registry_events; DROP TABLE indexed_batches;
           ALTER TABLE institutions DROP COLUMN status; ALTER TABLE institutions DROP COLUMN anchorer_address;
           ALTER TABLE institutions DROP COLUMN revoker_address; ALTER TABLE institutions DROP COLUMN signing_key;
+          ${VERSION_5_UNDONE}
           UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
       });
 
@@ -244,7 +225,7 @@ describe("SQLite store", function () {
       const both = await createApiToken({ store, institutionId: 1, scopes: ["admin", "revoke"], name: "before too" });
       await store.close();
       editDatabase(path, (raw) => {
-        raw.exec(`UPDATE tokens SET scopes = REPLACE(REPLACE(scopes, ',read', ''), 'read,', ''); UPDATE meta SET value = '3' WHERE key = 'schema_version';`);
+        raw.exec(`UPDATE tokens SET scopes = REPLACE(REPLACE(scopes, ',read', ''), 'read,', ''); ${VERSION_5_UNDONE} UPDATE meta SET value = '3' WHERE key = 'schema_version';`);
       });
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
       const tokens = createTokenAuthenticator({ store: migrated });
@@ -253,6 +234,25 @@ describe("SQLite store", function () {
       const fresh = await createApiToken({ store: migrated, institutionId: 1, scopes: ["issue"], name: "after" });
       expect((await tokens.authenticate(fresh.token))!.scopes).to.deep.equal(["issue"]);
       await migrated.close();
+    });
+
+    it("migrates a version-4 database: credentials gain empty status list columns, status lists start empty", async function () {
+      const path = join(tempDir(), "db.sqlite");
+      const { store, results } = await storeWithCredentials(path, 2);
+      await store.close();
+      editDatabase(path, (raw) => raw.exec(`${VERSION_5_UNDONE} UPDATE meta SET value = '4' WHERE key = 'schema_version';`));
+      const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
+      expect(await idsFound(migrated, 1, results[1]!.leafHash)).to.deep.equal([results[1]!.id]);
+      expect(await migrated.listStatusLists({ institutionId: 1 })).to.deep.equal([]);
+      const reserved = await migrated.reserveStatusPositions({ institutionId: 1, count: 3, listLength: 8, now: 0, newSeed: () => new Uint8Array(32) });
+      expect(reserved.map(({ listNumber, firstPosition, count }) => [listNumber, firstPosition, count])).to.deep.equal([[0, 0, 3]]);
+      await migrated.close();
+      const check = new DatabaseSync(path);
+      expect(check.prepare("SELECT status_list, status_index FROM credentials ORDER BY seq").all()).to.deep.equal([
+        { status_list: null, status_index: null },
+        { status_list: null, status_index: null },
+      ]);
+      check.close();
     });
 
     it("refuses a database written by a newer schema version, and leaves it untouched", async function () {

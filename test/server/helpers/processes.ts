@@ -101,11 +101,12 @@ export async function spawnService(parameters: {
     child.once("exit", (code, signal) => resolveExit({ code, signal })),
   );
   let done = false;
-  void exited.then(() => (done = true));
+  let exitCode: number | null = null;
+  void exited.then(({ code }) => ((exitCode = code), (done = true)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (parameters.timeoutMs ?? 90_000);
   for (;;) {
-    if (done) throw new Error(`service exited before answering:\n${output}`);
+    if (done) throw new Error(`service exited (code ${exitCode}) before answering:\n${output}`);
     try {
       const response = await fetch(`${url}/healthz`);
       if (response.ok) break;

@@ -1,0 +1,189 @@
+/**
+ * The intake transaction of the PostgreSQL store (Store.submitCredentials), safe with any
+ * number of replicas writing at once:
+ * - leaf positions come from the open batch's row, locked (SELECT … FOR UPDATE) and grown
+ *   in the transaction, so two replicas never hand out the same position;
+ * - a new open batch is inserted with ON CONFLICT DO NOTHING against the partial unique
+ *   index (one open batch per institution), and the loser locks the winner's;
+ * - idempotency keys are looked up first and held by UNIQUE (institution_id, client_id):
+ *   the same key sent to two replicas at once makes the second transaction fail on that
+ *   constraint once the first commits, and it is run again, finding the first's credential.
+ */
+import type { PoolClient } from "pg";
+
+import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
+import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, toCredential, type Row } from "./sqliteRows.ts";
+
+/** The constraint a concurrent submission of the same idempotency key trips. */
+export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
+
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * One attempt of the intake transaction on `client` (BEGIN/COMMIT are the caller's).
+ *
+ * @example
+ * ```ts
+ * await client.query("BEGIN");
+ * const result = await submitOnce(client, parameters);
+ * await client.query("COMMIT");
+ * ```
+ */
+export async function submitOnce(client: PoolClient, parameters: SubmitCredentialsParameters): Promise<SubmitResult> {
+  const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
+  const records: (IntakeRecord | undefined)[] = new Array(items.length);
+  const conflicts: { position: number; clientId: string }[] = [];
+  const fresh: number[] = [];
+  const firstByKey = new Map<string, number>();
+  const aliases: [number, number][] = [];
+
+  const keys = [...new Set(items.flatMap((item) => (item.clientId === null ? [] : [item.clientId])))];
+  const known = new Map<string, Row>();
+  if (keys.length > 0) {
+    const { rows } = await client.query({
+      name: "intake-known-keys",
+      text: `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+              WHERE c.institution_id = $1 AND c.client_id = ANY($2::text[])`,
+      values: [institutionId, keys],
+    });
+    for (const row of rows as Row[]) known.set(row.client_id as string, row);
+  }
+  for (let position = 0; position < items.length; position++) {
+    const item = items[position]!;
+    if (item.clientId === null) {
+      fresh.push(position);
+      continue;
+    }
+    const first = firstByKey.get(item.clientId);
+    if (first !== undefined) {
+      if (items[first]!.body === item.body) aliases.push([position, first]);
+      else conflicts.push({ position, clientId: item.clientId });
+      continue;
+    }
+    firstByKey.set(item.clientId, position);
+    const existing = known.get(item.clientId);
+    if (existing === undefined) {
+      fresh.push(position);
+    } else if (existing.body !== item.body) {
+      conflicts.push({ position, clientId: item.clientId });
+    } else {
+      const credential = toCredential(existing);
+      records[position] = {
+        id: credential.id,
+        clientId: credential.clientId,
+        credentialHash: existing.credential_hash as Uint8Array,
+        batchId: credential.batchId,
+        leafIndex: credential.leafIndex,
+        leafHash: existing.leaf_hash as Uint8Array,
+        batchState: credential.batch.state,
+        existing: true,
+      };
+    }
+  }
+  if (conflicts.length > 0) return { ok: false, conflicts };
+
+  const filledBatches: number[] = [];
+  const columns = {
+    id: [] as string[],
+    batchId: [] as number[],
+    leafIndex: [] as number[],
+    clientId: [] as (string | null)[],
+    credentialHash: [] as Buffer[],
+    leafHash: [] as Buffer[],
+    salt: [] as Buffer[],
+    body: [] as string[],
+    chPrefix: [] as number[],
+    lhPrefix: [] as number[],
+  };
+  let cursor = 0;
+  while (cursor < fresh.length) {
+    const locked = await client.query({
+      name: "intake-lock-open",
+      text: "SELECT id, size FROM batches WHERE institution_id = $1 AND state = 'open' FOR UPDATE",
+      values: [institutionId],
+    });
+    let batch = locked.rows[0] as { id: number; size: number } | undefined;
+    if (batch === undefined) {
+      const inserted = await client.query({
+        name: "intake-open-batch",
+        text: `INSERT INTO batches (institution_id, state, size, created_at) VALUES ($1, 'open', 0, $2)
+               ON CONFLICT (institution_id) WHERE state = 'open' DO NOTHING RETURNING id, size`,
+        values: [institutionId, now],
+      });
+      batch = inserted.rows[0] as { id: number; size: number } | undefined;
+      if (batch === undefined) continue; // another replica opened it first: lock theirs
+    }
+    const take = Math.min(fresh.length - cursor, maxSize - batch.size);
+    if (take <= 0) {
+      // Capacity lowered since the batch opened: seal it and open the next.
+      await client.query({ name: "intake-mark-full", text: "UPDATE batches SET state = 'full' WHERE id = $1", values: [batch.id] });
+      filledBatches.push(batch.id);
+      continue;
+    }
+    const end = batch.size + take;
+    const state: BatchState = end >= maxSize ? "full" : "open";
+    await client.query({
+      name: "intake-grow",
+      text: "UPDATE batches SET size = $1, first_at = COALESCE(first_at, $2), state = $3 WHERE id = $4",
+      values: [end, now, state, batch.id],
+    });
+    let leafIndex = batch.size;
+    for (let k = 0; k < take; k++, leafIndex++) {
+      const position = fresh[cursor + k]!;
+      const item = items[position]!;
+      const leaf = leafHash(leafIndex, item.credentialHash);
+      const id = newId();
+      columns.id.push(id);
+      columns.batchId.push(batch.id);
+      columns.leafIndex.push(leafIndex);
+      columns.clientId.push(item.clientId);
+      columns.credentialHash.push(asBuffer(item.credentialHash));
+      columns.leafHash.push(asBuffer(leaf));
+      columns.salt.push(asBuffer(item.salt));
+      columns.body.push(item.body);
+      columns.chPrefix.push(hashPrefix(item.credentialHash));
+      columns.lhPrefix.push(hashPrefix(leaf));
+      records[position] = {
+        id,
+        clientId: item.clientId,
+        credentialHash: item.credentialHash,
+        batchId: batch.id,
+        leafIndex,
+        leafHash: leaf,
+        batchState: state,
+        existing: false,
+      };
+    }
+    cursor += take;
+    if (state === "full") filledBatches.push(batch.id);
+  }
+  if (columns.id.length > 0) {
+    // One statement for the whole request: arrays unnested server-side.
+    await client.query({
+      name: "intake-insert",
+      text: `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body,
+               created_at, ch_prefix, lh_prefix)
+             SELECT u.id, $1, u.batch_id, u.leaf_index, u.client_id, u.credential_hash, u.leaf_hash, u.salt, u.body, $2,
+               u.ch_prefix, u.lh_prefix
+               FROM unnest($3::text[], $4::bigint[], $5::int[], $6::text[], $7::bytea[], $8::bytea[], $9::bytea[], $10::text[],
+                           $11::bigint[], $12::bigint[])
+                 AS u(id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body, ch_prefix, lh_prefix)`,
+      values: [
+        institutionId,
+        now,
+        columns.id,
+        columns.batchId,
+        columns.leafIndex,
+        columns.clientId,
+        columns.credentialHash,
+        columns.leafHash,
+        columns.salt,
+        columns.body,
+        columns.chPrefix,
+        columns.lhPrefix,
+      ],
+    });
+  }
+  for (const [position, first] of aliases) records[position] = { ...records[first]!, existing: true };
+  return { ok: true, records: records as IntakeRecord[], filledBatches };
+}
