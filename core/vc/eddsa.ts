@@ -15,6 +15,8 @@ import * as Ed25519Multikey from "@digitalbazaar/ed25519-multikey";
 import { CredanchorError } from "../errors.ts";
 import { didOf, type DidResolver } from "./did.ts";
 import { createDocumentLoader, type DocumentLoader } from "./documentLoader.ts";
+import { ed25519Signer, ed25519Verifier } from "./ed25519.ts";
+import { fastCanonize } from "./fastCanonize.ts";
 import { EDDSA_RDFC_2022, isIssuerSignature } from "./proofs.ts";
 
 /** An institution's Ed25519 signing key, as Multikey values (never logged, never in a credential). */
@@ -27,19 +29,25 @@ export type SigningKey = {
   readonly secretKeyMultibase: string;
 };
 
-/** A canonicaliser with jsonld.js's signature: the reference one, or a faster one that is byte-identical. */
-export type Canonize = (input: unknown, options: Record<string, unknown>) => Promise<string>;
+/**
+ * Which implementation signs and verifies. `fast` (the default): the fast canonicaliser
+ * (fastCanonize.ts: byte-identical to the reference, which it falls back to) and Ed25519
+ * keys imported once (ed25519.ts). `reference`: Digital Bazaar's cryptosuite unchanged
+ * (benchmarks and tests compare the two). Both make and accept the same signatures.
+ */
+export type SuiteImplementation = "fast" | "reference";
 
-type Signer = { id: string; algorithm: string; sign(options: { data: Uint8Array }): Promise<Uint8Array> };
-const signers = new WeakMap<SigningKey, Promise<Signer>>();
+type Cryptosuite = typeof eddsaRdfc2022;
+const FAST_CRYPTOSUITE: Cryptosuite = {
+  ...eddsaRdfc2022,
+  canonize: fastCanonize,
+  createVerifier: ({ verificationMethod }) => ed25519Verifier(verificationMethod as Record<string, unknown> & { id: string }),
+};
+const cryptosuiteFor = (implementation: SuiteImplementation | undefined): Cryptosuite => (implementation === "reference" ? eddsaRdfc2022 : FAST_CRYPTOSUITE);
 
-function signerOf(key: SigningKey): Promise<Signer> {
-  let signer = signers.get(key);
-  if (signer === undefined) {
-    signer = Ed25519Multikey.from({ type: "Multikey", ...key }).then((pair) => pair.signer());
-    signers.set(key, signer);
-  }
-  return signer;
+function signerOf(key: SigningKey, implementation: SuiteImplementation | undefined): Promise<unknown> {
+  if (implementation !== "reference") return ed25519Signer(key);
+  return Ed25519Multikey.from({ type: "Multikey", ...key }).then((pair) => pair.signer());
 }
 
 /** Parameters of {@link generateSigningKey}. */
@@ -80,8 +88,8 @@ export type SignCredentialParameters = {
   readonly proofId?: string | undefined;
   /** The proof's `created`; default now. */
   readonly created?: Date | string | undefined;
-  /** Replaces the reference canonicaliser (must produce the same bytes). */
-  readonly canonize?: Canonize | undefined;
+  /** Default `fast`. */
+  readonly implementation?: SuiteImplementation | undefined;
 };
 
 /**
@@ -98,8 +106,8 @@ export type SignCredentialParameters = {
 export async function signCredential(parameters: SignCredentialParameters): Promise<Record<string, unknown>> {
   const { key } = parameters;
   const suite = new DataIntegrityProof({
-    signer: await signerOf(key),
-    cryptosuite: parameters.canonize === undefined ? eddsaRdfc2022 : { ...eddsaRdfc2022, canonize: parameters.canonize },
+    signer: await signerOf(key, parameters.implementation),
+    cryptosuite: cryptosuiteFor(parameters.implementation),
     date: parameters.created ?? new Date(),
   });
   suite.proof = { id: parameters.proofId ?? `urn:uuid:${globalThis.crypto.randomUUID()}` };
@@ -144,7 +152,8 @@ export type VerifyIssuerSignatureParameters = {
   readonly credential: Readonly<Record<string, unknown>>;
   /** Resolves did:web and other non-did:key DIDs; without it they are reported `skipped`. */
   readonly resolveDid?: DidResolver | undefined;
-  readonly canonize?: Canonize | undefined;
+  /** Default `fast`. */
+  readonly implementation?: SuiteImplementation | undefined;
 };
 
 /**
@@ -185,9 +194,7 @@ export async function verifyIssuerSignature(parameters: VerifyIssuerSignaturePar
       unresolved = { did, cause };
     },
   });
-  const suite = new DataIntegrityProof({
-    cryptosuite: parameters.canonize === undefined ? eddsaRdfc2022 : { ...eddsaRdfc2022, canonize: parameters.canonize },
-  });
+  const suite = new DataIntegrityProof({ cryptosuite: cryptosuiteFor(parameters.implementation) });
   // Exactly what was signed: the anchor proof (and anything after the signature) left out.
   const signed = { ...credential, proof: signature };
   const result = await vc.verifyCredential({

@@ -71,6 +71,19 @@ declare module "@digitalbazaar/data-integrity-context" {
 declare module "@digitalbazaar/vc-bitstring-status-list-context" {
   export const contexts: Map<string, unknown>;
 }
+// jsonld.js's own context processor (the fast canonicaliser uses it so term definitions are the reference's).
+declare module "jsonld/lib/context.js" {
+  const api: {
+    process(options: Record<string, unknown>): Promise<unknown>;
+    getInitialContext(options: Record<string, unknown>): unknown;
+  };
+  export default api;
+}
+declare module "jsonld/lib/ContextResolver.js" {
+  export default class ContextResolver {
+    constructor(options: { sharedCache: Map<unknown, unknown> });
+  }
+}
 declare module "@digitalbazaar/bitstring" {
   export class Bitstring {
     constructor(options: { length?: number; buffer?: Uint8Array; leftToRightIndexing?: boolean });

@@ -12,7 +12,7 @@ import { bulkBodies, fmt, startBenchService } from "./service-harness.ts";
 const total = Number(process.argv[2] ?? 100_000);
 const perRequest = 10_000;
 const bench = await startBenchService({
-  env: { CREDANCHOR_BATCH_MAX_SIZE: String(total), CREDANCHOR_BATCH_MAX_WAIT_MS: "600000", CREDANCHOR_POLL_INTERVAL_MS: "50" },
+  env: { CREDANCHOR_BATCH_MAX_SIZE: String(total), CREDANCHOR_BATCH_MAX_WAIT_MS: "600000", CREDANCHOR_POLL_INTERVAL_MS: "50", ...(process.env.BENCH_SIGN === "1" ? { CREDANCHOR_SIGN: "1" } : {}) },
 });
 try {
   const { url, token } = bench.service;

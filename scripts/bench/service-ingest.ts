@@ -12,7 +12,8 @@
  * 202 or the benchmark fails. Target: >= 20,000 credentials/s.
  *
  * BENCH_RANDOM_IDS=1 gives every credential a random (v4) id, its idempotency key, instead
- * of ids that ascend within a request.
+ * of ids that ascend within a request. BENCH_SIGN=1 has the service sign every credential
+ * (credanchor-proof-v2, eddsa-rdfc-2022 with the demo institution's key) at intake.
  */
 import { availableParallelism } from "node:os";
 
@@ -26,7 +27,7 @@ const preload = Number(process.argv[6] ?? 0);
 const requests = Math.ceil(total / perRequest);
 
 const bench = await startBenchService({
-  env: { CREDANCHOR_BATCH_MAX_SIZE: "10000", CREDANCHOR_BATCH_MAX_WAIT_MS: "5000", ...(process.env.HASH_WORKERS ? { CREDANCHOR_HASH_WORKERS: process.env.HASH_WORKERS } : {}) },
+  env: { CREDANCHOR_BATCH_MAX_SIZE: "10000", CREDANCHOR_BATCH_MAX_WAIT_MS: "5000", ...(process.env.HASH_WORKERS ? { CREDANCHOR_HASH_WORKERS: process.env.HASH_WORKERS } : {}), ...(process.env.BENCH_SIGN === "1" ? { CREDANCHOR_SIGN: "1" } : {}) },
 });
 try {
   const { url, token } = bench.service;

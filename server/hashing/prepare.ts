@@ -27,6 +27,8 @@ import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 /** Longest accepted idempotency key. */
 export const MAX_CLIENT_ID = 256;
 const ENVELOPE_KEYS = new Set(["credential", "clientId"]);
+/** Items prepared concurrently (signatures made or checked in flight at once). */
+const SIGNING_WINDOW = 64;
 
 /** Parameters of {@link prepareItems}: items as JSON texts or as parsed values. */
 export type PrepareItemsParameters = {
@@ -180,23 +182,24 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
   const salts = randomBytesInto(new Uint8Array(count * 32));
   const hashes = new Uint8Array(count * 32);
   const statusApplied: boolean[] = new Array(count).fill(false);
-  for (let index = 0; index < count; index++) {
+
+  /** One item: its issues, or its canonical (JCS) text; `collectOnly` once the request fails anyway. */
+  async function prepareOne(
+    index: number,
+    collectOnly: boolean,
+  ): Promise<{ issue: PreparedIssue } | { canonical: string; clientId: string | null; statusApplied: boolean } | undefined> {
     let value: unknown;
     if (texts !== undefined) {
       try {
         value = JSON.parse(texts[index]!);
       } catch (error) {
-        invalid.push({ index, kind: "malformed", issues: [{ path: "$", message: (error as Error).message, expected: "well-formed JSON" }] });
-        continue;
+        return { issue: { index, kind: "malformed", issues: [{ path: "$", message: (error as Error).message, expected: "well-formed JSON" }] } };
       }
     } else {
       value = values![index];
     }
     const item = unwrap(value, defaultClientId);
-    if (!item.ok) {
-      invalid.push({ index, ...item.issue });
-      continue;
-    }
+    if (!item.ok) return { issue: { index, ...item.issue } };
     const presigned = isIssuerSignature(item.credential.proof);
     const issues = checkCredential(item.credential, issuerIdentifier, presigned);
     if (issues.length === 0 && presigned && "credentialStatus" in item.credential) {
@@ -219,11 +222,8 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
         });
       }
     }
-    if (issues.length > 0) {
-      invalid.push({ index, kind: "credential", issues: rebase(issues, item.base) });
-      continue;
-    }
-    if (invalid.length > 0) continue; // the request fails anyway: only collect issues
+    if (issues.length > 0) return { issue: { index, kind: "credential", issues: rebase(issues, item.base) } };
+    if (collectOnly) return undefined; // the request fails anyway: only collect issues
     try {
       const entry = parameters.statusEntries?.[index];
       const canonical = presigned
@@ -233,15 +233,33 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
               credential: await signCredential({ credential: entry === undefined ? item.credential : { ...item.credential, credentialStatus: entry }, key: signer }),
             })
           : canonicalizeCredential({ credential: item.credential });
-      statusApplied[index] = !presigned && signer !== undefined && entry !== undefined;
-      const salt = salts.subarray(index * 32, index * 32 + 32);
-      hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical, salt }), size: 32 }), index * 32);
-      bodies[index] = canonical;
-      clientIds[index] = item.clientId;
+      return { canonical, clientId: item.clientId, statusApplied: !presigned && signer !== undefined && entry !== undefined };
     } catch (error) {
       if (!(error instanceof CredanchorError)) throw error;
-      invalid.push({ index, kind: "credential", issues: rebase(error.details ?? [{ path: "$", message: error.message }], item.base) });
+      return { issue: { index, kind: "credential", issues: rebase(error.details ?? [{ path: "$", message: error.message }], item.base) } };
     }
+  }
+
+  // Items of a window are signed and checked concurrently: the Ed25519 operations run off
+  // this thread (Web Crypto), so one at a time would leave the thread waiting.
+  for (let start = 0; start < count; start += SIGNING_WINDOW) {
+    const window = Array.from({ length: Math.min(SIGNING_WINDOW, count - start) }, (_, k) => start + k);
+    const collectOnly = invalid.length > 0;
+    const outcomes = await Promise.all(window.map((index) => prepareOne(index, collectOnly)));
+    outcomes.forEach((outcome, k) => {
+      const index = start + k;
+      if (outcome === undefined) return;
+      if ("issue" in outcome) {
+        invalid.push(outcome.issue);
+        return;
+      }
+      if (invalid.length > 0) return;
+      const salt = salts.subarray(index * 32, index * 32 + 32);
+      hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical: outcome.canonical, salt }), size: 32 }), index * 32);
+      bodies[index] = outcome.canonical;
+      clientIds[index] = outcome.clientId;
+      statusApplied[index] = outcome.statusApplied;
+    });
   }
   if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
   return { invalid, clientIds, bodies, salts, hashes, statusApplied };
