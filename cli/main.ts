@@ -1,25 +1,13 @@
 /**
  * The `credanchor` command: builds the commander program from one module per command
  * group, runs it, and turns every error into a message, hints and exit code 2.
+ * A run loads only the module of the command it names (`credanchor verify` never
+ * parses ethers, the service store or the issuing code); help, or a name that matches
+ * none, loads them all.
  */
 import { Command, CommanderError } from "commander";
 
-import { keccakReady } from "../core/index.ts";
-import { registerBatchCommands } from "./commands/batches.ts";
-import { registerDbCommands } from "./commands/db.ts";
-import { registerDeployCommand } from "./commands/deploy.ts";
-import { registerDidDocumentCommand } from "./commands/didDocument.ts";
-import { registerInstitutionCommands } from "./commands/institution.ts";
-import { registerIssueCommand } from "./commands/issue.ts";
-import { registerKeysCommands } from "./commands/keys.ts";
-import { registerNodeCommand } from "./commands/node.ts";
-import { registerPathwayCommands } from "./commands/pathway.ts";
-import { registerRevokeCommands } from "./commands/revoke.ts";
-import { registerServiceCommands } from "./commands/service.ts";
-import { registerSigningKeysCommands } from "./commands/signingKeys.ts";
-import { registerStatusCommands } from "./commands/status.ts";
-import { registerTokensCommands } from "./commands/tokens.ts";
-import { registerVerifyCommand } from "./commands/verify.ts";
+import { keccakReady } from "../core/keccak.ts";
 import { type Runtime, helpFooter } from "./lib/command.ts";
 import { debugEnabled } from "./lib/config.ts";
 import { exitCodes, toErrorView } from "./lib/errors.ts";
@@ -27,8 +15,40 @@ import { type Io, createOutput } from "./lib/output.ts";
 
 const version = "0.1.0";
 
-/** Builds the program for one run. */
-export function buildProgram(runtime: Runtime): Command {
+type Register = (program: Command, runtime: Runtime) => void;
+
+/**
+ * Each top-level command name and the module that registers it, in help order. Modules
+ * are imported on demand: the start-up time of `credanchor verify` is most of its run.
+ */
+const commandModules: readonly (readonly [names: readonly string[], load: () => Promise<Register>])[] = [
+  [["verify"], async () => (await import("./commands/verify.ts")).registerVerifyCommand],
+  [["issue"], async () => (await import("./commands/issue.ts")).registerIssueCommand],
+  [["pathway"], async () => (await import("./commands/pathway.ts")).registerPathwayCommands],
+  [["status", "proof"], async () => (await import("./commands/status.ts")).registerStatusCommands],
+  [["batches", "batch"], async () => (await import("./commands/batches.ts")).registerBatchCommands],
+  [["revoke", "suspend", "reinstate"], async () => (await import("./commands/revoke.ts")).registerRevokeCommands],
+  [["institution"], async () => (await import("./commands/institution.ts")).registerInstitutionCommands],
+  [["keys"], async () => (await import("./commands/keys.ts")).registerKeysCommands],
+  [["tokens"], async () => (await import("./commands/tokens.ts")).registerTokensCommands],
+  [["service"], async () => (await import("./commands/service.ts")).registerServiceCommands],
+  [["deploy"], async () => (await import("./commands/deploy.ts")).registerDeployCommand],
+  [["node"], async () => (await import("./commands/node.ts")).registerNodeCommand],
+  [["did-document"], async () => (await import("./commands/didDocument.ts")).registerDidDocumentCommand],
+  [["signing-keys"], async () => (await import("./commands/signingKeys.ts")).registerSigningKeysCommands],
+  [["db"], async () => (await import("./commands/db.ts")).registerDbCommands],
+];
+
+/** The first argument that is not an option (the command's name), if any. */
+function commandName(args: readonly string[]): string | undefined {
+  return args.find((arg) => !arg.startsWith("-"));
+}
+
+/**
+ * Builds the program for one run: with `args` (process.argv without node and script),
+ * only the named command's module is loaded; without, or for help, every command.
+ */
+export async function buildProgram(runtime: Runtime, args?: readonly string[]): Promise<Command> {
   const program = new Command("credanchor");
   program
     .description(
@@ -56,21 +76,10 @@ export function buildProgram(runtime: Runtime): Command {
       }),
     );
 
-  registerVerifyCommand(program, runtime);
-  registerIssueCommand(program, runtime);
-  registerPathwayCommands(program, runtime);
-  registerStatusCommands(program, runtime);
-  registerBatchCommands(program, runtime);
-  registerRevokeCommands(program, runtime);
-  registerInstitutionCommands(program, runtime);
-  registerKeysCommands(program, runtime);
-  registerTokensCommands(program, runtime);
-  registerServiceCommands(program, runtime);
-  registerSigningKeysCommands(program, runtime);
-  registerDeployCommand(program, runtime);
-  registerNodeCommand(program, runtime);
-  registerDidDocumentCommand(program, runtime);
-  registerDbCommands(program, runtime);
+  const name = args === undefined ? undefined : commandName(args);
+  const wanted = commandModules.filter(([names]) => name !== undefined && names.includes(name));
+  const registers = await Promise.all((wanted.length === 1 ? wanted : commandModules).map(([, load]) => load()));
+  for (const register of registers) register(program, runtime);
   return program;
 }
 
@@ -84,8 +93,8 @@ const processIo: Io = { stdin: process.stdin, stdout: process.stdout, stderr: pr
  */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const runtime: Runtime = { io, exitCode: exitCodes.ok, output: undefined };
-  const program = buildProgram(runtime);
   try {
+    const program = await buildProgram(runtime, argv.slice(2));
     await keccakReady; // a few ms; bulk verify and issue --local then hash at WASM speed
     await program.parseAsync([...argv]);
     return runtime.exitCode;

@@ -3,7 +3,7 @@
  * issues into {@link FieldIssue}s that name the field by JSON path, say what was wrong
  * and what is expected.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 import { CredentialInvalidError } from "./errors.ts";
 import { describeType, toFieldIssues } from "./issues.ts";

@@ -1,7 +1,7 @@
 /**
  * zod issues -> {@link FieldIssue}s: JSON path, what is wrong, what is expected.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 
 import type { FieldIssue } from "./errors.ts";
 

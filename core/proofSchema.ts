@@ -4,7 +4,7 @@
  * A released format never changes (see proof.ts and test/fixtures/credanchor-proof-v1/).
  * Every check says what it expects, which issues.ts turns into field issues by path.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 import { toChecksumAddress } from "./address.ts";
 import { MAX_INSTITUTION_ID } from "./hash.ts";

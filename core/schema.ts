@@ -8,7 +8,7 @@
  * turns into the `expected` of a field issue: refinements carry `params.expected`, and
  * type errors use a message of the form "expected <description>".
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** First `@context` entry of every VC 2.0 credential. */
 export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";

@@ -13,9 +13,9 @@
  * server and the RPC endpoint (the served site's config.json comes from the service).
  */
 import { build, type BuildResult } from "esbuild";
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,7 +58,17 @@ export async function buildSite({
   await rm(join(outdir, "assets"), { recursive: true, force: true });
   await mkdir(join(outdir, "assets"), { recursive: true });
   const result = await bundleForBrowser({ outdir: join(outdir, "assets") });
-  await copyFile(join(root, "web/index.html"), join(outdir, "index.html"));
+  // The chunks the entry imports statically are announced in the page, so the browser
+  // fetches them with the entry rather than after parsing it (one round trip fewer
+  // before the verdict).
+  const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined)!;
+  const preloads = entry[1].imports
+    .filter((imported) => imported.kind === "import-statement")
+    .map((imported) => `<link rel="modulepreload" href="assets/${basename(imported.path)}">`);
+  const page = await readFile(join(root, "web/index.html"), "utf8");
+  const script = '<script type="module" src="assets/verifier.js"></script>';
+  if (!page.includes(script)) throw new Error(`build-web: web/index.html no longer loads ${script}`);
+  await writeFile(join(outdir, "index.html"), page.replace(script, [...preloads, script].join("\n  ")));
   if (staticConfig !== undefined) await writeFile(join(outdir, "config.json"), `${JSON.stringify(staticConfig, null, 2)}\n`);
   return Object.entries(result.metafile.outputs)
     .filter(([file]) => file.endsWith(".js"))

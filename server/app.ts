@@ -21,6 +21,7 @@ import { createKeyring, type Keyring } from "./signing/keyring.ts";
 import type { RpcHealth } from "./chain/rpcMonitor.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
+import { createSqliteHostedPageStore, type HostedPageStore } from "./hostedPages/store.ts";
 import { authenticate, createAuthenticator } from "./http/auth.ts";
 import { errorHandler } from "./http/errorHandler.ts";
 import { createFastPath, type FastPath } from "./http/fastPath.ts";
@@ -33,6 +34,7 @@ import { registerBatchRoutes } from "./routes/batches.ts";
 import type { RouteContext, RouteSettings } from "./routes/context.ts";
 import { registerCredentialRoutes } from "./routes/credentials.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerHostedPageOptIn, registerHostedPageRoutes } from "./routes/hostedPages.ts";
 import { registerPathwayRoutes } from "./routes/pathways.ts";
 import { registerSiteRoutes } from "./routes/site.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
@@ -68,6 +70,8 @@ export type AppDeps = {
   readonly sign?: boolean | undefined;
   /** Status list re-derivation and caching (default: every 1,000 ms at most, max-age 10 s). */
   readonly statusLists?: StatusListSettings | undefined;
+  /** Hosted credential pages' storage (default: in memory, gone with the process). */
+  readonly hostedPages?: HostedPageStore | undefined;
 };
 
 /**
@@ -126,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
     keyring: deps.keyring ?? createKeyring([]),
     sign: deps.sign ?? true,
     statusLists: createStatusListAssigner({ store: deps.store, publicUrl: deps.settings.publicSite?.url }),
+    hostedPages: deps.hostedPages ?? createSqliteHostedPageStore({ path: ":memory:" }),
   };
   const statusListSettings = deps.statusLists ?? { refreshMs: 1_000, maxAgeSeconds: 10 };
   const statusListPublisher = createStatusListPublisher({
@@ -156,6 +161,7 @@ export function createApp(deps: AppDeps): Express {
   registerDidDocumentRoutes(app, context.keyring);
   registerStatusListRoutes(app, statusListPublisher, statusListSettings);
   registerSiteRoutes(app, context);
+  registerHostedPageRoutes(app, context);
   // Public (token optional): registered before the /v1 authentication below.
   registerVerifyRoutes(app, context, { authenticator, tokenLimiter: limiter });
   app.use("/v1", authenticate(authenticator), rateLimit(limiter));
@@ -164,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
   registerBatchRoutes(app, context);
   registerTokenRoutes(app, context);
   registerPathwayRoutes(app, context);
+  registerHostedPageOptIn(app, context);
 
   app.use((req, _res, next) => {
     next(

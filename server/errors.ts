@@ -69,6 +69,15 @@ export const serviceErrorCatalogue = {
     httpStatus: 503,
     hint: "Operators: the institution needs a signing key (CREDANCHOR_SIGNING_KEYS) and, unless its DID is did:web, CREDANCHOR_PUBLIC_URL.",
   },
+  CA_HOSTED_PAGE_NOT_FOUND: {
+    httpStatus: 404,
+    hint: "Check the link; a credential has a hosted page only once its institution enabled pages for its batch and the batch is anchored.",
+  },
+  CA_HOSTED_PAGE_WITHDRAWN: { httpStatus: 410, hint: "The holder withdrew this page; ask them for the credential itself or a share link." },
+  CA_HOSTED_PAGE_SECRET_INVALID: {
+    httpStatus: 403,
+    hint: "Use the withdraw link the institution sent with the credential (it ends in #withdraw=…); only the holder has it.",
+  },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly hint: string }>;
 
 /** A service error code. */

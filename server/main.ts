@@ -31,6 +31,8 @@ import { checkServiceRoles, registerInstitution } from "./institutions.ts";
 import { createLogger, prettyLogs } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { createPublisher } from "./publisher.ts";
+import { createPostgresHostedPageStore } from "./hostedPages/postgresStore.ts";
+import { createSqliteHostedPageStore } from "./hostedPages/store.ts";
 import { createPostgresStore } from "./store/postgres.ts";
 import { createSqliteStore } from "./store/sqlite.ts";
 import type { InstitutionRow, Store } from "./store/types.ts";
@@ -159,6 +161,11 @@ export async function startService(parameters: {
     config.database === undefined
       ? createSqliteStore({ path: config.dbPath, cacheBytes: config.dbCacheBytes })
       : await createPostgresStore({ url: config.database.url, poolSize: config.database.poolSize });
+  // Hosted pages live beside the credentials: in PostgreSQL when the replicas share one.
+  const hostedPages =
+    config.database === undefined
+      ? createSqliteHostedPageStore({ path: config.dbPath })
+      : await createPostgresHostedPageStore({ url: config.database.url });
   const chain = await connectChain({ config, keys, store, logger });
   // The operator CLI (server/admin.ts) checks these keys' roles when onboarding an institution.
   await store.setSetting(SERVICE_KEY_SETTINGS.anchorer, chain.accounts.anchorer.address);
@@ -256,6 +263,7 @@ export async function startService(parameters: {
     keyring,
     sign: config.signingKeySource.sign,
     statusLists: config.statusLists,
+    hostedPages,
   });
   const server = createServer(requestListener(app));
   await new Promise<void>((resolve, reject) => {
@@ -317,6 +325,7 @@ export async function startService(parameters: {
         if (config.dev) await indexer.tick().catch(() => undefined);
         await lease?.stop();
         await pool.close();
+        hostedPages.close();
         await store.close();
         await chain.devNode?.stop();
       })();

@@ -461,5 +461,42 @@ export const openApiDocument = {
         responses: { "204": { description: "Revoked" }, ...errors },
       },
     },
+    "/v1/batches/{id}/hosted-pages": {
+      post: {
+        operationId: "enableHostedPages",
+        summary: "Open a batch's credentials to hosted public pages (/c/{id}); GET /v1/credentials/{id} then gives each page and its holder's withdraw link",
+        security: scoped("issue"),
+        parameters: [idParam("id", "Batch id", { type: "integer", minimum: 1 })],
+        responses: { "200": ok("The batch, now open to hosted pages"), ...errors },
+      },
+    },
+    "/c/{id}": {
+      get: {
+        operationId: "hostedCredentialPage",
+        summary: "A credential's hosted page: the verifier page, verifying it in the browser; 404 without a page, 410 once its holder withdrew it",
+        security: [],
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": { description: "The page", content: { "text/html": {} } }, "404": { description: "No such page", content: { "text/html": {} } }, "410": { description: "Withdrawn", content: { "text/html": {} } } },
+      },
+    },
+    "/c/{id}/credential.json": {
+      get: {
+        operationId: "hostedCredential",
+        summary: "The portable credential a hosted page shows, as { credential }",
+        security: [],
+        parameters: [idParam("id", "Credential id")],
+        responses: { "200": ok("The portable credential"), "404": error, "410": error },
+      },
+    },
+    "/c/{id}/withdraw": {
+      post: {
+        operationId: "withdrawHostedPage",
+        summary: "The holder takes their hosted page down for good, with the secret of their withdraw link (#withdraw=…)",
+        security: [],
+        parameters: [idParam("id", "Credential id")],
+        requestBody: { required: true, ...json({ type: "object", required: ["secret"], properties: { secret: { type: "string" } } }) },
+        responses: { "200": ok("Withdrawn (again: the first time is kept)"), "403": error, "404": error },
+      },
+    },
   },
 } as const;

@@ -38,7 +38,8 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
     .option("--chunk <n>", "credentials per request to the service", "1000")
     .option("--bake <image>", "write the badge image (PNG or SVG) with the credential baked in (Open Badges 3.0) beside each JSON")
     .option("--mail-merge <file>", "write a CSV of recipient, email, file, share link and LinkedIn add-to-profile link")
-    .option("--share-url <url>", "the verifier page share links point at (default: the service's page)");
+    .option("--share-url <url>", "the verifier page share links point at (default: the service's page)")
+    .option("--hosted-pages", "through the service, with --wait: open each batch to hosted pages (/c/<id>); each page and its holder's withdraw link go in the output and the mail-merge CSV");
   addTxOptions(addChainOptions(command), "anchorer");
   withHelp(command, {
     examples: [
@@ -47,6 +48,7 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
       "credanchor issue roster.csv --template rust-101.json --local --institution 1 --dry-run",
       "credanchor issue cohort.ndjson --wait --json > receipt.json",
       "credanchor issue roster.csv --template rust-101.json --wait --bake badge.png --mail-merge mail.csv",
+      "credanchor issue roster.csv --template rust-101.json --wait --hosted-pages --mail-merge mail.csv",
     ],
     notes: [
       "Re-running the same command after an interruption is safe: idempotency keys derived from the input",
@@ -66,6 +68,9 @@ export function registerIssueCommand(program: Command, runtime: Runtime): void {
     action(runtime, async (out, inputs: string[], flags: IssueFlags) => {
       if (flags.local !== true && (flags.dryRun === true || flags.keystore !== undefined || flags.from !== undefined)) {
         throw usageError("--dry-run, --keystore and --from apply to --local issuing (the service signs its own transactions).");
+      }
+      if (flags.hostedPages === true && (flags.local === true || flags.wait !== true)) {
+        throw usageError("--hosted-pages needs the service and --wait: the service hosts the pages, once the batch is anchored.");
       }
       const recipes = await readRecipes(inputs, flags, runtime.io);
       if (recipes.length === 0) throw usageError("The inputs hold no credentials.");

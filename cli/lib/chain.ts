@@ -7,6 +7,7 @@ import { hasRegistryCode, readChainId } from "../../core/registry.ts";
 import type { ChainConfig } from "./config.ts";
 import { type Deployment, readDeployments } from "./deployments.ts";
 import { CliError } from "./errors.ts";
+import { nodeHttpTransport } from "./rpcTransport.ts";
 
 /** A connection to one chain. */
 export type ChainContext = {
@@ -30,7 +31,8 @@ export type RegistryTarget = {
 export function createClient(rpcUrl: string, chain?: Chain): PublicClient {
   return createPublicClient({
     chain,
-    transport: http(rpcUrl, { timeout: 15_000, retryCount: 1 }),
+    // http(s) over node:http (rpcTransport.ts: starts faster than fetch); anything else, viem's http().
+    transport: /^https?:/i.test(rpcUrl) ? nodeHttpTransport(rpcUrl, { timeoutMs: 15_000, retryCount: 1 }) : http(rpcUrl, { timeout: 15_000, retryCount: 1 }),
     batch: { multicall: false },
   }) as PublicClient;
 }

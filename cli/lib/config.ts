@@ -3,7 +3,7 @@
  * defaults, each value validated once (zod) with an error that names where it came from.
  * The only module of cli/ that reads `process.env`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 import { CliError, usageError } from "./errors.ts";
 

@@ -2,7 +2,9 @@
  * What `issue` hands holders besides the JSON files: with --bake <image>, the badge
  * image with the credential baked in (Open Badges 3.0, core/baking.ts) beside each
  * JSON; with --mail-merge <file>, a CSV of recipient, email, share link and LinkedIn
- * add-to-profile link, one row per credential, for a mail merge.
+ * add-to-profile link, one row per credential, for a mail merge; with --hosted-pages
+ * also the hosted page (which then is LinkedIn's certificate URL: short and stable) and
+ * the holder's withdraw link.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
@@ -15,15 +17,31 @@ import { CliError, usageError } from "./errors.ts";
 import type { Recipe } from "./recipes.ts";
 
 /** The flags. */
-export type DeliveryFlags = { readonly bake?: string; readonly mailMerge?: string; readonly shareUrl?: string };
+export type DeliveryFlags = { readonly bake?: string; readonly mailMerge?: string; readonly shareUrl?: string; readonly hostedPages?: boolean };
+
+/** A hosted page as the service's credential record gives it. */
+export type HostedPage = { readonly url: string; readonly withdrawLink: string };
 
 /** One delivered credential. */
-type Row = { readonly recipient: string; readonly email: string; readonly file: string; readonly shareLink: string; readonly linkedIn: string };
+type Row = {
+  readonly recipient: string;
+  readonly email: string;
+  readonly file: string;
+  readonly shareLink: string;
+  readonly linkedIn: string;
+  readonly hostedPage?: HostedPage | undefined;
+};
 
 /** Collects rows while credentials are written; {@link Delivery.finish} writes the CSV. */
 export type Delivery = {
   /** Bakes and records one written credential; returns the image file written, if any. */
-  add(parameters: { readonly file: string; readonly credential: Record<string, unknown>; readonly key: string; readonly shareLink?: string | undefined }): Promise<string | undefined>;
+  add(parameters: {
+    readonly file: string;
+    readonly credential: Record<string, unknown>;
+    readonly key: string;
+    readonly shareLink?: string | undefined;
+    readonly hostedPage?: HostedPage | undefined;
+  }): Promise<string | undefined>;
   /** Writes the mail-merge CSV (when asked for); returns its path. */
   finish(): Promise<string | undefined>;
 };
@@ -64,7 +82,7 @@ export async function prepareDelivery(
   const recipients = new Map(recipes.map((recipe) => [recipe.key, recipe.recipient]));
   const rows: Row[] = [];
   return {
-    async add({ file, credential, key, shareLink: given }) {
+    async add({ file, credential, key, shareLink: given, hostedPage }) {
       let written: string | undefined;
       if (image !== undefined) {
         written = file.slice(0, file.length - extname(file).length) + (image.kind === "png" ? ".png" : ".svg");
@@ -79,15 +97,20 @@ export async function prepareDelivery(
           email: recipient?.email ?? "",
           file,
           shareLink: link,
-          linkedIn: linkedInAddToProfileUrl({ credential, certificateUrl: link }),
+          linkedIn: linkedInAddToProfileUrl({ credential, certificateUrl: hostedPage?.url ?? link }),
+          hostedPage,
         });
       }
       return written;
     },
     async finish() {
       if (flags.mailMerge === undefined) return undefined;
-      const lines = [["recipient", "email", "file", "share_link", "linkedin_add_to_profile"].join(",")];
-      for (const row of rows) lines.push([row.recipient, row.email, row.file, row.shareLink, row.linkedIn].map(csvCell).join(","));
+      const hosted = flags.hostedPages === true;
+      const lines = [["recipient", "email", "file", "share_link", "linkedin_add_to_profile", ...(hosted ? ["hosted_page", "withdraw_link"] : [])].join(",")];
+      for (const row of rows) {
+        const cells = [row.recipient, row.email, row.file, row.shareLink, row.linkedIn, ...(hosted ? [row.hostedPage?.url ?? "", row.hostedPage?.withdrawLink ?? ""] : [])];
+        lines.push(cells.map(csvCell).join(","));
+      }
       try {
         await writeFile(flags.mailMerge, `${lines.join("\r\n")}\r\n`);
       } catch (error) {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { parseIntFlag } from "./command.ts";
 import { serviceConfig } from "./config.ts";
-import { type DeliveryFlags, prepareDelivery } from "./delivery.ts";
+import { type DeliveryFlags, type HostedPage, prepareDelivery } from "./delivery.ts";
 import { CliError, usageError } from "./errors.ts";
 import { prepareEntries } from "./issueLocal.ts";
 import { type Journal, journalPath, loadJournal, saveJournal } from "./journal.ts";
@@ -116,7 +116,7 @@ export async function issueThroughService(
   const deadline = Date.now() + timeoutMs;
   const byBatch = new Map<number, typeof submitted>();
   for (const item of submitted) byBatch.set(item.batch, [...(byBatch.get(item.batch) ?? []), item]);
-  const written: { source: string; file: string; id: string; image?: string; shareLink?: string }[] = [];
+  const written: { source: string; file: string; id: string; image?: string; shareLink?: string; hostedPage?: HostedPage }[] = [];
   const waitBar = startProgress(out, { total: submitted.length, label: "Anchoring", minimum: 2 });
   let delay = 250;
   try {
@@ -124,8 +124,9 @@ export async function issueThroughService(
       for (const [batch, items] of byBatch) {
         const { body } = await client.request<{ state?: string }>("GET", `/v1/batches/${batch}`);
         if (body.state !== "anchored") continue;
+        if (flags.hostedPages === true) await client.request("POST", `/v1/batches/${batch}/hosted-pages`);
         for (const item of items) {
-          const { body: record } = await client.request<{ status?: string; credential?: Record<string, unknown>; shareLink?: string }>(
+          const { body: record } = await client.request<{ status?: string; credential?: Record<string, unknown>; shareLink?: string; hostedPage?: HostedPage }>(
             "GET",
             `/v1/credentials/${encodeURIComponent(item.id)}`,
           );
@@ -134,8 +135,16 @@ export async function issueThroughService(
           }
           const file = join(flags.out, `${item.name}.json`);
           await writeFile(file, `${JSON.stringify(record.credential, null, 2)}\n`);
-          const image = await delivery.add({ file, credential: record.credential, key: item.key, shareLink: record.shareLink });
-          written.push({ source: item.source, file, id: item.id, ...(image === undefined ? {} : { image }), ...(record.shareLink === undefined ? {} : { shareLink: record.shareLink }) });
+          const hostedPage = record.hostedPage === undefined ? undefined : { url: record.hostedPage.url, withdrawLink: record.hostedPage.withdrawLink };
+          const image = await delivery.add({ file, credential: record.credential, key: item.key, shareLink: record.shareLink, hostedPage });
+          written.push({
+            source: item.source,
+            file,
+            id: item.id,
+            ...(image === undefined ? {} : { image }),
+            ...(record.shareLink === undefined ? {} : { shareLink: record.shareLink }),
+            ...(hostedPage === undefined ? {} : { hostedPage }),
+          });
           waitBar.increment();
         }
         byBatch.delete(batch);
@@ -157,7 +166,7 @@ export async function issueThroughService(
   }
   const mailMerge = await delivery.finish();
   out.result({ mode: "service", service: config.url, ...counts, credentials: written, journal: path, ...(mailMerge === undefined ? {} : { mailMerge }) });
-  if (mailMerge !== undefined) out.line(`Mail-merge list (recipient, email, share link, LinkedIn link): ${mailMerge}`);
+  if (mailMerge !== undefined) out.line(`Mail-merge list (recipient, email, share link, LinkedIn link${flags.hostedPages === true ? ", hosted page, withdraw link" : ""}): ${mailMerge}`);
   out.line(`${out.paint("green", "✔")} ${written.length} credential${written.length === 1 ? "" : "s"} anchored (${fresh} submitted now, ${earlier} earlier); wrote them to ${flags.out}/`);
   return 0;
 }

@@ -7,7 +7,7 @@
  * exactly which rules it met, and a definition edited afterwards no longer hashes the same.
  * A released format never changes; a new rule shape is a new format.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 import { toChecksumAddress } from "../address.ts";
 import { CredanchorError } from "../errors.ts";

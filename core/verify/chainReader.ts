@@ -36,7 +36,8 @@ export type StatusRequest = {
 };
 
 /** Creates the reader; every method caches its promise (so concurrent callers share one call). */
-export function createChainReader({ client }: { readonly client: RegistryClient }) {
+export function createChainReader({ client, statusWindow = 1 }: { readonly client: RegistryClient; readonly statusWindow?: number | undefined }) {
+  const window = Math.max(1, Math.floor(statusWindow));
   const cache = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
     let pending = cache.get(key) as Promise<T> | undefined;
@@ -88,7 +89,9 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
           group = { registry: request.registry, batchId: request.batchId, indices: new Set() };
           byBatch.set(key, group);
         }
-        group.indices.add(request.leafIndex);
+        // Whole aligned windows: leaves past the batch's end read back as out of range, never a revert.
+        const first = request.leafIndex - (request.leafIndex % window);
+        for (let index = first; index < first + window; index++) group.indices.add(index);
       }
       // One combined read per registry (version, batches, statuses, claimed institutions); a
       // registry whose combined read fails for another reason than a silent endpoint falls
@@ -100,7 +103,7 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
           entry = { batches: [], institutionIds: new Set() };
           byRegistry.set(group.registry, entry);
         }
-        entry.batches.push({ key, batchId: group.batchId, leafIndices: [...group.indices] });
+        entry.batches.push({ key, batchId: group.batchId, leafIndices: [...group.indices].sort((a, b) => a - b) });
       }
       for (const request of requests) {
         if (request.institutionId !== undefined) byRegistry.get(request.registry)?.institutionIds.add(request.institutionId);
@@ -136,7 +139,8 @@ export function createChainReader({ client }: { readonly client: RegistryClient 
       );
       await Promise.all(
         [...byBatch.entries()].filter(([key]) => separately.has(key)).map(async ([key, group]) => {
-          const indices = [...group.indices];
+          // In order, so the same credentials make the same call whatever order they came in.
+          const indices = [...group.indices].sort((a, b) => a - b);
           try {
             const result = await readCredentialStatuses({
               client,

@@ -105,4 +105,11 @@ export type VerifyOptions = {
   readonly resolveDid?: DidResolver | undefined;
   /** Replaces the reference signature verifier (loaded lazily otherwise), e.g. a faster canonicaliser. */
   readonly signatureVerifier?: SignatureVerifier | undefined;
+  /**
+   * Read statuses this many leaves at a time, aligned (default 1: exactly the leaves
+   * asked). With 256, one registry status word, verifications of neighbouring credentials
+   * make the same `credentialStatuses` call, which a shared read cache answers once
+   * (server/routes/verify.ts); the extra leaves cost the node a loop, not a storage read.
+   */
+  readonly statusWindow?: number | undefined;
 };

@@ -85,7 +85,7 @@ export async function verifyCredentials(
         return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
       }),
   );
-  const reader = createChainReader({ client: parameters.client });
+  const reader = createChainReader({ client: parameters.client, statusWindow: parameters.statusWindow });
 
   const onChain = offline.flatMap((result, position) => (result.parts ? [{ position, parts: result.parts }] : []));
   const chainChecks = new Map<number, VerificationCheck[]>();

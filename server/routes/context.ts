@@ -15,6 +15,7 @@ import type { ServiceMetrics } from "../metrics.ts";
 import type { ProofService } from "../proofs.ts";
 import type { PublisherHealth } from "../publisher.ts";
 import type { StatusChanger } from "../statusChanges.ts";
+import type { HostedPageStore } from "../hostedPages/store.ts";
 import type { Store } from "../store/types.ts";
 import type { TokenAuthenticator } from "../tokens.ts";
 
@@ -67,4 +68,6 @@ export type RouteContext = {
   readonly sign: boolean;
   /** Status list entries for the credentials intake signs (server/statusList/). */
   readonly statusLists: StatusListAssigner;
+  /** Hosted credential pages (/c/<id>): opted-in batches, withdrawals. */
+  readonly hostedPages: HostedPageStore;
 };

@@ -15,6 +15,7 @@ import { acceptSubmission, lifecycleOf, parseJsonSubmission, readNdjsonSubmissio
 import type { CredentialWithBatch } from "../store/types.ts";
 import { credentialView } from "../views.ts";
 import type { RouteContext } from "./context.ts";
+import { hostedPageOf } from "./hostedPages.ts";
 
 /** A leading byte order mark is not part of the JSON text (RFC 8259 §8.1 lets parsers ignore it). */
 const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -38,7 +39,8 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     const view = credentialView(credential, await document(credential));
     if (view.status !== "anchored") return view;
     const baseUrl = settings.publicSite?.url ?? `${req.protocol}://${req.get("host") ?? "localhost"}/`;
-    return { ...view, shareLink: await shareLink({ baseUrl, credential: view.credential }) };
+    const hostedPage = await hostedPageOf(context.hostedPages, credential, baseUrl);
+    return { ...view, shareLink: await shareLink({ baseUrl, credential: view.credential }), ...(hostedPage === undefined ? {} : { hostedPage }) };
   }
 
   async function document(credential: CredentialWithBatch): Promise<Record<string, unknown>> {

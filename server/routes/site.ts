@@ -21,7 +21,7 @@ export const SITE_DIR = resolve(import.meta.dirname, "../../web/dist");
  * Scripts may run only from this origin; images from anywhere (badge images are issuers'
  * URLs); connections anywhere (the advanced panel may name any RPC endpoint).
  */
-const CONTENT_SECURITY_POLICY = [
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",

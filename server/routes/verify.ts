@@ -4,7 +4,9 @@
  * own token bucket (CREDANCHOR_PUBLIC_VERIFY_*); with one, the token's usual limit
  * applies and a bad token is still a 401. Chain reads go through a short-lived shared
  * cache (chain/readCache.ts), so popular batches cost the node nothing extra, and
- * requests arriving together are verified as one group (verifyCoalescer.ts).
+ * requests arriving together are verified as one group (verifyCoalescer.ts); the same
+ * body asked again within the read cache's lifetime gets the report already computed
+ * (verifyResultCache.ts).
  * `?history=1` adds the credential's status history for the verifier page.
  */
 import type { Express } from "express";
@@ -16,6 +18,7 @@ import { bodyObject } from "../http/params.ts";
 import { createRateLimiter, type RateLimiter } from "../http/rateLimit.ts";
 import { verifyPortableCredential } from "../verification.ts";
 import { createVerifyCoalescer } from "../verifyCoalescer.ts";
+import { createVerifyResultCache } from "../verifyResultCache.ts";
 import type { RouteContext } from "./context.ts";
 
 /** Defaults when the settings carry no public-site block (tests building RouteSettings by hand). */
@@ -36,19 +39,29 @@ export function registerVerifyRoutes(
   access: { readonly authenticator: Authenticator; readonly tokenLimiter: RateLimiter },
 ): void {
   const site = { ...defaults, ...context.settings.publicSite };
-  const json = express.json({ limit: site.verifyBodyBytes, type: () => true });
+  // The raw bytes are kept (body-parser's verify hook sees them before parsing) to key the result cache.
+  const json = express.json({
+    limit: site.verifyBodyBytes,
+    type: () => true,
+    verify: (req, _res, bytes) => {
+      (req as { rawBody?: Uint8Array }).rawBody = bytes;
+    },
+  });
   const perAddress = createRateLimiter({
     perSecond: site.verifyPerSecond,
     burst: site.verifyBurst,
     subject: "this client address (verifying without a token)",
   });
   const reads = createCachingClient({ client: context.chain.client });
+  const results = createVerifyResultCache();
   const verify = createVerifyCoalescer({
     options: {
       client: reads,
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
       trustedRegistries: [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
+      // One registry status word per read: verifications of credentials of one batch share it (read cache).
+      statusWindow: 256,
     },
   });
   app.post("/v1/verify", async (req, res, next) => {
@@ -61,15 +74,22 @@ export function registerVerifyRoutes(
     next();
   }, json, async (req, res) => {
     const credential = bodyObject(req.body);
-    const report = await verifyPortableCredential({
-      credential,
-      client: reads,
-      allowedChainIds: context.settings.allowedChainIds,
-      registry: context.chain.registry,
-      confirmations: context.settings.confirmations,
-      verify,
-      history: req.query["history"] === "1" || req.query["history"] === "true",
-    });
-    res.json(report);
+    const history = req.query["history"] === "1" || req.query["history"] === "true";
+    // The answer is kept serialised: a repeated request costs no JSON.stringify of the report.
+    const compute = async () => {
+      const report = await verifyPortableCredential({
+        credential,
+        client: reads,
+        allowedChainIds: context.settings.allowedChainIds,
+        registry: context.chain.registry,
+        confirmations: context.settings.confirmations,
+        verify,
+        history,
+      });
+      return { status: report.status, json: JSON.stringify(report) };
+    };
+    const body = (req as { rawBody?: Uint8Array }).rawBody;
+    const answer = body === undefined ? await compute() : await results({ body, variant: history ? "history" : "report", compute });
+    res.type("application/json").send(answer.json);
   });
 }

@@ -118,6 +118,29 @@ describe("credanchor CLI with the anchoring service", function () {
     expect(rejected.json<{ summary: Record<string, number> }>().summary).to.include({ total: 1, invalid: 1 });
   });
 
+  it("with --hosted-pages opens the batch to hosted pages and puts each page and its withdraw link in the mail-merge CSV", async function () {
+    const cohort = join(dir, "hosted-cohort");
+    const roster = join(cohort, "roster.csv");
+    const template = writeJson(cohort, "template.json", badgeTemplate({ id: "did:web:demo.credanchor.local", name: "Demo University" }));
+    await writeFile(roster, "name,email\nEdsger Dijkstra,edsger@example.edu\n");
+    const mail = join(dir, "hosted-mail.csv");
+    const refused = await cli(["issue", roster, "--template", template, "--out", join(dir, "hosted"), "--hosted-pages"]);
+    expect(refused.code).to.equal(2); // needs --wait
+    const issued = expectOk(await cli(["issue", roster, "--template", template, "--wait", "--out", join(dir, "hosted"), "--hosted-pages", "--mail-merge", mail, "--json"]))
+      .json<{ credentials: { id: string; hostedPage: { url: string; withdrawLink: string } }[] }>();
+    const [{ id, hostedPage }] = issued.credentials as [{ id: string; hostedPage: { url: string; withdrawLink: string } }];
+    expect(hostedPage.url).to.equal(`${service.url}/c/${id}`);
+    const lines = (await readFile(mail, "utf8")).trim().split("\r\n");
+    expect(lines[0]).to.equal("recipient,email,file,share_link,linkedin_add_to_profile,hosted_page,withdraw_link");
+    const cells = lines[1]!.slice(1, -1).split('","');
+    expect(cells.slice(5)).to.deep.equal([hostedPage.url, hostedPage.withdrawLink]);
+    expect(new URL(cells[4]!).searchParams.get("certUrl")).to.equal(hostedPage.url);
+    const served = await fetch(`${hostedPage.url}/credential.json`);
+    expect(served.status).to.equal(200);
+    const json = JSON.parse(await readFile(join(dir, "hosted", "roster-1-edsger-dijkstra.json"), "utf8"));
+    expect(((await served.json()) as { credential: unknown }).credential).to.deep.equal(json);
+  });
+
   it("shows the live status and the proof of a credential by its service id", async function () {
     const { id, file } = first.credentials[0]!;
     const copy = join(dir, "proof", "copy.json");

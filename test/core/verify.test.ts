@@ -396,4 +396,35 @@ describe("verifyCredential on a real chain", () => {
     const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
     expect(calls.filter((selector) => selector === statusSelector)).to.have.length(2);
   });
+
+  it("with statusWindow 256, credentials of one status word make the same status call, and each gets its own status", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 5);
+    await fixture.registry.connect(revoker).revokeCredentials(batchId, [3], 2);
+    const statusSelector = fixture.registry.interface.getFunction("credentialStatuses")!.selector;
+    const statusCalls: string[] = [];
+    const recording = createPublicClient({
+      transport: custom({
+        request: async (request: { method: string; params?: unknown }) => {
+          const data = request.method === "eth_call" ? (request.params as [{ data?: string; input?: string }])[0] : undefined;
+          const input = data?.data ?? data?.input;
+          if (input?.startsWith(statusSelector)) statusCalls.push(input);
+          return provider.request(request as never);
+        },
+      }),
+    }) as PublicClient;
+    // One credential per call, as separate public requests would come.
+    const verifyOne = (credential: unknown, statusWindow?: number) =>
+      verifyCredential({ credential, client: recording, trustedRegistries: [fixture.address], statusWindow });
+    const [first, revoked, last] = [await verifyOne(portable[0], 256), await verifyOne(portable[3], 256), await verifyOne(portable[4], 256)];
+    expect([first.status, revoked.status, last.status]).to.deep.equal(["valid", "invalid", "valid"]);
+    expect(check(revoked, "status").details).to.include({ registryStatus: "revoked", reasonCode: 2 });
+    expect(statusCalls).to.have.length(3);
+    expect(new Set(statusCalls).size, "one and the same call").to.equal(1);
+    // Leaves past the batch's end (5 of a 256-window) read as out of range, without a revert.
+    statusCalls.length = 0;
+    await verifyOne(portable[0]);
+    await verifyOne(portable[4]);
+    expect(new Set(statusCalls).size, "by default, the exact leaf").to.equal(2);
+  });
 });

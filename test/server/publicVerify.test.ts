@@ -67,6 +67,23 @@ describe("public verification", function () {
     expect(big.body.error.code).to.equal("CA_REQUEST_TOO_LARGE");
   });
 
+  it("reports a revocation made after a verification: a kept report lives no longer than the read cache", async function () {
+    const { body: accepted } = await fixture.request("POST", "/v1/credentials", { body: sampleCredential({ n: 8 }) });
+    await fixture.request("POST", "/v1/batches/close");
+    await eventually(async () => ((await fixture.request("GET", `/v1/batches/${accepted.batch}`)).body.state === "anchored" ? true : undefined));
+    const { body: record } = await fixture.request("GET", `/v1/credentials/${accepted.id}`);
+    // Valid once final (it may read "pending" for a block first).
+    await eventually(async () => ((await fixture.request("POST", "/v1/verify", { body: record.credential })).body.status === "valid" ? true : undefined), 30_000, "a valid report");
+    const revoked = await fixture.request("POST", "/v1/credentials/revoke", { body: { ids: [accepted.id], reasonCode: "superseded" } });
+    expect(revoked.status).to.equal(200);
+    // Asked again and again with the same bytes: the answer turns within a few seconds.
+    const report = await eventually(async () => {
+      const { body } = await fixture.request("POST", "/v1/verify", { body: record.credential });
+      return body.status === "invalid" ? body : undefined;
+    }, 30_000, "the revocation to show in the public report");
+    expect(report.checks.find((check: any) => check.id === "status").outcome).to.equal("invalid");
+  });
+
   it("returns each anchored credential's share link and serves the page's configuration", async function () {
     expect(shareLink.startsWith(`${fixture.url}/#c=`)).to.equal(true);
     const { status, body } = await fixture.request("GET", "/config.json", { token: null });

@@ -5,11 +5,12 @@
  * Screenshots go to test-artifacts/screenshots/ (gitignored).
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import type { Browser, Page } from "playwright-core";
 
-import { bakePng, bakeSvg } from "../../core/baking.ts";
+import { bakePng, bakeSvg, imageKind, unbake } from "../../core/baking.ts";
 import { decodeShareFragment } from "../../core/share.ts";
 import { buildSite } from "../../scripts/build-web.ts";
 import { freePort, tempDir } from "../server/helpers/processes.ts";
@@ -104,7 +105,9 @@ describe("verifier page in Chromium", function () {
     expect(await verdict(page)).to.equal("valid");
     expect(await page.locator("#achievement-name").innerText()).to.equal(ACHIEVEMENT);
     // The page offers a link to the same credential back (compressed by the browser's own
-    // deflate, so not byte-equal), a QR code of it and LinkedIn's add-to-profile link.
+    // deflate, so not byte-equal), a QR code of it and LinkedIn's add-to-profile link,
+    // right after the verdict.
+    await page.waitForSelector("#share");
     const offered = await page.locator("#share-link").inputValue();
     expect(await decodeShareFragment({ fragment: offered })).to.deep.equal(scenario.issued.valid.credential);
     expect(await page.locator("svg.qr").count()).to.equal(1);
@@ -132,6 +135,69 @@ describe("verifier page in Chromium", function () {
     const svg = bakeSvg({ svg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>', credential: scenario.issued.valid.credential });
     await dropFile(page, "badge.svg", new TextEncoder().encode(svg), "image/svg+xml");
     await page.waitForSelector("#verdict[data-verdict=valid]");
+    await page.close();
+  });
+
+  /** Clicks a download link of the page; the file the browser saved. */
+  async function downloaded(page: Page, selector: string): Promise<{ name: string; bytes: Uint8Array }> {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(selector).click()]);
+    return { name: download.suggestedFilename(), bytes: new Uint8Array(readFileSync((await download.path())!)) };
+  }
+
+  it("offers the credential shown as a baked badge: an SVG always, the dropped PNG baked again", async function () {
+    const page = await open(scenario.issued.valid.shareLink);
+    expect(await verdict(page)).to.equal("valid");
+    await page.waitForSelector("#download-svg");
+    expect(await page.locator("#download-png").count()).to.equal(0); // the credential names no image
+    const svg = await downloaded(page, "#download-svg");
+    expect(svg.name).to.equal("introduction-to-distributed-systems.svg");
+    expect(imageKind(svg.bytes)).to.equal("svg");
+    expect(unbake({ image: svg.bytes })).to.deep.equal(scenario.issued.valid.credential);
+    await page.screenshot({ path: screenshotPath("download-badge"), fullPage: true });
+
+    const baked = bakePng({ image: badgePng(48, [13, 107, 53]), credential: scenario.issued.valid.credential });
+    await dropFile(page, "badge.png", baked, "image/png");
+    await page.waitForSelector("#download-png");
+    const png = await downloaded(page, "#download-png");
+    expect(imageKind(png.bytes)).to.equal("png");
+    expect(unbake({ image: png.bytes })).to.deep.equal(scenario.issued.valid.credential);
+    // And the downloaded file verifies when dropped back.
+    await dropFile(page, png.name, png.bytes, "image/png");
+    await page.waitForSelector("#verdict[data-verdict=valid]");
+    await page.close();
+  });
+
+  it("offers no sharing or download for a revoked credential", async function () {
+    const page = await open(scenario.issued.revoked.shareLink);
+    expect(await verdict(page)).to.equal("revoked");
+    await page.waitForSelector("#result[data-state=done]");
+    expect(await page.locator("#share, #download").count()).to.equal(0);
+    await page.close();
+  });
+
+  it("hosted page /c/<id>: verifies the credential it serves; the holder's withdraw link takes it down (410)", async function () {
+    const { id } = scenario.issued.expired; // a credential no other test needs a page of
+    const { body: record } = await scenario.fixture.request("GET", `/v1/credentials/${id}`);
+    const opened = await scenario.fixture.request("POST", `/v1/batches/${record.batch}/hosted-pages`);
+    expect(opened.status).to.equal(200);
+    const { body: withPage } = await scenario.fixture.request("GET", `/v1/credentials/${id}`);
+    const page = await open(withPage.hostedPage.url);
+    expect(await verdict(page)).to.equal("expired");
+    expect(await page.locator("#achievement-name").innerText()).to.equal(ACHIEVEMENT);
+    expect(await page.locator("#withdraw").count()).to.equal(0); // not without the secret
+    await page.screenshot({ path: screenshotPath("hosted-page"), fullPage: true });
+
+    await page.goto(withPage.hostedPage.withdrawLink);
+    await page.reload(); // a fragment-only change does not reload the page
+    await page.waitForSelector("#withdraw-button");
+    expect(await verdict(page)).to.equal("expired");
+    await page.getByRole("button", { name: "Withdraw this page" }).click();
+    await page.waitForSelector("#withdraw-status[data-result=withdrawn]");
+    await page.screenshot({ path: screenshotPath("hosted-page-withdrawn"), fullPage: true });
+    const gone = await page.goto(withPage.hostedPage.url);
+    expect(gone!.status()).to.equal(410);
+    expect(await page.locator("#page-title").innerText()).to.equal("This credential page was withdrawn");
+    await page.screenshot({ path: screenshotPath("hosted-page-410"), fullPage: true });
     await page.close();
   });
 

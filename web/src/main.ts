@@ -5,13 +5,19 @@
  */
 import { renderCertificate } from "./certificate.ts";
 import { byId, h } from "./dom.ts";
+import { downloadPanel } from "./download.ts";
+import { fetchHostedCredential, hostedCredentialId, withdrawPanel, withdrawSecret } from "./hosted.ts";
 import { credentialFromFile, credentialFromText } from "./input.ts";
 import { mountPathways } from "./pathways.ts";
 import { sharePanel } from "./share.ts";
 import { loadSiteConfig, routeFor, type SiteConfig } from "./siteConfig.ts";
 import { verdictOf } from "./verdict.ts";
 import { runVerification } from "./verifiers.ts";
+import { imageKind } from "../../core/baking.ts";
 import { decodeShareFragment } from "../../core/share.ts";
+
+/** Performance mark set once a verdict has been painted. */
+const VERDICT_SHOWN_MARK = "credanchor:verdict-shown";
 
 const result = byId<HTMLElement>("result");
 const advanced = { rpcUrl: byId<HTMLInputElement>("rpc"), chain: byId<HTMLInputElement>("chain"), registries: byId<HTMLInputElement>("registries") };
@@ -26,10 +32,18 @@ function showProblem(message: string): void {
 
 function shareBase(site: SiteConfig): string {
   if (site.publicUrl !== undefined) return site.publicUrl;
-  return `${location.origin}${location.pathname}`;
+  // The site's folder: on a hosted page (/c/<id>, whose <base> is the site) as on the page itself.
+  return new URL(".", document.baseURI).href;
 }
 
-async function verify(obtain: () => Promise<unknown>): Promise<void> {
+/** The bytes of a dropped or picked badge image, to bake the download from (download.ts). */
+async function imageBytes(file: File | undefined): Promise<Uint8Array | undefined> {
+  if (file === undefined) return undefined;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return imageKind(bytes) === undefined ? undefined : bytes;
+}
+
+async function verify(obtain: () => Promise<unknown>, source?: File): Promise<void> {
   result.hidden = false;
   result.dataset["state"] = "busy";
   result.replaceChildren(h("p", { class: "busy" }, "Checking…"));
@@ -44,11 +58,25 @@ async function verify(obtain: () => Promise<unknown>): Promise<void> {
     });
     const { report, timeline } = await runVerification(route, credential);
     const verdict = verdictOf({ report, timeline });
-    // Sharing tools for credentials worth sharing; a revoked or altered one gets none.
-    const share = verdict.good || verdict.kind === "pending" ? await sharePanel({ credential, baseUrl: shareBase(config) }) : undefined;
-    result.replaceChildren(renderCertificate({ credential, report, timeline, verdict, share }));
-    result.dataset["state"] = "done";
+    const certificate = renderCertificate({ credential, report, timeline, verdict });
+    result.replaceChildren(certificate);
     byId("verdict-title").focus();
+    // The benchmark (scripts/bench/web.ts) reads when the verdict reached the screen.
+    requestAnimationFrame(() => setTimeout(() => performance.mark(VERDICT_SHOWN_MARK), 0));
+    // Sharing tools for credentials worth sharing; a revoked or altered one gets none.
+    // They come after the verdict is on screen: compressing the link and drawing its QR
+    // code take longer than the rest of the page's work.
+    if (verdict.good || verdict.kind === "pending") {
+      // Let the browser paint the verdict before the main thread is busy with the QR code.
+      await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+      try {
+        certificate.append(await sharePanel({ credential, baseUrl: shareBase(config) }));
+        certificate.append(await downloadPanel({ credential, image: await imageBytes(source) }));
+      } catch {
+        // An extra that fails (no CompressionStream, say) must not take the verdict away.
+      }
+    }
+    result.dataset["state"] = "done";
   } catch (error) {
     showProblem((error as Error).message);
   }
@@ -58,7 +86,7 @@ async function verify(obtain: () => Promise<unknown>): Promise<void> {
 const fileInput = byId<HTMLInputElement>("file");
 fileInput.addEventListener("change", () => {
   const file = fileInput.files?.[0];
-  if (file !== undefined) void verify(() => credentialFromFile(file));
+  if (file !== undefined) void verify(() => credentialFromFile(file), file);
 });
 const drop = byId<HTMLElement>("drop");
 drop.addEventListener("dragover", (event) => {
@@ -70,7 +98,7 @@ drop.addEventListener("drop", (event) => {
   event.preventDefault();
   drop.classList.remove("over");
   const file = event.dataTransfer?.files[0];
-  if (file !== undefined) void verify(() => credentialFromFile(file));
+  if (file !== undefined) void verify(() => credentialFromFile(file), file);
 });
 byId<HTMLFormElement>("paste-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -105,5 +133,12 @@ void (async () => {
     return;
   }
   document.documentElement.dataset["ready"] = "true";
-  await openShareLink();
+  const hosted = hostedCredentialId();
+  if (hosted === undefined) {
+    await openShareLink();
+    return;
+  }
+  await verify(() => fetchHostedCredential(hosted));
+  const secret = withdrawSecret();
+  if (secret !== undefined) result.append(withdrawPanel({ id: hosted, secret }));
 })();
