@@ -16,6 +16,7 @@ import { ConfigError, ServiceError } from "../errors.ts";
 import { isUnavailable, storeUnavailable } from "./postgresErrors.ts";
 import { CLIENT_KEY_CONSTRAINT, submitOnce } from "./postgresIntake.ts";
 import { MIGRATION_LOCK_KEY, POSTGRES_SCHEMA_VERSION, postgresMigrations } from "./postgresSchema.ts";
+import { reserveStatusPositionsOnce } from "./postgresStatusLists.ts";
 import {
   BATCH_COLUMNS,
   CREDENTIAL_COLUMNS,
@@ -26,6 +27,8 @@ import {
   toCredential,
   toInstitution,
   toRegistryEvent,
+  toStatusList,
+  toStatusPosition,
   toToken,
   type Row,
 } from "./sqliteRows.ts";
@@ -413,6 +416,28 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
       return row!.n as number;
     },
 
+    async reserveStatusPositions(parameters) {
+      return transaction((client) => reserveStatusPositionsOnce(client, parameters));
+    },
+    async listStatusLists({ institutionId }) {
+      return (await query("SELECT * FROM status_lists WHERE institution_id = $1 ORDER BY list_number", [institutionId])).map(toStatusList);
+    },
+    async listStatusPositions({ chainBatchId, leafIndices }) {
+      const rows =
+        leafIndices === undefined
+          ? await query(
+              `SELECT c.status_list, c.status_index FROM batches b JOIN credentials c ON c.batch_id = b.id
+                WHERE b.chain_batch_id = $1 AND c.status_list IS NOT NULL`,
+              [chainBatchId.toLowerCase()],
+            )
+          : await query(
+              `SELECT c.status_list, c.status_index FROM batches b JOIN credentials c ON c.batch_id = b.id
+                WHERE b.chain_batch_id = $1 AND c.leaf_index = ANY($2::int[]) AND c.status_list IS NOT NULL`,
+              [chainBatchId.toLowerCase(), [...leafIndices]],
+            );
+      return rows.map(toStatusPosition);
+    },
+
     async getBatch({ institutionId, id }) {
       const row = await one(`${selectBatch} WHERE b.id = $1 AND b.institution_id = $2`, [id, institutionId]);
       return row === undefined ? undefined : toBatch(row);
@@ -554,6 +579,11 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
         [chainBatchId.toLowerCase(), wordIndex, institutionId],
         "list-credential-events",
       );
+      return rows.map(toRegistryEvent);
+    },
+    async listInstitutionEvents({ institutionId }) {
+      // One ordered index range (registry_events_institution_all): one row per anchoring or status transaction.
+      const rows = await query("SELECT * FROM registry_events WHERE institution_id = $1 ORDER BY block_number, log_index", [institutionId]);
       return rows.map(toRegistryEvent);
     },
     async listRegistryEvents({ after, limit }) {

@@ -7,17 +7,21 @@
  *   index (one open batch per institution), and the loser locks the winner's;
  * - idempotency keys are looked up first and held by UNIQUE (institution_id, client_id):
  *   the same key sent to two replicas at once makes the second transaction fail on that
- *   constraint once the first commits, and it is run again, finding the first's credential.
+ *   constraint once the first commits, and it is run again, finding the first's credential;
+ * - a key already stored answers the stored credential when sameSubmission says it is the
+ *   same one (a service-signed retry differs only in its proof and status entry).
  */
 import type { PoolClient } from "pg";
 
-import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
+import { sameSubmission } from "./sameSubmission.ts";
+import type { BatchState, IntakeItem, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
 import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, toCredential, type Row } from "./sqliteRows.ts";
 
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const asSubmitted = (item: IntakeItem) => ({ body: item.body, hasServiceStatus: item.status !== undefined });
 
 /**
  * One attempt of the intake transaction on `client` (BEGIN/COMMIT are the caller's).
@@ -42,7 +46,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
   if (keys.length > 0) {
     const { rows } = await client.query({
       name: "intake-known-keys",
-      text: `SELECT ${CREDENTIAL_COLUMNS}, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
+      text: `SELECT ${CREDENTIAL_COLUMNS}, c.status_list, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id
               WHERE c.institution_id = $1 AND c.client_id = ANY($2::text[])`,
       values: [institutionId, keys],
     });
@@ -56,7 +60,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     }
     const first = firstByKey.get(item.clientId);
     if (first !== undefined) {
-      if (items[first]!.body === item.body) aliases.push([position, first]);
+      if (sameSubmission(asSubmitted(items[first]!), asSubmitted(item))) aliases.push([position, first]);
       else conflicts.push({ position, clientId: item.clientId });
       continue;
     }
@@ -64,7 +68,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     const existing = known.get(item.clientId);
     if (existing === undefined) {
       fresh.push(position);
-    } else if (existing.body !== item.body) {
+    } else if (!sameSubmission({ body: existing.body as string, hasServiceStatus: existing.status_list !== null }, asSubmitted(item))) {
       conflicts.push({ position, clientId: item.clientId });
     } else {
       const credential = toCredential(existing);
@@ -94,6 +98,8 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     body: [] as string[],
     chPrefix: [] as number[],
     lhPrefix: [] as number[],
+    statusList: [] as (number | null)[],
+    statusIndex: [] as (number | null)[],
   };
   let cursor = 0;
   while (cursor < fresh.length) {
@@ -143,6 +149,8 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
       columns.body.push(item.body);
       columns.chPrefix.push(hashPrefix(item.credentialHash));
       columns.lhPrefix.push(hashPrefix(leaf));
+      columns.statusList.push(item.status?.listNumber ?? null);
+      columns.statusIndex.push(item.status?.index ?? null);
       records[position] = {
         id,
         clientId: item.clientId,
@@ -162,12 +170,13 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     await client.query({
       name: "intake-insert",
       text: `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body,
-               created_at, ch_prefix, lh_prefix)
+               created_at, ch_prefix, lh_prefix, status_list, status_index)
              SELECT u.id, $1, u.batch_id, u.leaf_index, u.client_id, u.credential_hash, u.leaf_hash, u.salt, u.body, $2,
-               u.ch_prefix, u.lh_prefix
+               u.ch_prefix, u.lh_prefix, u.status_list, u.status_index
                FROM unnest($3::text[], $4::bigint[], $5::int[], $6::text[], $7::bytea[], $8::bytea[], $9::bytea[], $10::text[],
-                           $11::bigint[], $12::bigint[])
-                 AS u(id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body, ch_prefix, lh_prefix)`,
+                           $11::bigint[], $12::bigint[], $13::int[], $14::int[])
+                 AS u(id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body, ch_prefix, lh_prefix,
+                      status_list, status_index)`,
       values: [
         institutionId,
         now,
@@ -181,6 +190,8 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
         columns.body,
         columns.chPrefix,
         columns.lhPrefix,
+        columns.statusList,
+        columns.statusIndex,
       ],
     });
   }

@@ -129,6 +129,26 @@ export const postgresMigrations: readonly string[] = [
     expires_at TIMESTAMPTZ NOT NULL
   );
   `,
+  // 1 → 2: W3C Bitstring Status Lists (server/statusList/), as SQLite schema v5. Existing
+  // credentials have no entry: they were issued without credentialStatus.
+  `
+  ALTER TABLE credentials ADD COLUMN status_list INTEGER;   -- its status list (status_lists.list_number of its institution), if it has an entry
+  ALTER TABLE credentials ADD COLUMN status_index INTEGER;  -- its index in that list (also in the body's credentialStatus)
+  -- The n-th position handed out in a list maps to a random index through the permutation its
+  -- seed keys (permutation.ts). The seed keeps indices random to outsiders: it is never served.
+  -- Reservations lock the institution's newest row (postgresStatusLists.ts).
+  CREATE TABLE status_lists (
+    institution_id BIGINT NOT NULL,
+    list_number INTEGER NOT NULL,           -- 0, 1, …: a full list is followed by the next
+    seed BYTEA NOT NULL,                    -- 32 random bytes
+    assigned INTEGER NOT NULL,              -- positions handed out
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (institution_id, list_number)
+  );
+  -- Every event of an institution and its batches in chain order (status list derivation
+  -- reads them all; registry_events_institution holds only the institution's own events).
+  CREATE INDEX registry_events_institution_all ON registry_events(institution_id, block_number, log_index);
+  `,
 ];
 
 /** The schema version this release writes. */

@@ -27,6 +27,8 @@ import {
   toCredential,
   toInstitution,
   toRegistryEvent,
+  toStatusList,
+  toStatusPosition,
   toToken,
   type Row,
 } from "./sqliteRows.ts";
@@ -36,9 +38,7 @@ import type {
   ChainIdentity,
   CredentialWithBatch,
   IndexCursor,
-  StatusListPosition,
   StatusListReservation,
-  StatusListRow,
   Store,
   StoreHealth,
 } from "./types.ts";
@@ -471,15 +471,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     },
     async listStatusLists({ institutionId }) {
       const rows = statement("SELECT * FROM status_lists WHERE institution_id = ? ORDER BY list_number").all(institutionId) as Row[];
-      return rows.map(
-        (row): StatusListRow => ({
-          institutionId: row.institution_id as number,
-          listNumber: row.list_number as number,
-          seed: new Uint8Array(row.seed as Uint8Array),
-          assigned: row.assigned as number,
-          createdAt: row.created_at as number,
-        }),
-      );
+      return rows.map(toStatusList);
     },
     async listStatusPositions({ chainBatchId, leafIndices }) {
       const rows = (
@@ -494,7 +486,7 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
                 WHERE b.chain_batch_id = ?1 AND c.status_list IS NOT NULL`,
             ).all(chainBatchId.toLowerCase(), JSON.stringify(leafIndices))
       ) as Row[];
-      return rows.map((row): StatusListPosition => ({ listNumber: row.status_list as number, index: row.status_index as number }));
+      return rows.map(toStatusPosition);
     },
 
     async getBatch({ institutionId, id }) {

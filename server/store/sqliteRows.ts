@@ -2,7 +2,18 @@
  * Row mapping for the SQLite store: column lists and row → record conversions.
  */
 import { encodeHex } from "../../core/hex.ts";
-import type { BatchPatch, BatchRow, BatchState, CredentialWithBatch, InstitutionRow, RegistryEventRow, TokenRow, TokenScope } from "./types.ts";
+import type {
+  BatchPatch,
+  BatchRow,
+  BatchState,
+  CredentialWithBatch,
+  InstitutionRow,
+  RegistryEventRow,
+  StatusListPosition,
+  StatusListRow,
+  TokenRow,
+  TokenScope,
+} from "./types.ts";
 
 /** A row as node:sqlite returns it. */
 export type Row = Record<string, unknown>;
@@ -125,6 +136,22 @@ export function toRegistryEvent(row: Row): RegistryEventRow {
     actor: row.actor as `0x${string}`,
     args: JSON.parse(row.args as string) as Record<string, unknown>,
   };
+}
+
+/** A `status_lists` row (the seed copied out of the driver's buffer, so both stores return plain bytes). */
+export function toStatusList(row: Row): StatusListRow {
+  return {
+    institutionId: row.institution_id as number,
+    listNumber: row.list_number as number,
+    seed: new Uint8Array(row.seed as Uint8Array),
+    assigned: row.assigned as number,
+    createdAt: row.created_at as number,
+  };
+}
+
+/** A credential's `status_list`, `status_index` columns. */
+export function toStatusPosition(row: Row): StatusListPosition {
+  return { listNumber: row.status_list as number, index: row.status_index as number };
 }
 
 /** First 6 bytes of a hash as a safe integer: the key of the hash indexes. */

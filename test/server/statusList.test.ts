@@ -17,12 +17,26 @@ import { devAccounts } from "../../server/dev/devAccounts.ts";
 import { eventually } from "./helpers/chain.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { startFixture, type Fixture } from "./helpers/fixture.ts";
+import { createTestDatabase } from "./helpers/postgres.ts";
 
 const DEMO_HOST = "demo.credanchor.local";
 
-describe("status lists: one random entry per signed credential, lists signed and mirroring the chain", function () {
+/** The service's store: its SQLite file (the fixture's default), or a fresh PostgreSQL database. */
+const storeKinds: readonly { readonly name: string; open(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> }[] = [
+  { name: "SQLite", open: async () => ({ env: {}, drop: async () => undefined }) },
+  {
+    name: "PostgreSQL",
+    async open() {
+      const database = await createTestDatabase();
+      return { env: { CREDANCHOR_DATABASE_URL: database.url }, drop: () => database.drop() };
+    },
+  },
+];
+
+for (const storeKind of storeKinds) describe(`status lists on ${storeKind.name}: one random entry per signed credential, lists signed and mirroring the chain`, function () {
   this.timeout(120_000);
   let fixture: Fixture;
+  let database: Awaited<ReturnType<(typeof storeKinds)[number]["open"]>> | undefined;
   let records: Record<string, any>[];
   let chainBatchId: `0x${string}`;
   const dev = devAccounts();
@@ -52,7 +66,8 @@ describe("status lists: one random entry per signed credential, lists signed and
   };
 
   before(async function () {
-    fixture = await startFixture({ env: { CREDANCHOR_SIGN: "1", CREDANCHOR_STATUS_LIST_REFRESH_MS: "100" }, secondInstitution: false });
+    database = await storeKind.open();
+    fixture = await startFixture({ env: { CREDANCHOR_SIGN: "1", CREDANCHOR_STATUS_LIST_REFRESH_MS: "100", ...database.env }, secondInstitution: false });
     const { body } = await fixture.request("POST", "/v1/credentials", { body: { credentials: [1, 2, 3, 4, 5].map((n) => sampleCredential({ n })) } });
     expect(body.credentials, JSON.stringify(body)).to.have.length(5);
     await fixture.request("POST", "/v1/batches/close");
@@ -64,6 +79,7 @@ describe("status lists: one random entry per signed credential, lists signed and
   });
   after(async function () {
     await fixture?.stop();
+    await database?.drop();
   });
 
   it("gives each credential one revocation entry in the institution's list 0, at distinct indices", function () {

@@ -18,7 +18,7 @@ import { POSTGRES_SCHEMA_VERSION } from "../../server/store/postgresSchema.ts";
 import { SCHEMA_VERSION } from "../../server/store/schema.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { clientKeyHash } from "../../server/store/sqliteRows.ts";
-import { NO_KEYS, type IntakeItem, type Store } from "../../server/store/types.ts";
+import { NO_KEYS, type IntakeItem, type RegistryEventRow, type Store, type StatusListReservation } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { createTestDatabase, sql, type TestDatabase } from "./helpers/postgres.ts";
 import { tempDir } from "./helpers/processes.ts";
@@ -95,6 +95,33 @@ const rawSubmit = (store: Store, items: IntakeItem[], maxSize: number) =>
   store.submitCredentials({ institutionId: 1, items, maxSize, now: Date.now(), leafHash: () => randomBytes(32), newId: randomUUID });
 
 const bytes = (hex: string) => hexToBytes({ hex, size: 32 });
+
+/** Seeds 1, 2, 3, … (32 equal bytes each): which list got which seed is visible. */
+const countingSeeds = () => {
+  let n = 0;
+  return () => new Uint8Array(32).fill(++n);
+};
+/** A reservation as [list, first position, count]. */
+const spans = (reservations: readonly StatusListReservation[]) => reservations.map(({ listNumber, firstPosition, count }) => [listNumber, firstPosition, count]);
+
+/** A credential body as the service signs it: what was submitted, plus its proof and status entry. */
+const signedBody = (content: Record<string, unknown>, proofId: string, statusIndex: number) =>
+  JSON.stringify({ ...content, credentialStatus: { type: "BitstringStatusListEntry", statusListIndex: String(statusIndex) }, proof: { id: proofId } });
+
+/** A registry event at block `block` (one log per block). */
+const registryEvent = (block: number, name: RegistryEventRow["name"], institutionId: number, chainBatchId: `0x${string}` | null = null): RegistryEventRow => ({
+  blockNumber: block,
+  blockHash: `0x${block.toString(16).padStart(64, "0")}`,
+  logIndex: 0,
+  txHash: `0x${(block + 1000).toString(16).padStart(64, "0")}`,
+  timestamp: 1_700_000_000 + block * 12,
+  name,
+  institutionId,
+  chainBatchId,
+  wordIndex: name.startsWith("Credentials") ? 0 : null,
+  actor: `0x${"70".repeat(20)}`,
+  args: { institutionId },
+});
 
 for (const kind of kinds) {
   describe(`Store contract: ${kind.name}`, function () {
@@ -230,6 +257,117 @@ for (const kind of kinds) {
       await second.releaseLease(b!);
       const again = await store.acquireLease({ key, holder: "a", ttlMs: LONG });
       expect(again?.epoch, "released: taken at once").to.be.greaterThan(b!.epoch);
+    });
+
+    it("reserves consecutive status list positions, and follows a full list with a new one of its own seed", async function () {
+      const newSeed = countingSeeds();
+      const reserve = (institutionId: number, count: number, now: number) => store.reserveStatusPositions({ institutionId, count, listLength: 8, now, newSeed });
+      expect(spans(await reserve(1, 5, 10))).to.deep.equal([[0, 0, 5]]);
+      const spilled = await reserve(1, 6, 20);
+      expect(spans(spilled), "3 left in list 0, 3 in list 1").to.deep.equal([[0, 5, 3], [1, 0, 3]]);
+      expect(spilled.map((reservation) => reservation.seed[0]), "list 0 keeps its seed; list 1 gets a new one").to.deep.equal([1, 2]);
+      expect(spans(await reserve(2, 2, 30)), "another institution's lists are its own").to.deep.equal([[0, 0, 2]]);
+      expect(spans(await reserve(1, 5, 40)), "list 1 fills exactly").to.deep.equal([[1, 3, 5]]);
+      expect(spans(await reserve(1, 1, 50))).to.deep.equal([[2, 0, 1]]);
+      const lists = await (await another()).listStatusLists({ institutionId: 1 });
+      expect(lists).to.deep.equal([
+        { institutionId: 1, listNumber: 0, seed: new Uint8Array(32).fill(1), assigned: 8, createdAt: 10 },
+        { institutionId: 1, listNumber: 1, seed: new Uint8Array(32).fill(2), assigned: 8, createdAt: 20 },
+        { institutionId: 1, listNumber: 2, seed: new Uint8Array(32).fill(4), assigned: 1, createdAt: 50 },
+      ]);
+    });
+
+    it("never hands out a status list position twice when connections reserve at once, and creates each list once", async function () {
+      const connections = [store, await another(), await another()];
+      const listLength = 20;
+      const reservations = (
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            connections[i % connections.length]!.reserveStatusPositions({ institutionId: 1, count: 7, listLength, now: i, newSeed: () => randomBytes(32) }),
+          ),
+        )
+      ).flat();
+      const handedOut = reservations.flatMap(({ listNumber, firstPosition, count }) =>
+        Array.from({ length: count }, (_, k) => `${listNumber}/${firstPosition + k}`),
+      );
+      const expected = Array.from({ length: 12 * 7 }, (_, n) => `${Math.floor(n / listLength)}/${n % listLength}`);
+      expect([...handedOut].sort(), "every position of lists 0-4 once").to.deep.equal([...expected].sort());
+      const lists = await store.listStatusLists({ institutionId: 1 });
+      expect(lists.map((list) => list.assigned)).to.deep.equal([20, 20, 20, 20, 4]);
+      for (const reservation of reservations) {
+        expect(reservation.seed, `seed of list ${reservation.listNumber}`).to.deep.equal(lists[reservation.listNumber]!.seed);
+      }
+    });
+
+    it("stores each credential's status entry with it, and lists a registry batch's positions, all or at leaf indices", async function () {
+      const items: IntakeItem[] = rawItems(5, "entry").map((item, i) => (i === 4 ? item : { ...item, status: { listNumber: i % 2, index: 100 + i } }));
+      expect((await rawSubmit(store, items, 100)).ok).to.equal(true);
+      const id = (await store.getOpenBatch(1))!.id;
+      await store.sealBatch({ id });
+      const chainBatchId = `0x${"0a".repeat(32)}` as const;
+      await store.saveClosedBatch({ id, merkleRoot: `0x${"0b".repeat(32)}`, chainBatchId, tree: new Uint8Array(9 * 32), now: 1 });
+      const sorted = (positions: { listNumber: number; index: number }[]) => [...positions].sort((x, y) => x.index - y.index);
+      const reader = await another();
+      expect(sorted(await reader.listStatusPositions({ chainBatchId }))).to.deep.equal([
+        { listNumber: 0, index: 100 },
+        { listNumber: 1, index: 101 },
+        { listNumber: 0, index: 102 },
+        { listNumber: 1, index: 103 },
+      ]);
+      expect(sorted(await reader.listStatusPositions({ chainBatchId, leafIndices: [1, 3, 4] })), "leaf 4 has no entry").to.deep.equal([
+        { listNumber: 1, index: 101 },
+        { listNumber: 1, index: 103 },
+      ]);
+      expect(await reader.listStatusPositions({ chainBatchId: `0x${"0c".repeat(32)}` }), "another batch").to.deep.equal([]);
+    });
+
+    it("answers a service-signed retry (new proof and status entry) with the stored credential, and other content with a conflict", async function () {
+      const content = { type: ["VerifiableCredential"], name: "Course A" };
+      const item = (body: string, index: number | undefined, clientId = "signed-1"): IntakeItem => ({
+        clientId,
+        body,
+        salt: randomBytes(32),
+        credentialHash: randomBytes(32),
+        status: index === undefined ? undefined : { listNumber: 0, index },
+      });
+      const first = await rawSubmit(store, [item(signedBody(content, "urn:proof:1", 10), 10)], 100);
+      if (!first.ok) throw new Error("first submission refused");
+      const stored = first.records[0]!;
+
+      const retried = await rawSubmit(await another(), [item(signedBody(content, "urn:proof:2", 11), 11)], 100);
+      if (!retried.ok) throw new Error(`retry refused: ${JSON.stringify(retried.conflicts)}`);
+      const answer = retried.records[0]!;
+      expect([answer.id, answer.existing, answer.batchId, answer.leafIndex]).to.deep.equal([stored.id, true, stored.batchId, stored.leafIndex]);
+      expect(new Uint8Array(answer.credentialHash), "the stored credential's hash, not the retry's").to.deep.equal(new Uint8Array(stored.credentialHash));
+      expect((await store.getCredential({ institutionId: 1, id: stored.id }))!.body, "the stored body, with its original entry").to.equal(
+        signedBody(content, "urn:proof:1", 10),
+      );
+
+      const changed = await rawSubmit(store, [item(signedBody({ ...content, name: "Course B" }, "urn:proof:3", 12), 12)], 100);
+      expect(changed, "other content under the key").to.deep.equal({ ok: false, conflicts: [{ position: 0, clientId: "signed-1" }] });
+      const unsigned = await rawSubmit(store, [item(signedBody(content, "urn:proof:4", 13), undefined)], 100);
+      expect(unsigned.ok, "a body that differs without a service entry is other content").to.equal(false);
+
+      const twice = await rawSubmit(store, [item(signedBody(content, "urn:proof:5", 14), 14, "signed-2"), item(signedBody(content, "urn:proof:6", 15), 15, "signed-2")], 100);
+      if (!twice.ok) throw new Error("a request repeating one key refused");
+      expect(twice.records[1]!.id, "the same key twice in one request: one credential").to.equal(twice.records[0]!.id);
+      expect(await store.countPendingCredentials()).to.equal(2);
+    });
+
+    it("lists an institution's events and its batches' events in chain order, and no other institution's", async function () {
+      const batch = `0x${"ab".repeat(32)}` as const;
+      const events = [
+        registryEvent(3, "InstitutionRegistered", 1),
+        registryEvent(4, "InstitutionRegistered", 2),
+        registryEvent(5, "BatchAnchored", 1, batch),
+        registryEvent(6, "CredentialsRevoked", 2, `0x${"cd".repeat(32)}`),
+        registryEvent(7, "CredentialsRevoked", 1, batch),
+        registryEvent(8, "InstitutionSuspended", 1),
+      ];
+      await store.appendRegistryEvents({ events, cursor: { blockNumber: 8, blockHash: events[5]!.blockHash } });
+      const listed = await (await another()).listInstitutionEvents({ institutionId: 1 });
+      expect(listed).to.deep.equal([events[0], events[2], events[4], events[5]]);
+      expect(await store.listInstitutionEvents({ institutionId: 3 })).to.deep.equal([]);
     });
 
     it("refuses a database written by a newer schema version, with the versions in the message", async function () {
