@@ -14,7 +14,15 @@ export type CreateHashPoolParameters = {
   readonly size: number;
   /** Submissions smaller than this run inline (default 128). */
   readonly inlineBelow?: number | undefined;
+  /** The worker script (tests substitute one that fails); default ./worker.ts. */
+  readonly workerUrl?: URL | undefined;
 };
+
+/** A worker that dies sooner than this after its start counts as failing at start-up. */
+const EARLY_DEATH_MS = 5_000;
+/** Restart delays of a worker failing at start-up: 100 ms, doubling, at most 30 s. */
+const RESTART_BASE_MS = 100;
+const RESTART_MAX_MS = 30_000;
 
 /** The pool. */
 export type HashPool = {
@@ -23,6 +31,8 @@ export type HashPool = {
   /** core's buildTree on a worker (the main thread keeps serving requests); returns the flat nodes. */
   buildTreeNodes(leaves: Uint8Array): Promise<Uint8Array>;
   readonly size: number;
+  /** Workers started since the pool was created (restarts included), and those alive now. */
+  stats(): { readonly starts: number; readonly live: number };
   close(): Promise<void>;
 };
 
@@ -31,7 +41,7 @@ type Pending = {
   reject: (error: Error) => void;
 };
 
-type Slot = { thread: ManagedWorker; busy: number; pending: Map<number, Pending> };
+type Slot = { thread: ManagedWorker; busy: number; pending: Map<number, Pending>; startedAt: number; dead: boolean };
 
 /**
  * Starts `size` workers.
@@ -46,13 +56,19 @@ type Slot = { thread: ManagedWorker; busy: number; pending: Map<number, Pending>
 export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   const inlineBelow = parameters.inlineBelow ?? 128;
   const slots: Slot[] = [];
+  const workerUrl = parameters.workerUrl ?? new URL("./worker.ts", import.meta.url);
   let nextJob = 1;
   let closed = false;
+  let starts = 0;
+  // Consecutive start-up failures (any slot): a worker that cannot even load (a broken
+  // build, no memory) must not be restarted in a tight loop, each start costing a V8 isolate.
+  let earlyDeaths = 0;
 
   const spawn = (): Slot => {
-    const thread = startManagedWorker({ url: new URL("./worker.ts", import.meta.url) });
+    const thread = startManagedWorker({ url: workerUrl });
+    starts++;
     const { worker } = thread;
-    const slot: Slot = { thread, busy: 0, pending: new Map() };
+    const slot: Slot = { thread, busy: 0, pending: new Map(), startedAt: performance.now(), dead: false };
     worker.on("message", (message: { id?: number; result?: unknown; error?: string }) => {
       if (typeof message !== "object" || message === null || typeof message.id !== "number") return;
       const job = slot.pending.get(message.id);
@@ -62,11 +78,22 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       if (message.error !== undefined) job.reject(new Error(`hash worker: ${message.error}`));
       else job.resolve(message.result!);
     });
+    // "error" and then "exit" both arrive for one death: the slot is replaced once.
     const fail = (error: Error) => {
+      if (slot.dead) return;
+      slot.dead = true;
       for (const job of slot.pending.values()) job.reject(error);
       slot.pending.clear();
       slot.busy = 0;
-      if (!closed) slots[slots.indexOf(slot)] = spawn();
+      if (closed) return;
+      earlyDeaths = performance.now() - slot.startedAt < EARLY_DEATH_MS ? earlyDeaths + 1 : 0;
+      const delay = earlyDeaths === 0 ? 0 : Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (earlyDeaths - 1));
+      const restart = () => {
+        const index = slots.indexOf(slot);
+        if (!closed && index !== -1) slots[index] = spawn();
+      };
+      if (delay === 0) restart();
+      else setTimeout(restart, delay).unref();
     };
     worker.on("error", fail);
     worker.on("exit", (code) => {
@@ -84,12 +111,14 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       slot.thread.worker.postMessage({ ...job, id });
     });
 
-  const leastBusy = () => slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
+  const live = () => slots.filter((slot) => !slot.dead);
+  const leastBusy = () => live().reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
 
   return {
     size: parameters.size,
     async buildTreeNodes(leaves) {
-      if (slots.length === 0 || leaves.length < 32 * 4096) return buildTree({ leaves }).nodes;
+      // Inline when small, or while every worker is down (being restarted).
+      if (live().length === 0 || leaves.length < 32 * 4096) return buildTree({ leaves }).nodes;
       const slot = leastBusy();
       return new Promise<Uint8Array>((resolve, reject) => {
         const id = nextJob++;
@@ -100,7 +129,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
     },
     async prepare(job) {
       const count = job.texts?.length ?? job.values?.length ?? 0;
-      if (slots.length === 0 || count < inlineBelow) return prepareItems(job);
+      if (live().length === 0 || count < inlineBelow) return prepareItems(job);
       // Chunks small enough to balance the workers, large enough to amortise messaging.
       const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
       const jobs: Promise<PrepareItemsReturnType>[] = [];
@@ -133,6 +162,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       });
       return { invalid, clientIds, bodies, salts, hashes, statusApplied };
     },
+    stats: () => ({ starts, live: live().length }),
     async close() {
       closed = true;
       // A graceful stop, never a bare terminate(): see threads.ts for the V8 abort it avoids.

@@ -4,7 +4,9 @@
  * instead of being terminated (code 1), and jobs sent before it is ready are answered.
  */
 import { expect } from "chai";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 import { buildTree, keccakReady } from "../../core/index.ts";
 import { startManagedWorker } from "../../server/threads.ts";
@@ -59,5 +61,20 @@ describe("worker threads: ready signal and graceful stop", function () {
       await new Promise((resolve) => setTimeout(resolve, i * 10));
       await Promise.all([pool.close(), store.close()]);
     }
+  });
+
+  it("restarts a worker that fails at start-up with a growing delay, never in a tight loop", async function () {
+    this.timeout(30_000);
+    const broken = join(tempDir(), "broken-worker.mjs");
+    writeFileSync(broken, 'throw new Error("this worker cannot load");\n');
+    const pool = createHashPool({ size: 2, workerUrl: pathToFileURL(broken) });
+    // Over 2 s, restarts wait 100, 200, 400, 800 ms... (one counter for the pool): at most
+    // 2 first starts + 5 restarts however fast the machine; a slow one makes fewer.
+    // Restarting at once (and twice per death, on "error" and "exit") made hundreds.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const { starts } = pool.stats();
+    await pool.close();
+    expect(starts).to.be.at.most(8);
+    expect(pool.stats().live).to.be.at.most(2);
   });
 });
