@@ -176,5 +176,5 @@ try {
   for (const replica of replicas) await replica.stop();
   await node.stop();
   await database.drop().catch(() => undefined);
-  server.stop();
+  server.remove();
 }

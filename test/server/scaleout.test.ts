@@ -257,7 +257,7 @@ describe("scale-out on PostgreSQL: replicas, elected publisher, faults", functio
     });
     after(async function () {
       for (const service of running.splice(0)) await service.stop();
-      server?.stop();
+      server?.remove();
     });
 
     it("keeps every 202 and answers 503 with Retry-After during the outage, never 500", async function () {
