@@ -101,8 +101,12 @@ export function createRegistryIndexer(parameters: CreateRegistryIndexerParameter
   }
 
   async function runPass(): Promise<void> {
+    // The cursor before the head: replicas sharing a PostgreSQL store index into one cursor,
+    // and one read the other way round could find it moved past its (older) head by
+    // another replica and take that for a shorter chain, deleting good events.
+    const start = await startCursor();
     const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-    let cursor = await checkReorg(await startCursor(), head);
+    let cursor = await checkReorg(start, head);
     while (cursor.blockNumber < head) {
       const next = await readPage(cursor, head);
       if (next === undefined) break;

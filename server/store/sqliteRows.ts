@@ -1,5 +1,6 @@
 /**
- * Row mapping for the SQLite store: column lists and row → record conversions.
+ * Row mapping for the SQLite store: column lists and row → record conversions. The
+ * PostgreSQL store (postgres.ts) shares them: both schemas use the same column names.
  */
 import { encodeHex } from "../../core/hex.ts";
 import type {

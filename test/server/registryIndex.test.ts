@@ -7,6 +7,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
+import { createRegistryIndexer } from "../../server/chain/indexer.ts";
 import { credentialStatusFromEvents, leafIndicesOf } from "../../server/chain/registryEvents.ts";
 import { createPostgresStore } from "../../server/store/postgres.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
@@ -115,6 +116,33 @@ describe("registry event index", function () {
       expect(await store.institutionOfChainBatch(BATCH)).to.equal(undefined);
       expect(await store.getChainIdentity()).to.deep.equal(identity);
       expect((await store.getIndexCursor())!.blockNumber).to.equal(0);
+    });
+  });
+
+  describe("indexer sharing its cursor with another replica", function () {
+    it("does not take a cursor another replica moved past the head it read for a reorg", async function () {
+      const store = createSqliteStore({ path: join(tempDir(), "db.sqlite"), backgroundCheckpoints: false });
+      try {
+        const hashOf = (blockNumber: number) => `0x${blockNumber.toString(16).padStart(64, "0")}` as const;
+        const early = { ...anchored(), blockNumber: 2, blockHash: hashOf(2) };
+        await store.appendRegistryEvents({ events: [early], cursor: { blockNumber: 3, blockHash: hashOf(3) } });
+        const late = { ...window("CredentialsRevoked", 0, 1n, 1), blockNumber: 9, blockHash: hashOf(9) };
+        // The chain as this replica's RPC sees it: head 5. While it asks, another replica
+        // (with a fresher head) stores block 9's revocation and moves the cursor to 10.
+        const client = {
+          async getBlockNumber() {
+            await store.appendRegistryEvents({ events: [late], cursor: { blockNumber: 10, blockHash: hashOf(10) } });
+            return 5n;
+          },
+          getBlock: async ({ blockNumber }: { blockNumber: bigint }) => ({ number: blockNumber, hash: hashOf(Number(blockNumber)), timestamp: 1_700_000_000n }),
+          getLogs: async () => [],
+        };
+        const indexer = createRegistryIndexer({ store, client: client as never, registry: ACTOR, fromBlock: 1, pollIntervalMs: 1_000 });
+        await indexer.tick();
+        expect((await store.listRegistryEvents({ limit: 10 })).map((row) => row.blockNumber), "no event deleted").to.deep.equal([2, 9]);
+      } finally {
+        await store.close();
+      }
     });
   });
 

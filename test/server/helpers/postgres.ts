@@ -5,7 +5,7 @@
  * test that restarts PostgreSQL, so other runs on the machine's server are not disturbed.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import pg from "pg";
@@ -78,6 +78,8 @@ export type OwnPostgres = {
   start(): void;
   /** Fast shutdown: sessions are cut, committed work is on disk. */
   stop(): void;
+  /** Stops it and deletes its directory (a benchmark's holds gigabytes). */
+  remove(): void;
 };
 
 /**
@@ -109,16 +111,21 @@ export async function startOwnPostgres(parameters: { readonly settings?: readonl
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=50${extra}`;
   const start = () => run("pg_ctl", ["-D", data, "-l", log, "-o", options, "-w", "-t", "30", "start"]);
   start();
+  const stop = () => {
+    try {
+      run("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "30", "stop"]);
+    } catch {
+      // already stopped
+    }
+  };
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir: data,
     start,
-    stop() {
-      try {
-        run("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "30", "stop"]);
-      } catch {
-        // already stopped
-      }
+    stop,
+    remove() {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
