@@ -42,8 +42,8 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
     });
 
   before(async function () {
-    // One token-less request per client address every second, three at once.
-    fixture = await startFixture({ env: { CREDANCHOR_PUBLIC_VERIFY_PER_SECOND: "1", CREDANCHOR_PUBLIC_VERIFY_BURST: "3" } });
+    // One token-less request per client address every second, three at once; bodies up to 64 KiB.
+    fixture = await startFixture({ env: { CREDANCHOR_PUBLIC_VERIFY_PER_SECOND: "1", CREDANCHOR_PUBLIC_VERIFY_BURST: "3", CREDANCHOR_PUBLIC_VERIFY_BODY_BYTES: "65536" } });
     const { a, b } = fixture.institutions;
     const issued = [["sql", a, fixture.tokens.a.all], ["python", a, fixture.tokens.a.all], ["tableau", b, fixture.tokens.b.all]] as const;
     for (const [key, institution, token] of issued) ids[key] = (await fixture.request("POST", "/v1/credentials", { token, body: badge(institution, key) })).body.id;
@@ -104,7 +104,7 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
     expect(JSON.stringify(tokenless.body.tree)).to.include("Tableau");
   });
 
-  it("refuses a bad body with 400 and the path at fault, and a bad token with 401", async function () {
+  it("refuses a bad body with 400 and the path at fault, a bad token with 401, a body over the bound with 413", async function () {
     const token = fixture.tokens.a.all;
     const cases: [unknown, string][] = [
       [{ components: [] }, "$.award"],
@@ -122,6 +122,9 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
     }
     const bad = await fixture.request("POST", "/v1/pathways/verify", { token: "ca_nonsense", body: { award: awards.mustStayValid, components: [] } });
     expect(bad.status).to.equal(401);
+    const big = await fixture.request("POST", "/v1/pathways/verify", { token, body: { award: awards.mustStayValid, components: [], padding: "x".repeat(70_000) } });
+    expect(big.status).to.equal(413);
+    expect(big.body.error.code).to.equal("CA_REQUEST_TOO_LARGE");
   });
 
   it("fails an award anchored in a registry this deployment does not trust, saying so", async function () {
