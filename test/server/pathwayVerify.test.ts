@@ -104,6 +104,17 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
     expect(JSON.stringify(tokenless.body.tree)).to.include("Tableau");
   });
 
+  it("checks the recipient given: the award is for someone else than the identity a verifier names", async function () {
+    const body = { award: awards.mustStayValid, components: [components.sql, components.python, components.tableau] };
+    const ada = await fixture.request("POST", "/v1/pathways/verify", { token: fixture.tokens.a.all, body: { ...body, recipient: { id: "did:example:ada" } } });
+    expect(ada.body.checks.find((check: Json) => check.id === "recipient").outcome).to.equal("valid");
+    const bob = await fixture.request("POST", "/v1/pathways/verify", { token: fixture.tokens.a.all, body: { ...body, recipient: { id: "did:example:bob" } } });
+    expect(bob.status).to.equal(200);
+    expect(bob.body.status).to.equal("invalid");
+    const recipient = bob.body.checks.find((check: Json) => check.id === "recipient");
+    expect(recipient.outcome, JSON.stringify(recipient)).to.equal("invalid");
+  });
+
   it("refuses a bad body with 400 and the path at fault, a bad token with 401, a body over the bound with 413", async function () {
     const token = fixture.tokens.a.all;
     const cases: [unknown, string][] = [
