@@ -124,7 +124,7 @@ export function registerVerifyRoutes(
       recipient: recipientOf(body.recipient),
       client: reads,
       allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
-      trustedRegistries: [context.chain.registry],
+      trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
       requiredConfirmations: context.settings.confirmations,
     });
     res.json({ ...report, tree: stackTree({ report }) });
