@@ -2,10 +2,10 @@
  * Sorts what a visitor dropped on the pathway panel into the award, the definition and
  * the component credentials. Shared by both ways the panel checks (in the page against
  * an RPC endpoint, pathwayVerify.ts; or through the service, pathwayService.ts), so both
- * read the same files the same way. Loaded on demand (it pulls in core/pathway).
+ * read the same files the same way. It imports only core/pathway/names.ts, so the service
+ * route loads no viem.
  */
-import { PATHWAY_MEMBER } from "../../core/pathway/award.ts";
-import { PATHWAY_FORMAT } from "../../core/pathway/definition.ts";
+import { PATHWAY_FORMAT, PATHWAY_MEMBER } from "../../core/pathway/names.ts";
 
 /** The dropped files, sorted. */
 export type PathwayDocuments = { readonly award?: unknown; readonly definition?: unknown; readonly credentials: readonly unknown[] };
