@@ -384,6 +384,30 @@ export const openApiDocument = {
         responses: { "200": ok("Verification report"), ...errors, "413": error },
       },
     },
+    "/v1/pathways/verify": {
+      post: {
+        operationId: "verifyPathwayAward",
+        summary: "Core's pathway award report with its stack tree (what `credanchor pathway verify --json` prints); no token needed",
+        description:
+          "The page's stacked-credentials panel uses it when the site names no RPC endpoint. Same gate as /v1/verify: without a token the client address's bucket (shared with /v1/verify) pays, with one the token's limit applies; the body is bounded by CREDANCHOR_PUBLIC_VERIFY_BODY_BYTES. Only this deployment's registry is trusted. A failing award is a 200 with `status` other than valid; a malformed request is a 400 naming the field.",
+        security: [{}, { bearer: [] }],
+        requestBody: {
+          required: true,
+          ...json({
+            type: "object",
+            required: ["award", "components"],
+            additionalProperties: false,
+            properties: {
+              award: { type: "object", description: "the portable pathway award" },
+              components: { type: "array", maxItems: 64, items: { type: "object" }, description: "the portable component credentials it stacks" },
+              definition: { type: "object", description: "the pathway definition as the verifier has it (optional): it must be the one the award met" },
+              recipient: { type: "object", properties: { id: { type: "string" }, email: { type: "string" }, name: { type: "string" } }, additionalProperties: false, description: "the holder's plaintext identity, to check hashed identifiers (optional)" },
+            },
+          }),
+        },
+        responses: { "200": ok("Pathway award report and its stack tree"), ...errors, "413": error },
+      },
+    },
     "/v1/pathways/definitions": {
       post: {
         operationId: "checkPathwayDefinition",

@@ -11,10 +11,11 @@ import type { Hex } from "../hex.ts";
 import { createOpenBadgeCredential } from "../openbadge.ts";
 import { PATHWAY_FORMAT, type PathwayDefinition } from "./definition.ts";
 import { pathwayProgress, type PathwayProgressParameters, type PathwayProgressReturnType } from "./progress.ts";
+import { PATHWAY_MEMBER } from "./names.ts";
 import { componentEvidence } from "./references.ts";
 
-/** The member of an award that names the pathway it was earned under. */
-export const PATHWAY_MEMBER = "credanchorPathway";
+/** The member of an award that names the pathway it was earned under (defined in names.ts, which has no imports). */
+export { PATHWAY_MEMBER };
 
 /** What an award carries about its pathway. */
 export type AwardPathway = {

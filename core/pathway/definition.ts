@@ -16,9 +16,10 @@ import { toFieldIssues } from "../issues.ts";
 import { canonicalJson } from "../jcs.ts";
 import { keccak256 } from "../keccak.ts";
 import { MAX_INSTITUTION_ID } from "../hash.ts";
+import { PATHWAY_FORMAT } from "./names.ts";
 
-/** The definition format this version of core reads. */
-export const PATHWAY_FORMAT = "credanchor-pathway-v1";
+/** The definition format this version of core reads (defined in names.ts, which has no imports). */
+export { PATHWAY_FORMAT };
 
 /** What a later revocation (or suspension, or expiry) of a component means for an award. */
 export const revocationPolicies = {

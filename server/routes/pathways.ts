@@ -19,8 +19,8 @@ import { bodyObject, onlyKeys, uuidParam } from "../http/params.ts";
 import { acceptSubmission } from "../intake.ts";
 import type { RouteContext } from "./context.ts";
 
-/** Most components one award request may carry. */
-const MAX_COMPONENTS = 64;
+/** Most components one award (or public pathway verify) request may carry. */
+export const MAX_COMPONENTS = 64;
 
 /** Parses the definition and checks that it belongs to the token's institution on this service's chain and registry. */
 function ownDefinition(context: RouteContext, auth: AuthContext, value: unknown, path: string): { definition: PathwayDefinition; hash: `0x${string}` } {
@@ -41,7 +41,8 @@ function ownDefinition(context: RouteContext, auth: AuthContext, value: unknown,
   return parsed;
 }
 
-function recipientOf(value: unknown): RecipientIdentity | undefined {
+/** The optional `$.recipient` of a pathway request (award or public verify): the holder's plaintext identity. */
+export function recipientOf(value: unknown): RecipientIdentity | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidRequest("$.recipient", "must be an object", '{ "id"?, "email"?, "name"? }');
   const recipient = value as Record<string, unknown>;

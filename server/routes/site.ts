@@ -70,6 +70,7 @@ export function registerSiteRoutes(app: Express, context: RouteContext, options:
       // Which registry new credentials are anchored in (v2 when deployed; older ones keep verifying).
       anchoringRegistry: context.chain.registry,
       verifyUrl: "v1/verify?history=1",
+      pathwayVerifyUrl: "v1/pathways/verify",
       ...(site?.rpcUrl === undefined ? {} : { rpcUrl: site.rpcUrl }),
       ...(site?.url === undefined ? {} : { publicUrl: site.url }),
     });

@@ -8,18 +8,28 @@
  * body asked again within the read cache's lifetime gets the report already computed
  * (verifyResultCache.ts).
  * `?history=1` adds the credential's status history for the verifier page.
+ *
+ * POST /v1/pathways/verify: core's pathway award report (what `credanchor pathway verify
+ * --json` prints) with its stack tree, for the page's "Stacked credentials" panel on a
+ * site that names no public RPC endpoint. Same gate as /v1/verify: the same per-address
+ * bucket (an award check is one more way in, not a second allowance), the same body
+ * cap, the same trusted registry and chain allow-list.
  */
 import type { Express } from "express";
 import express from "express";
 
+import { verifyPathwayAward } from "../../core/pathway/cascade.ts";
+import { stackTree } from "../../core/pathway/tree.ts";
 import { createCachingClient } from "../chain/readCache.ts";
+import { invalidRequest } from "../errors.ts";
 import type { Authenticator } from "../http/auth.ts";
-import { bodyObject } from "../http/params.ts";
+import { bodyObject, onlyKeys } from "../http/params.ts";
 import { createRateLimiter, type RateLimiter } from "../http/rateLimit.ts";
 import { verifyPortableCredential } from "../verification.ts";
 import { createVerifyCoalescer } from "../verifyCoalescer.ts";
 import { createVerifyResultCache } from "../verifyResultCache.ts";
 import type { RouteContext } from "./context.ts";
+import { MAX_COMPONENTS, recipientOf } from "./pathways.ts";
 
 /** Defaults when the settings carry no public-site block (tests building RouteSettings by hand). */
 const defaults = { verifyPerSecond: 20, verifyBurst: 60, verifyBodyBytes: 256 * 1024 };
@@ -64,7 +74,8 @@ export function registerVerifyRoutes(
       statusWindow: 256,
     },
   });
-  app.post("/v1/verify", async (req, res, next) => {
+  /** A token (if any) must be good and pays from its own bucket; otherwise the client address's bucket pays. */
+  const gate = async (req: express.Request, _res: express.Response, next: express.NextFunction): Promise<void> => {
     if (req.headers.authorization !== undefined) {
       const { token } = await access.authenticator(req.headers.authorization);
       access.tokenLimiter.take(token.id);
@@ -72,7 +83,8 @@ export function registerVerifyRoutes(
       perAddress.take(`address:${req.socket.remoteAddress ?? "unknown"}`);
     }
     next();
-  }, json, async (req, res) => {
+  };
+  app.post("/v1/verify", gate, json, async (req, res) => {
     const credential = bodyObject(req.body);
     const history = req.query["history"] === "1" || req.query["history"] === "true";
     // The answer is kept serialised: a repeated request costs no JSON.stringify of the report.
@@ -92,5 +104,29 @@ export function registerVerifyRoutes(
     const body = (req as { rawBody?: Uint8Array }).rawBody;
     const answer = body === undefined ? await compute() : await results({ body, variant: history ? "history" : "report", compute });
     res.type("application/json").send(answer.json);
+  });
+
+  app.post("/v1/pathways/verify", gate, json, async (req, res) => {
+    const body = bodyObject(req.body);
+    onlyKeys(body, ["award", "components", "definition", "recipient"]);
+    if (body.award === null || typeof body.award !== "object" || Array.isArray(body.award)) {
+      throw invalidRequest("$.award", "must be the portable pathway award (a JSON object)", "the award file's JSON");
+    }
+    if (!Array.isArray(body.components)) throw invalidRequest("$.components", "must be an array", "the portable component credentials the award stacks");
+    if (body.components.length > MAX_COMPONENTS) throw invalidRequest("$.components", `has ${body.components.length} entries`, `at most ${MAX_COMPONENTS}`);
+    if (body.definition !== undefined && (body.definition === null || typeof body.definition !== "object" || Array.isArray(body.definition))) {
+      throw invalidRequest("$.definition", "must be a pathway definition (a JSON object) when given", "credanchor-pathway-v1 definition");
+    }
+    const report = await verifyPathwayAward({
+      award: body.award,
+      components: body.components,
+      definition: body.definition,
+      recipient: recipientOf(body.recipient),
+      client: reads,
+      allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
+      trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
+      requiredConfirmations: context.settings.confirmations,
+    });
+    res.json({ ...report, tree: stackTree({ report }) });
   });
 }

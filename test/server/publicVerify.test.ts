@@ -98,6 +98,7 @@ describe("public verification", function () {
       registries: [record.registries.v1.address, fixture.registry],
       anchoringRegistry: fixture.registry,
       verifyUrl: "v1/verify?history=1",
+      pathwayVerifyUrl: "v1/pathways/verify",
     });
   });
 });

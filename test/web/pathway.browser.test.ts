@@ -5,7 +5,10 @@
  * under each revocation policy), awards it through the API from its own credentials and a
  * BI academy's; the page shows the stack as a tree; a holder's progress says what is
  * missing; once the academy revokes the Tableau badge, the CLI and the page show the
- * revoked component and what each policy made of it. Screenshots: test-artifacts/screenshots/pathway-*.png.
+ * revoked component and what each policy made of it. The page is checked twice: as a static
+ * build talking to the node, and as the site the service serves with its defaults (no public
+ * RPC URL), where the service checks the award (POST /v1/pathways/verify) and the employer
+ * types nothing. Screenshots: test-artifacts/screenshots/pathway-*.png.
  */
 import { expect } from "chai";
 import { join } from "node:path";
@@ -105,6 +108,8 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
     const outdir = join(dir, "site");
     await buildSite({ outdir, staticConfig: { chain, registries: [fixture.registry], rpcUrl: fixture.node.url } });
     site = await serveStatic(outdir);
+    // And the site the service serves (web/dist), with no public RPC URL.
+    await buildSite();
   });
 
   after(async function () {
@@ -115,11 +120,17 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
 
   const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2));
 
-  /** Opens the page, gives the panel `files`, and waits for its answer. */
-  async function check(files: Record<string, unknown>): Promise<Page> {
+  /**
+   * Opens the page (the static build unless `url` names another), gives the panel `files`,
+   * and waits for its answer; `posts` collects the paths the page POSTs to.
+   */
+  async function check(files: Record<string, unknown>, options: { url?: string; posts?: string[] } = {}): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on("pageerror", (error) => console.error("page error:", error.message));
-    await page.goto(site.url);
+    page.on("request", (request) => {
+      if (request.method() === "POST") options.posts?.push(new URL(request.url()).pathname);
+    });
+    await page.goto(options.url ?? site.url);
     await page.waitForSelector("html[data-ready=true]");
     await page.setInputFiles(
       "#pathway-files",
@@ -158,6 +169,22 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
     // The tree nests: the BI tools sit under their group, the group under the award.
     expect(await page.locator('#stack li[data-kind=award] > ul > li[data-kind=group] > ul > li[data-label="Tableau"]').count()).to.equal(1);
     await page.screenshot({ path: screenshotPath("pathway-stack-valid"), fullPage: true });
+    await page.close();
+  });
+
+  it("on the served site with no public RPC URL: the service checks the award and the page shows its stack", async function () {
+    const config = await fixture.request("GET", "/config.json", { token: null });
+    expect(config.body.rpcUrl).to.equal(undefined);
+    const posts: string[] = [];
+    const page = await check(awardFiles("mustStayValid"), { url: `${fixture.url}/`, posts });
+    expect(posts).to.deep.equal(["/v1/pathways/verify"]);
+    expect(await page.locator("#stack").getAttribute("data-status")).to.equal("valid");
+    expect(await page.locator("#stack-verdict").innerText()).to.contain("Data Analytics Certificate (version 1): the award stands");
+    expect(await node(page, "SQL Basics")).to.include({ status: "valid", tag: null });
+    expect(await node(page, "Tableau")).to.include({ status: "valid", tag: null });
+    expect((await node(page, "Power BI")).status).to.equal("missing");
+    expect(await page.locator('#stack li[data-kind=award] > ul > li[data-kind=group] > ul > li[data-label="Tableau"]').count()).to.equal(1);
+    await page.screenshot({ path: screenshotPath("pathway-served-stack-valid"), fullPage: true });
     await page.close();
   });
 
@@ -201,6 +228,31 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
       expect(result.stdout).to.include("├─ ✔ SQL Basics: verified");
       expect(result.stdout).to.match(/✘ Tableau: invalid: status: revoked by the issuer/);
       expect(result.stdout).to.include("1 component is no longer valid and not counted");
+    });
+
+    it("on the served site with no public RPC URL: Tableau shows revoked, not counted (must-stay-valid) and held (award-stands)", async function () {
+      // The service's chain reads are cached for a moment: ask again until the revocation shows.
+      const page = await eventually(async () => {
+        const opened = await check(awardFiles("mustStayValid"), { url: `${fixture.url}/` });
+        if ((await opened.locator("#stack").getAttribute("data-status")) === "invalid") return opened;
+        await opened.close();
+        return undefined;
+      }, 30_000, "the served page to show the revocation");
+      expect(await page.locator("#stack-verdict").innerText()).to.contain("the award does not stand");
+      const tableau = await node(page, "Tableau");
+      expect(tableau).to.include({ status: "invalid", tag: "REVOKED" });
+      expect(tableau.text).to.contain("revoked by the issuer");
+      expect(await page.locator("#stack-policy").innerText()).to.contain("1 component is no longer valid and not counted");
+      await page.screenshot({ path: screenshotPath("pathway-served-revoked-must-stay-valid"), fullPage: true });
+      await page.close();
+
+      const posts: string[] = [];
+      const stands = await check(awardFiles("awardStands"), { url: `${fixture.url}/`, posts });
+      expect(posts).to.deep.equal(["/v1/pathways/verify"]);
+      expect(await stands.locator("#stack").getAttribute("data-status")).to.equal("valid");
+      expect(await node(stands, "Tableau")).to.include({ status: "held", tag: "REVOKED" });
+      expect(await stands.locator("#stack-policy").getAttribute("data-policy")).to.equal("award-stands");
+      await stands.close();
     });
 
     it("award-stands: the page and the CLI show Tableau revoked but held by the policy, and the award stands", async function () {

@@ -5,11 +5,10 @@
  */
 import { createPublicClient, http } from "viem";
 
-import { PATHWAY_MEMBER } from "../../core/pathway/award.ts";
 import { verifyPathwayAward, type PathwayVerificationReport } from "../../core/pathway/cascade.ts";
-import { PATHWAY_FORMAT } from "../../core/pathway/definition.ts";
 import { pathwayProgress, type PathwayProgressReturnType } from "../../core/pathway/progress.ts";
 import { stackTree, type StackNode } from "../../core/pathway/tree.ts";
+import { NOTHING_TO_CHECK, sortPathwayDocuments } from "./pathwayDocuments.ts";
 
 /** Where the page reads the chain, and what it trusts there. */
 export type PathwayRoute = { readonly rpcUrl: string; readonly chain: string; readonly registries: readonly string[] };
@@ -27,16 +26,6 @@ export type PathwayOutcome =
   | { readonly kind: "award"; readonly report: PathwayVerificationReport; readonly tree: StackNode }
   | { readonly kind: "progress"; readonly progress: PathwayProgressReturnType };
 
-/** A pathway award carries its definition under PATHWAY_MEMBER (core/pathway/award.ts). */
-function isAward(document: unknown): boolean {
-  const value = document as Record<string, unknown> | null;
-  return value !== null && typeof value === "object" && typeof value[PATHWAY_MEMBER] === "object";
-}
-
-function isDefinition(document: unknown): boolean {
-  return (document as { format?: unknown } | null)?.format === PATHWAY_FORMAT;
-}
-
 /**
  * Sorts what the visitor gave into award, definition and component credentials and checks
  * them: an award is verified with its stack (the definition, when given, must be the one it
@@ -50,17 +39,13 @@ function isDefinition(document: unknown): boolean {
  * ```
  */
 export async function checkPathwayDocuments(parameters: { readonly route: PathwayRoute; readonly documents: readonly unknown[] }): Promise<PathwayOutcome> {
-  const awards = parameters.documents.filter(isAward);
-  const definitions = parameters.documents.filter(isDefinition);
-  const credentials = parameters.documents.filter((document) => !isAward(document) && !isDefinition(document));
-  if (awards.length > 1) throw new Error(`${awards.length} pathway awards were given: check one award at a time, with its component credentials.`);
-  if (definitions.length > 1) throw new Error(`${definitions.length} pathway definitions were given: give at most one.`);
-  if (awards.length === 1) {
-    const report = await verifyPathwayAward({ ...options(parameters.route), award: awards[0], components: credentials, definition: definitions[0] });
+  const { award, definition, credentials } = sortPathwayDocuments(parameters.documents);
+  if (award !== undefined) {
+    const report = await verifyPathwayAward({ ...options(parameters.route), award, components: credentials, definition });
     return { kind: "award", report, tree: stackTree({ report }) };
   }
-  if (definitions.length === 1) {
-    return { kind: "progress", progress: await pathwayProgress({ ...options(parameters.route), definition: definitions[0], credentials }) };
+  if (definition !== undefined) {
+    return { kind: "progress", progress: await pathwayProgress({ ...options(parameters.route), definition, credentials }) };
   }
-  throw new Error("Give a pathway award with its component credentials (to see its stack), or a pathway definition with your credentials (to see your progress).");
+  throw new Error(NOTHING_TO_CHECK);
 }

@@ -1,9 +1,12 @@
 /**
  * The page's pathway panel: an employer drops an award with the credentials it stacks and
  * sees the stack (stack.ts); a holder drops a pathway definition with their credentials
- * and sees what is missing. Checked in this browser against the chain (pathwayVerify.ts,
- * a chunk loaded on first use), so it needs an RPC endpoint: the site's, or one typed in
- * the advanced panel. The main page only mounts it (main.ts).
+ * and sees what is missing. On the served site an award is checked by the service
+ * (pathwayService.ts, `POST /v1/pathways/verify`), so the visitor types nothing; with an
+ * RPC endpoint (a static build's, or the advanced panel's) it is checked in this browser
+ * against the chain (pathwayVerify.ts), by the same rule as single credentials
+ * (siteConfig.ts routeFor). Progress is always checked in the browser. Both are chunks
+ * loaded on first use. The main page only mounts it (main.ts).
  */
 import { h } from "./dom.ts";
 import { credentialFromFile } from "./input.ts";
@@ -28,6 +31,12 @@ export function pathwayRouteFor(config: SiteConfig, overrides: Overrides): { rpc
   }
   const registries = overrides.registries.trim() ? overrides.registries.split(",").map((value) => value.trim()).filter(Boolean) : [...config.registries];
   return { rpcUrl, chain: overrides.chain.trim() || config.chain, registries };
+}
+
+/** The service endpoint that checks an award, when the site offers one and the visitor overrode nothing (routeFor's rule); else undefined. */
+export function awardViaService(config: SiteConfig, overrides: Overrides): string | undefined {
+  const overridden = overrides.rpcUrl.trim() !== "" || overrides.chain.trim() !== "" || overrides.registries.trim() !== "";
+  return overridden ? undefined : config.pathwayVerifyUrl;
 }
 
 /**
@@ -58,9 +67,14 @@ export function mountPathways(parameters: MountPathwaysParameters): void {
     result.replaceChildren(h("p", {}, `Checking ${files.length} file${files.length === 1 ? "" : "s"}…`));
     try {
       const documents = await Promise.all(files.map((file) => credentialFromFile(file)));
-      const route = pathwayRouteFor(await parameters.siteConfig(), parameters.overrides());
-      const { checkPathwayDocuments } = await import("./pathwayVerify.ts");
-      const outcome = await checkPathwayDocuments({ route, documents });
+      const config = await parameters.siteConfig();
+      const serviceUrl = awardViaService(config, parameters.overrides());
+      const { sortPathwayDocuments } = await import("./pathwayDocuments.ts");
+      const sorted = sortPathwayDocuments(documents);
+      const outcome =
+        serviceUrl !== undefined && sorted.award !== undefined
+          ? await (await import("./pathwayService.ts")).checkAwardViaService({ url: serviceUrl, documents: sorted })
+          : await (await import("./pathwayVerify.ts")).checkPathwayDocuments({ route: pathwayRouteFor(config, parameters.overrides()), documents });
       result.replaceChildren(outcome.kind === "award" ? renderStack(outcome) : renderProgress(outcome));
       result.dataset["state"] = "done";
       result.querySelector<HTMLElement>("h3")?.focus();
