@@ -15,7 +15,7 @@ import type { PoolClient } from "pg";
 
 import { sameSubmission } from "./sameSubmission.ts";
 import type { BatchState, IntakeItem, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, toCredential, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, toExistingRecord, type Row } from "./sqliteRows.ts";
 
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
@@ -71,17 +71,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     } else if (!sameSubmission({ body: existing.body as string, hasServiceStatus: existing.status_list !== null }, asSubmitted(item))) {
       conflicts.push({ position, clientId: item.clientId });
     } else {
-      const credential = toCredential(existing);
-      records[position] = {
-        id: credential.id,
-        clientId: credential.clientId,
-        credentialHash: existing.credential_hash as Uint8Array,
-        batchId: credential.batchId,
-        leafIndex: credential.leafIndex,
-        leafHash: existing.leaf_hash as Uint8Array,
-        batchState: credential.batch.state,
-        existing: true,
-      };
+      records[position] = toExistingRecord(existing);
     }
   }
   if (conflicts.length > 0) return { ok: false, conflicts };

@@ -11,7 +11,7 @@ import type { StatementSync } from "node:sqlite";
 import type { BatchRow, BatchState, IntakeItem, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
 import { sameSubmission } from "./sameSubmission.ts";
 import { LOOKUP_GENERATION_BITS } from "./schema.ts";
-import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, toCredential, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, toExistingRecord, type Row } from "./sqliteRows.ts";
 
 /**
  * Builds the intake transaction over the store's statement cache and transaction helper.
@@ -127,17 +127,7 @@ export function createIntakeTransaction(parameters: {
         } else if (!sameSubmission({ body: existing.body as string, hasServiceStatus: existing.status_list !== null }, asSubmitted(item))) {
           conflicts.push({ position, clientId: item.clientId });
         } else {
-          const credential = toCredential(existing);
-          records[position] = {
-            id: credential.id,
-            clientId: credential.clientId,
-            credentialHash: existing.credential_hash as Uint8Array,
-            batchId: credential.batchId,
-            leafIndex: credential.leafIndex,
-            leafHash: existing.leaf_hash as Uint8Array,
-            batchState: credential.batch.state,
-            existing: true,
-          };
+          records[position] = toExistingRecord(existing);
         }
       }
       if (conflicts.length > 0) return { ok: false, conflicts };

@@ -9,6 +9,7 @@ import type {
   BatchState,
   CredentialWithBatch,
   InstitutionRow,
+  IntakeRecord,
   RegistryEventRow,
   StatusListPosition,
   StatusListRow,
@@ -92,6 +93,21 @@ export function toCredential(row: Row): CredentialWithBatch {
     body: row.body as string,
     createdAt: row.created_at as number,
     batch: toBatch(row),
+  };
+}
+
+/** An intake answer for a credential stored earlier under the same idempotency key (both stores). */
+export function toExistingRecord(row: Row): IntakeRecord {
+  const credential = toCredential(row);
+  return {
+    id: credential.id,
+    clientId: credential.clientId,
+    credentialHash: row.credential_hash as Uint8Array,
+    batchId: credential.batchId,
+    leafIndex: credential.leafIndex,
+    leafHash: row.leaf_hash as Uint8Array,
+    batchState: credential.batch.state,
+    existing: true,
   };
 }
 
