@@ -408,6 +408,29 @@ export const openApiDocument = {
         responses: { "200": ok("Pathway award report and its stack tree"), ...errors, "413": error },
       },
     },
+    "/v1/pathways/progress": {
+      post: {
+        operationId: "pathwayProgress",
+        summary: "Core's progress report for a holder's credentials towards a pathway definition (`missing`: \"2 of 3: SQL Basics missing\"); no token needed",
+        description:
+          "The page's stacked-credentials panel uses it when the site names no RPC endpoint. Same gate, body cap and trusted registries as /v1/pathways/verify. A credential that does not count (revoked, untrusted registry, other recipient) is a 200 with that component not met; a malformed body is a 400 naming the field, a malformed definition a 422 CA_PATHWAY_DEFINITION_INVALID naming it.",
+        security: [{}, { bearer: [] }],
+        requestBody: {
+          required: true,
+          ...json({
+            type: "object",
+            required: ["definition", "credentials"],
+            additionalProperties: false,
+            properties: {
+              definition: { type: "object", description: "the credanchor-pathway-v1 definition" },
+              credentials: { type: "array", maxItems: 64, items: { type: "object" }, description: "the holder's portable credentials" },
+              recipient: { type: "object", properties: { id: { type: "string" }, email: { type: "string" }, name: { type: "string" } }, additionalProperties: false, description: "the holder's plaintext identity, to match hashed identifiers (optional; default the subject id all credentials share)" },
+            },
+          }),
+        },
+        responses: { "200": ok("Progress report: met, missing, each component's state and reason"), ...errors, "413": error },
+      },
+    },
     "/v1/pathways/definitions": {
       post: {
         operationId: "checkPathwayDefinition",

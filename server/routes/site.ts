@@ -71,6 +71,7 @@ export function registerSiteRoutes(app: Express, context: RouteContext, options:
       anchoringRegistry: context.chain.registry,
       verifyUrl: "v1/verify?history=1",
       pathwayVerifyUrl: "v1/pathways/verify",
+      pathwayProgressUrl: "v1/pathways/progress",
       ...(site?.rpcUrl === undefined ? {} : { rpcUrl: site.rpcUrl }),
       ...(site?.url === undefined ? {} : { publicUrl: site.url }),
     });

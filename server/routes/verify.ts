@@ -14,11 +14,17 @@
  * site that names no public RPC endpoint. Same gate as /v1/verify: the same per-address
  * bucket (an award check is one more way in, not a second allowance), the same body
  * cap, the same trusted registry and chain allow-list.
+ *
+ * POST /v1/pathways/progress: core's progress report (a holder's definition and
+ * credentials -> "2 of 3: SQL Basics missing"), the same report `credanchor pathway
+ * progress` computes, for the same panel on the same site, behind the same gate.
  */
 import type { Express } from "express";
 import express from "express";
 
 import { verifyPathwayAward } from "../../core/pathway/cascade.ts";
+import { parsePathwayDefinition } from "../../core/pathway/definition.ts";
+import { pathwayProgress } from "../../core/pathway/progress.ts";
 import { stackTree } from "../../core/pathway/tree.ts";
 import { createCachingClient } from "../chain/readCache.ts";
 import { invalidRequest } from "../errors.ts";
@@ -106,6 +112,14 @@ export function registerVerifyRoutes(
     res.type("application/json").send(answer.json);
   });
 
+  /** What both pathway routes read the chain with: this deployment's registries only. */
+  const pathwayChain = () => ({
+    client: reads,
+    allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
+    trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
+    requiredConfirmations: context.settings.confirmations,
+  });
+
   app.post("/v1/pathways/verify", gate, json, async (req, res) => {
     const body = bodyObject(req.body);
     onlyKeys(body, ["award", "components", "definition", "recipient"]);
@@ -122,11 +136,19 @@ export function registerVerifyRoutes(
       components: body.components,
       definition: body.definition,
       recipient: recipientOf(body.recipient),
-      client: reads,
-      allowedChains: context.settings.allowedChainIds?.map((id) => `eip155:${id}`),
-      trustedRegistries: context.chain.trustedRegistries ?? [context.chain.registry],
-      requiredConfirmations: context.settings.confirmations,
+      ...pathwayChain(),
     });
     res.json({ ...report, tree: stackTree({ report }) });
+  });
+
+  app.post("/v1/pathways/progress", gate, json, async (req, res) => {
+    const body = bodyObject(req.body);
+    onlyKeys(body, ["definition", "credentials", "recipient"]);
+    // Parsed here so a bad definition is a 400 naming `$.definition...`; core parses it again.
+    const { definition } = parsePathwayDefinition({ definition: body.definition, path: "$.definition" });
+    if (!Array.isArray(body.credentials)) throw invalidRequest("$.credentials", "must be an array", "the holder's portable credentials");
+    if (body.credentials.length > MAX_COMPONENTS) throw invalidRequest("$.credentials", `has ${body.credentials.length} entries`, `at most ${MAX_COMPONENTS}`);
+    const progress = await pathwayProgress({ definition, credentials: body.credentials, recipient: recipientOf(body.recipient), ...pathwayChain() });
+    res.json(progress);
   });
 }

@@ -54,7 +54,7 @@ describe("OpenAPI document", function () {
   });
 
   it("names the scope each /v1 operation needs (read for every GET); the public verify operations need none", function () {
-    const open = ["/v1/verify", "/v1/pathways/verify"];
+    const open = ["/v1/verify", "/v1/pathways/verify", "/v1/pathways/progress"];
     for (const [path, operations] of Object.entries(openApiDocument.paths)) {
       if (!path.startsWith("/v1/") || open.includes(path)) continue;
       for (const [method, operation] of Object.entries(operations) as [string, any][]) {

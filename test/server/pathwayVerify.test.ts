@@ -19,6 +19,8 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
   const ids: Record<string, string> = {};
   const components: Record<string, Json> = {};
   const awards: Record<"mustStayValid" | "awardStands", Json> = {} as never;
+  /** The components-must-stay-valid definition, as a holder checking progress has it. */
+  let definitionOfRecord: Json;
 
   const badge = (issuer: { identifier: string; name: string }, key: string) =>
     createOpenBadgeCredential({
@@ -68,6 +70,7 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
       requirements: { allOf: ["sql", "python", { nOf: 1, of: ["tableau", "powerbi"] }] },
       revocationPolicy,
     });
+    definitionOfRecord = definition("https://demo.example/pathways/data-analytics", "components-must-stay-valid");
     const awardIds: Record<string, string> = {};
     for (const [policy, id, rule] of [
       ["mustStayValid", "https://demo.example/pathways/data-analytics", "components-must-stay-valid"],
@@ -154,6 +157,67 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
     }
   });
 
+  const progress = (credentials: unknown[], options: { token?: string | null; on?: Fixture } = {}) =>
+    (options.on ?? fixture).request("POST", "/v1/pathways/progress", {
+      token: options.token === undefined ? null : options.token,
+      body: { definition: definitionOfRecord, credentials },
+    });
+
+  it("progress (POST /v1/pathways/progress, no token): core's report, naming the missing SQL Basics", async function () {
+    // Python's batch counts once it has its confirmations; until then it is "unqualified".
+    await eventually(async () => {
+      const answer = await progress([components.python, components.tableau], { token: fixture.tokens.a.all });
+      return answer.body.components?.find((entry: Json) => entry.key === "python")?.state === "met" ? answer : undefined;
+    }, 30_000, "Python counted");
+    const { status, body } = await progress([components.python, components.tableau]);
+    expect(status, JSON.stringify(body)).to.equal(200);
+    expect(Object.keys(body).sort()).to.deep.equal(["candidates", "components", "definition", "definitionHash", "met", "missing", "recipient", "requirements"]);
+    expect(body.met).to.equal(false);
+    expect(body.components.map((entry: Json) => [entry.key, entry.state])).to.deep.equal([["sql", "missing"], ["python", "met"], ["tableau", "met"], ["powerbi", "missing"]]);
+    expect(body.missing).to.have.length.above(0);
+    expect(body.missing.join(" ")).to.contain("SQL Basics").and.not.contain("Python");
+    // All three: met, nothing missing.
+    const all = await progress([components.sql, components.python, components.tableau], { token: fixture.tokens.a.all });
+    expect(all.body.met, JSON.stringify(all.body.missing)).to.equal(true);
+    expect(all.body.missing).to.deep.equal([]);
+  });
+
+  it("progress refuses a bad body with 400 (a bad definition: the catalogue's 422) and the path at fault", async function () {
+    const token = fixture.tokens.a.all;
+    // A malformed definition is core's CA_PATHWAY_DEFINITION_INVALID, 422 as on /v1/pathways/definitions.
+    const cases: [unknown, string, number][] = [
+      [{ credentials: [] }, "$.definition", 422],
+      [{ definition: "not json", credentials: [] }, "$.definition", 422],
+      [{ definition: { ...definitionOfRecord, components: "none" }, credentials: [] }, "$.definition.components", 422],
+      [{ definition: definitionOfRecord }, "$.credentials", 400],
+      [{ definition: definitionOfRecord, credentials: Array.from({ length: 65 }, () => ({})) }, "$.credentials", 400],
+      [{ definition: definitionOfRecord, credentials: [], recipient: { phone: "1" } }, "$.recipient.phone", 400],
+      [{ definition: definitionOfRecord, credentials: [], award: {} }, "$.award", 400],
+    ];
+    for (const [body, path, code] of cases) {
+      const answer = await fixture.request("POST", "/v1/pathways/progress", { token, body });
+      expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).to.equal(code);
+      expect(answer.body.error.details.map((detail: Json) => detail.path), JSON.stringify(answer.body)).to.include(path);
+      expect(answer.body.error.message).to.be.a("string").and.not.include("    at ");
+    }
+  });
+
+  it("progress counts no credential anchored in a registry this deployment does not trust", async function () {
+    const other = await startFixture({ node: fixture.node, anchorerIndex: 6, revokerIndex: 7, secondInstitution: false });
+    try {
+      const { status, body } = await progress([components.sql, components.python, components.tableau], { on: other });
+      expect(status, JSON.stringify(body)).to.equal(200);
+      expect(body.met).to.equal(false);
+      for (const key of ["sql", "python", "tableau"]) {
+        const component = body.components.find((entry: Json) => entry.key === key);
+        expect(component.state, JSON.stringify(component)).to.not.equal("met");
+      }
+      expect(JSON.stringify(body.candidates)).to.contain("CA_REGISTRY_UNTRUSTED");
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("draws from the same per-address bucket as POST /v1/verify", async function () {
     // Empty the bucket with /v1/verify, then ask for an award within the second it takes to
     // refill one request: a shared bucket refuses it. A slower round proves nothing and is tried again.
@@ -192,6 +256,18 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
       expect(tableau.reason).to.contain("revoked");
       expect(body.policy.name).to.equal("components-must-stay-valid");
       expect(body.requirements.met).to.equal(false);
+    });
+
+    it("progress does not count the revoked Tableau badge", async function () {
+      const body = await eventually(async () => {
+        const answer = await progress([components.sql, components.python, components.tableau], { token: fixture.tokens.a.all });
+        return answer.body.components?.find((entry: Json) => entry.key === "tableau")?.state !== "met" ? answer.body : undefined;
+      }, 30_000, "the revocation to show in progress");
+      const tableau = body.components.find((entry: Json) => entry.key === "tableau");
+      expect(tableau.state).to.equal("unqualified");
+      expect(tableau.reason).to.contain("revoked");
+      expect(body.met).to.equal(false);
+      expect(body.missing.join(" ")).to.contain("Tableau");
     });
 
     it("award-stands: Tableau is revoked but held by the policy, and the award stands", async function () {

@@ -99,6 +99,7 @@ describe("public verification", function () {
       anchoringRegistry: fixture.registry,
       verifyUrl: "v1/verify?history=1",
       pathwayVerifyUrl: "v1/pathways/verify",
+      pathwayProgressUrl: "v1/pathways/progress",
     });
   });
 });

@@ -7,8 +7,8 @@
  * missing; once the academy revokes the Tableau badge, the CLI and the page show the
  * revoked component and what each policy made of it. The page is checked twice: as a static
  * build talking to the node, and as the site the service serves with its defaults (no public
- * RPC URL), where the service checks the award (POST /v1/pathways/verify) and the employer
- * types nothing. Screenshots: test-artifacts/screenshots/pathway-*.png.
+ * RPC URL), where the service checks the award (POST /v1/pathways/verify) and the holder's
+ * progress (POST /v1/pathways/progress) and nobody types anything. Screenshots: test-artifacts/screenshots/pathway-*.png.
  */
 import { expect } from "chai";
 import { join } from "node:path";
@@ -195,6 +195,21 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
     expect(await page.locator('#progress li[data-label="SQL Basics"]').getAttribute("data-status")).to.equal("missing");
     expect(await page.locator('#progress li[data-label="Python for Data"]').getAttribute("data-status")).to.equal("met");
     await page.screenshot({ path: screenshotPath("pathway-progress"), fullPage: true });
+    await page.close();
+  });
+
+  it("on the served site with no public RPC URL: the service checks a holder's progress and the page says what is missing", async function () {
+    const config = await fixture.request("GET", "/config.json", { token: null });
+    expect(config.body.rpcUrl).to.equal(undefined);
+    const posts: string[] = [];
+    const page = await check({ "definition.json": definitions.mustStayValid, "python.json": components.python, "tableau.json": components.tableau }, { url: `${fixture.url}/`, posts });
+    expect(posts).to.deep.equal(["/v1/pathways/progress"]);
+    expect(await page.locator("#progress").getAttribute("data-met")).to.equal("false");
+    expect(await page.locator("#progress-verdict").innerText()).to.contain("Data Analytics Certificate: 2 of 3: SQL Basics missing");
+    expect(await page.locator('#progress li[data-label="SQL Basics"]').getAttribute("data-status")).to.equal("missing");
+    expect(await page.locator('#progress li[data-label="Python for Data"]').getAttribute("data-status")).to.equal("met");
+    expect(await page.locator('#progress li[data-label="Tableau"]').getAttribute("data-status")).to.equal("met");
+    await page.screenshot({ path: screenshotPath("pathway-served-progress"), fullPage: true });
     await page.close();
   });
 

@@ -1,12 +1,12 @@
 /**
  * The page's pathway panel: an employer drops an award with the credentials it stacks and
  * sees the stack (stack.ts); a holder drops a pathway definition with their credentials
- * and sees what is missing. On the served site an award is checked by the service
- * (pathwayService.ts, `POST /v1/pathways/verify`), so the visitor types nothing; with an
- * RPC endpoint (a static build's, or the advanced panel's) it is checked in this browser
- * against the chain (pathwayVerify.ts), by the same rule as single credentials
- * (siteConfig.ts routeFor). Progress is always checked in the browser. Both are chunks
- * loaded on first use. The main page only mounts it (main.ts).
+ * and sees what is missing. On the served site both are checked by the service
+ * (pathwayService.ts, `POST /v1/pathways/verify` and `/v1/pathways/progress`), so the
+ * visitor types nothing; with an RPC endpoint (a static build's, or the advanced panel's)
+ * they are checked in this browser against the chain (pathwayVerify.ts), by the same rule
+ * as single credentials (siteConfig.ts routeFor). Both are chunks loaded on first use. The
+ * main page only mounts it (main.ts).
  */
 import { h } from "./dom.ts";
 import { credentialFromFile } from "./input.ts";
@@ -33,10 +33,13 @@ export function pathwayRouteFor(config: SiteConfig, overrides: Overrides): { rpc
   return { rpcUrl, chain: overrides.chain.trim() || config.chain, registries };
 }
 
-/** The service endpoint that checks an award, when the site offers one and the visitor overrode nothing (routeFor's rule); else undefined. */
-export function awardViaService(config: SiteConfig, overrides: Overrides): string | undefined {
+/**
+ * The service endpoints that check an award and a holder's progress, when the site offers
+ * them and the visitor overrode nothing (routeFor's rule); each undefined otherwise.
+ */
+export function pathwayServiceFor(config: SiteConfig, overrides: Overrides): { readonly award?: string | undefined; readonly progress?: string | undefined } {
   const overridden = overrides.rpcUrl.trim() !== "" || overrides.chain.trim() !== "" || overrides.registries.trim() !== "";
-  return overridden ? undefined : config.pathwayVerifyUrl;
+  return overridden ? {} : { award: config.pathwayVerifyUrl, progress: config.pathwayProgressUrl };
 }
 
 /**
@@ -68,13 +71,16 @@ export function mountPathways(parameters: MountPathwaysParameters): void {
     try {
       const documents = await Promise.all(files.map((file) => credentialFromFile(file)));
       const config = await parameters.siteConfig();
-      const serviceUrl = awardViaService(config, parameters.overrides());
+      const service = pathwayServiceFor(config, parameters.overrides());
       const { sortPathwayDocuments } = await import("./pathwayDocuments.ts");
       const sorted = sortPathwayDocuments(documents);
+      // An award is checked as an award even when a definition comes with it (checkPathwayDocuments' order).
       const outcome =
-        serviceUrl !== undefined && sorted.award !== undefined
-          ? await (await import("./pathwayService.ts")).checkAwardViaService({ url: serviceUrl, documents: sorted })
-          : await (await import("./pathwayVerify.ts")).checkPathwayDocuments({ route: pathwayRouteFor(config, parameters.overrides()), documents });
+        sorted.award !== undefined && service.award !== undefined
+          ? await (await import("./pathwayService.ts")).checkAwardViaService({ url: service.award, documents: sorted })
+          : sorted.award === undefined && sorted.definition !== undefined && service.progress !== undefined
+            ? await (await import("./pathwayService.ts")).checkProgressViaService({ url: service.progress, documents: sorted })
+            : await (await import("./pathwayVerify.ts")).checkPathwayDocuments({ route: pathwayRouteFor(config, parameters.overrides()), documents });
       result.replaceChildren(outcome.kind === "award" ? renderStack(outcome) : renderProgress(outcome));
       result.dataset["state"] = "done";
       result.querySelector<HTMLElement>("h3")?.focus();

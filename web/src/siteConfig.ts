@@ -16,6 +16,8 @@ export type SiteConfig = {
   readonly verifyUrl?: string | undefined;
   /** The service's public pathway-award verify endpoint, relative to the page (served site only). */
   readonly pathwayVerifyUrl?: string | undefined;
+  /** The service's public pathway-progress endpoint, relative to the page (served site only). */
+  readonly pathwayProgressUrl?: string | undefined;
   /** A JSON-RPC endpoint browsers may use (static builds: required; served site: optional). */
   readonly rpcUrl?: string | undefined;
   /** The page's public URL, the base of share links (default: where the page was loaded from). */
