@@ -10,9 +10,9 @@ import { readFile } from "node:fs/promises";
 
 import { expect } from "chai";
 
-import { createOpenBadgeCredential } from "../../core/openbadge.ts";
 import { eventually } from "../server/helpers/chain.ts";
 import { startFixture, type Fixture } from "../server/helpers/fixture.ts";
+import { dataAnalyticsBadge, dataAnalyticsPathway } from "../server/helpers/pathways.ts";
 import { tempDir } from "../server/helpers/processes.ts";
 import { type Cli, type CliResult, createCli, writeJson } from "./helpers.ts";
 
@@ -29,12 +29,7 @@ describe("credanchor pathway (Data Analytics Certificate, two institutions)", fu
   const ids: Record<string, string> = {};
 
   const badge = (issuer: { identifier: string; name: string }, key: string, name: string) =>
-    createOpenBadgeCredential({
-      issuer: { id: issuer.identifier, name: issuer.name },
-      achievement: { id: `https://courses.example/${key}`, name, description: `${name}.`, criteria: { narrative: "Passed." } },
-      recipient: { email: "ada@learner.example" },
-      validFrom: "2026-01-05T00:00:00Z",
-    });
+    dataAnalyticsBadge({ issuer, key, name, recipient: { email: "ada@learner.example" } });
 
   async function anchored(token: string, id: string): Promise<Record<string, unknown>> {
     return eventually(async () => {
@@ -63,23 +58,18 @@ describe("credanchor pathway (Data Analytics Certificate, two institutions)", fu
       files[key] = writeJson(dir, `${key}.json`, await anchored(institution === a ? fixture.tokens.a.all : fixture.tokens.b.all, ids[key]!));
     }
     const chain = `eip155:${await fixture.client.getChainId()}`;
-    const academy = { chain, registry: fixture.registry, institutionId: b.id };
-    files.definition = writeJson(dir, "data-analytics.json", {
-      format: "credanchor-pathway-v1",
-      id: "https://demo.example/pathways/data-analytics",
-      version: 1,
-      name: "Data Analytics Certificate",
-      institution: { chain, registry: fixture.registry, institutionId: a.id },
-      award: { issuer: { id: a.identifier, name: a.name }, achievement: { id: "https://demo.example/badges/data-analytics", name: "Data Analytics Certificate", description: "SQL, Python, a BI tool." } },
-      components: [
-        { key: "sql", name: "SQL Basics", achievement: "https://courses.example/sql" },
-        { key: "python", name: "Python for Data", achievement: "https://courses.example/python" },
-        { key: "tableau", name: "Tableau", achievement: "https://courses.example/tableau", institution: academy },
-        { key: "powerbi", name: "Power BI", achievement: "https://courses.example/powerbi", institution: academy },
-      ],
-      requirements: { allOf: ["sql", "python", { nOf: 1, of: ["tableau", "powerbi"] }] },
-      revocationPolicy: "components-must-stay-valid",
-    });
+    files.definition = writeJson(
+      dir,
+      "data-analytics.json",
+      dataAnalyticsPathway({
+        id: "https://demo.example/pathways/data-analytics",
+        revocationPolicy: "components-must-stay-valid",
+        chain,
+        registry: fixture.registry,
+        university: a,
+        academyId: b.id,
+      }),
+    );
     cli = createCli({ CREDANCHOR_RPC_URL: fixture.node.url, CREDANCHOR_REGISTRY_ADDRESS: fixture.registry, CREDANCHOR_SERVICE_URL: fixture.url, CREDANCHOR_TOKEN: fixture.tokens.a.all });
   });
   after(async function () {

@@ -7,9 +7,9 @@
  */
 import { expect } from "chai";
 
-import { createOpenBadgeCredential } from "../../core/openbadge.ts";
 import { eventually } from "./helpers/chain.ts";
 import { startFixture, type Fixture } from "./helpers/fixture.ts";
+import { dataAnalyticsBadge, dataAnalyticsPathway } from "./helpers/pathways.ts";
 
 type Json = Record<string, any>;
 
@@ -22,13 +22,7 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
   /** The components-must-stay-valid definition, as a holder checking progress has it. */
   let definitionOfRecord: Json;
 
-  const badge = (issuer: { identifier: string; name: string }, key: string) =>
-    createOpenBadgeCredential({
-      issuer: { id: issuer.identifier, name: issuer.name },
-      achievement: { id: `https://${key}.example/badge`, name: key, description: `${key} course.`, criteria: { narrative: "Passed." } },
-      recipient: { id: "did:example:ada" },
-      validFrom: "2026-01-05T00:00:00Z",
-    });
+  const badge = (issuer: { identifier: string; name: string }, key: string) => dataAnalyticsBadge({ issuer, key, recipient: { id: "did:example:ada" } });
 
   async function anchored(token: string, id: string): Promise<Json> {
     return eventually(async () => {
@@ -53,23 +47,8 @@ describe("public pathway award verification (POST /v1/pathways/verify)", functio
     await fixture.request("POST", "/v1/batches/close", { token: fixture.tokens.b.all });
     for (const [key, , token] of issued) components[key] = await anchored(token, ids[key]!);
     const chain = `eip155:${await fixture.client.getChainId()}`;
-    const academy = { chain, registry: fixture.registry, institutionId: b.id };
-    const definition = (id: string, revocationPolicy: string) => ({
-      format: "credanchor-pathway-v1",
-      id,
-      version: 1,
-      name: "Data Analytics Certificate",
-      institution: { chain, registry: fixture.registry, institutionId: a.id },
-      award: { issuer: { id: a.identifier, name: a.name }, achievement: { id: "https://demo.example/badges/data-analytics", name: "Data Analytics Certificate", description: "SQL, Python, a BI tool." } },
-      components: [
-        { key: "sql", name: "SQL Basics", achievement: "https://sql.example/badge" },
-        { key: "python", name: "Python for Data", achievement: "https://python.example/badge" },
-        { key: "tableau", name: "Tableau", achievement: "https://tableau.example/badge", institution: academy },
-        { key: "powerbi", name: "Power BI", achievement: "https://powerbi.example/badge", institution: academy },
-      ],
-      requirements: { allOf: ["sql", "python", { nOf: 1, of: ["tableau", "powerbi"] }] },
-      revocationPolicy,
-    });
+    const definition = (id: string, revocationPolicy: "components-must-stay-valid" | "award-stands") =>
+      dataAnalyticsPathway({ id, revocationPolicy, chain, registry: fixture.registry, university: a, academyId: b.id });
     definitionOfRecord = definition("https://demo.example/pathways/data-analytics", "components-must-stay-valid");
     const awardIds: Record<string, string> = {};
     for (const [policy, id, rule] of [

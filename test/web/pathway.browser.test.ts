@@ -15,11 +15,11 @@ import { join } from "node:path";
 
 import type { Browser, Page } from "playwright-core";
 
-import { createOpenBadgeCredential } from "../../core/openbadge.ts";
 import { buildSite } from "../../scripts/build-web.ts";
 import { createCli, writeJson } from "../cli/helpers.ts";
 import { eventually } from "../server/helpers/chain.ts";
 import { startFixture, type Fixture } from "../server/helpers/fixture.ts";
+import { dataAnalyticsBadge, dataAnalyticsPathway } from "../server/helpers/pathways.ts";
 import { tempDir } from "../server/helpers/processes.ts";
 import { launchChromium, screenshotPath, serveStatic } from "./helpers.ts";
 
@@ -37,13 +37,7 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
   const definitions: Record<"mustStayValid" | "awardStands", Json> = {} as never;
   const awards: Record<"mustStayValid" | "awardStands", Json> = {} as never;
 
-  const badge = (issuer: { identifier: string; name: string }, key: string, name: string) =>
-    createOpenBadgeCredential({
-      issuer: { id: issuer.identifier, name: issuer.name },
-      achievement: { id: `https://courses.example/${key}`, name, description: `${name}.`, criteria: { narrative: "Passed." } },
-      recipient: { email: EMAIL },
-      validFrom: "2026-01-05T00:00:00Z",
-    });
+  const badge = (issuer: { identifier: string; name: string }, key: string, name: string) => dataAnalyticsBadge({ issuer, key, name, recipient: { email: EMAIL } });
 
   async function anchored(token: string, id: string): Promise<Json> {
     return eventually(async () => {
@@ -71,23 +65,8 @@ describe("pathway stacks in the CLI and on the page (Data Analytics Certificate,
 
     // The university defines the pathway, once under each revocation policy.
     const chain = `eip155:${await fixture.client.getChainId()}`;
-    const academy = { chain, registry: fixture.registry, institutionId: b.id };
-    const definition = (id: string, revocationPolicy: string) => ({
-      format: "credanchor-pathway-v1",
-      id,
-      version: 1,
-      name: "Data Analytics Certificate",
-      institution: { chain, registry: fixture.registry, institutionId: a.id },
-      award: { issuer: { id: a.identifier, name: a.name }, achievement: { id: "https://demo.example/badges/data-analytics", name: "Data Analytics Certificate", description: "SQL, Python, a BI tool." } },
-      components: [
-        { key: "sql", name: "SQL Basics", achievement: "https://courses.example/sql" },
-        { key: "python", name: "Python for Data", achievement: "https://courses.example/python" },
-        { key: "tableau", name: "Tableau", achievement: "https://courses.example/tableau", institution: academy },
-        { key: "powerbi", name: "Power BI", achievement: "https://courses.example/powerbi", institution: academy },
-      ],
-      requirements: { allOf: ["sql", "python", { nOf: 1, of: ["tableau", "powerbi"] }] },
-      revocationPolicy,
-    });
+    const definition = (id: string, revocationPolicy: "components-must-stay-valid" | "award-stands") =>
+      dataAnalyticsPathway({ id, revocationPolicy, chain, registry: fixture.registry, university: a, academyId: b.id });
     definitions.mustStayValid = definition("https://demo.example/pathways/data-analytics", "components-must-stay-valid");
     definitions.awardStands = definition("https://demo.example/pathways/data-analytics-for-life", "award-stands");
     const awardIds: Record<string, string> = {};
