@@ -13,15 +13,14 @@
  */
 import type { PoolClient } from "pg";
 
-import { sameSubmission } from "./sameSubmission.ts";
-import type { BatchState, IntakeItem, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, toExistingRecord, type Row } from "./sqliteRows.ts";
+import { planIntake } from "./sameSubmission.ts";
+import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
+import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, type Row } from "./sqliteRows.ts";
 
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
 
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const asSubmitted = (item: IntakeItem) => ({ body: item.body, hasServiceStatus: item.status !== undefined });
 
 /**
  * One attempt of the intake transaction on `client` (BEGIN/COMMIT are the caller's).
@@ -35,12 +34,6 @@ const asSubmitted = (item: IntakeItem) => ({ body: item.body, hasServiceStatus: 
  */
 export async function submitOnce(client: PoolClient, parameters: SubmitCredentialsParameters): Promise<SubmitResult> {
   const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
-  const records: (IntakeRecord | undefined)[] = new Array(items.length);
-  const conflicts: { position: number; clientId: string }[] = [];
-  const fresh: number[] = [];
-  const firstByKey = new Map<string, number>();
-  const aliases: [number, number][] = [];
-
   const keys = [...new Set(items.flatMap((item) => (item.clientId === null ? [] : [item.clientId])))];
   const known = new Map<string, Row>();
   if (keys.length > 0) {
@@ -52,28 +45,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     });
     for (const row of rows as Row[]) known.set(row.client_id as string, row);
   }
-  for (let position = 0; position < items.length; position++) {
-    const item = items[position]!;
-    if (item.clientId === null) {
-      fresh.push(position);
-      continue;
-    }
-    const first = firstByKey.get(item.clientId);
-    if (first !== undefined) {
-      if (sameSubmission(asSubmitted(items[first]!), asSubmitted(item))) aliases.push([position, first]);
-      else conflicts.push({ position, clientId: item.clientId });
-      continue;
-    }
-    firstByKey.set(item.clientId, position);
-    const existing = known.get(item.clientId);
-    if (existing === undefined) {
-      fresh.push(position);
-    } else if (!sameSubmission({ body: existing.body as string, hasServiceStatus: existing.status_list !== null }, asSubmitted(item))) {
-      conflicts.push({ position, clientId: item.clientId });
-    } else {
-      records[position] = toExistingRecord(existing);
-    }
-  }
+  const { records, conflicts, fresh, aliases } = planIntake(items, (clientId) => known.get(clientId));
   if (conflicts.length > 0) return { ok: false, conflicts };
 
   const filledBatches: number[] = [];

@@ -8,10 +8,10 @@
  */
 import type { StatementSync } from "node:sqlite";
 
-import type { BatchRow, BatchState, IntakeItem, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { sameSubmission } from "./sameSubmission.ts";
+import type { BatchRow, BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
+import { planIntake } from "./sameSubmission.ts";
 import { LOOKUP_GENERATION_BITS } from "./schema.ts";
-import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, toExistingRecord, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, type Row } from "./sqliteRows.ts";
 
 /**
  * Builds the intake transaction over the store's statement cache and transaction helper.
@@ -91,45 +91,17 @@ export function createIntakeTransaction(parameters: {
     ).run(String(current));
   }
 
-  const asSubmitted = (item: IntakeItem) => ({ body: item.body, hasServiceStatus: item.status !== undefined });
-
   function submit(parameters: SubmitCredentialsParameters): SubmitResult {
     const { institutionId, items, maxSize, now, leafHash, newId } = parameters;
     return transaction((): SubmitResult => {
-      const records: (IntakeRecord | undefined)[] = new Array(items.length);
-      const conflicts: { position: number; clientId: string }[] = [];
-      const fresh: number[] = [];
-      const firstByKey = new Map<string, number>();
-      const aliases: [number, number][] = []; // [position, position of the first with that key]
       const known = storedClientIds(institutionId, items);
-      for (let position = 0; position < items.length; position++) {
-        const item = items[position]!;
-        if (item.clientId === null) {
-          fresh.push(position);
-          continue;
-        }
-        const first = firstByKey.get(item.clientId);
-        if (first !== undefined) {
-          if (sameSubmission(asSubmitted(items[first]!), asSubmitted(item))) aliases.push([position, first]);
-          else conflicts.push({ position, clientId: item.clientId });
-          continue;
-        }
-        firstByKey.set(item.clientId, position);
-        const seq = known.get(item.clientId);
-        const existing =
-          seq === undefined
-            ? undefined
-            : (statement(`SELECT ${CREDENTIAL_COLUMNS}, c.status_list, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id WHERE c.seq = ?`).get(
-                seq,
-              ) as Row);
-        if (existing === undefined) {
-          fresh.push(position);
-        } else if (!sameSubmission({ body: existing.body as string, hasServiceStatus: existing.status_list !== null }, asSubmitted(item))) {
-          conflicts.push({ position, clientId: item.clientId });
-        } else {
-          records[position] = toExistingRecord(existing);
-        }
-      }
+      const storedRow = statement(
+        `SELECT ${CREDENTIAL_COLUMNS}, c.status_list, ${BATCH_COLUMNS} FROM credentials c JOIN batches b ON b.id = c.batch_id WHERE c.seq = ?`,
+      );
+      const { records, conflicts, fresh, aliases } = planIntake(items, (clientId) => {
+        const seq = known.get(clientId);
+        return seq === undefined ? undefined : (storedRow.get(seq) as Row | undefined);
+      });
       if (conflicts.length > 0) return { ok: false, conflicts };
 
       const filledBatches: number[] = [];
