@@ -238,10 +238,15 @@ export {
   type InstitutionRecord,
   type InstitutionStatusName,
   type KeyRecord,
-  type RegistryClient,
   type RegistryLocation,
   type RegistryVersion,
 } from "./registry.ts";
+export {
+  createRegistryClient,
+  type CreateRegistryClientParameters,
+  type RegistryClient,
+  type RegistryClientAction,
+} from "./registryClient.ts";
 export { findAnchoring, type AnchoringRecord, type FindAnchoringParameters } from "./anchoring.ts";
 export {
   blockAtTimestamp,

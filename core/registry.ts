@@ -8,7 +8,6 @@ import {
   type Address,
   type ContractFunctionReturnType,
   type Hex,
-  type PublicClient,
   BaseError as ViemBaseError,
   ContractFunctionRevertedError,
   HttpRequestError,
@@ -20,6 +19,7 @@ import {
 import { credentialRegistryAbi } from "./abi/credentialRegistryAbi.ts";
 import { credentialRegistryV2Abi } from "./abi/credentialRegistryV2Abi.ts";
 import { CredanchorError, RpcUnavailableError } from "./errors.ts";
+import type { RegistryClient } from "./registryClient.ts";
 
 /** Names of the registry's CredentialStatus enum, by numeric value (append only, as on-chain). */
 export const credentialStatusNames = [
@@ -43,8 +43,6 @@ export const institutionStatusNames = ["unregistered", "active", "suspended"] as
 /** An institution's lifecycle state. */
 export type InstitutionStatusName = (typeof institutionStatusNames)[number];
 
-/** The minimal client surface core needs: a viem PublicClient. */
-export type RegistryClient = PublicClient;
 
 /** Where a registry lives. */
 export type RegistryLocation = {

@@ -10,7 +10,8 @@ import type { Address, Hex } from "viem";
 
 import { readStatusHistory, type StatusEvent } from "./history.ts";
 import { describeReason } from "./reasons.ts";
-import { readRegistryVersion, registryVersions, rpcRead, type RegistryClient } from "./registry.ts";
+import { readRegistryVersion, registryVersions, rpcRead } from "./registry.ts";
+import type { RegistryClient } from "./registryClient.ts";
 import type { VerificationReport } from "./verify/types.ts";
 
 /** One line of the history, JSON-safe (numbers and strings only). */

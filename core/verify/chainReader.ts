@@ -13,7 +13,6 @@ import {
   type CredentialStatusName,
   type InstitutionRecord,
   type KeyRecord,
-  type RegistryClient,
   hasRegistryCode,
   readBatch,
   readChainId,
@@ -24,6 +23,7 @@ import {
   type RegistryVersion,
   rpcRead,
 } from "../registry.ts";
+import type { RegistryClient } from "../registryClient.ts";
 import { RpcUnavailableError } from "../errors.ts";
 import { readRegistrySnapshot, type RegistrySnapshot } from "../registrySnapshot.ts";
 

@@ -8,7 +8,8 @@
 import type { Address, Hex } from "viem";
 
 import { credentialRegistryV2Abi } from "../abi/credentialRegistryV2Abi.ts";
-import { type BatchRecord, type RegistryClient, rpcRead } from "../registry.ts";
+import { type BatchRecord, rpcRead } from "../registry.ts";
+import type { RegistryClient } from "../registryClient.ts";
 
 /** One scheduled act that would change the credential's status. */
 export type PendingAct = {

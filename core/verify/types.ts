@@ -5,7 +5,8 @@
  */
 import type { Address, Hex } from "viem";
 
-import type { CredentialStatusName, RegistryClient } from "../registry.ts";
+import type { CredentialStatusName } from "../registry.ts";
+import type { RegistryClient } from "../registryClient.ts";
 import type { DidResolver } from "../vc/did.ts";
 import type { SignatureVerifier } from "./checkSignature.ts";
 

@@ -8,7 +8,8 @@
 import type { Address, Hex } from "viem";
 
 import { credentialRegistryV2Abi } from "../abi/credentialRegistryV2Abi.ts";
-import { type RegistryClient, rpcRead } from "../registry.ts";
+import { rpcRead } from "../registry.ts";
+import type { RegistryClient } from "../registryClient.ts";
 
 /** One clearing of a credential's revocation bit. */
 export type ClearedRevocation = {

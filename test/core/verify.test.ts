@@ -15,6 +15,8 @@ import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCre
 import type { VerificationReport } from "../../core/verify/types.ts";
 import { registrySelectorsOf } from "./helpers.ts";
 import { SNAPSHOT_MAX_LEAVES_PER_CALL } from "../../core/registrySnapshot.ts";
+import { createRegistryClient } from "../../core/registryClient.ts";
+import { readTimeline } from "../../core/timeline.ts";
 
 const ISSUER = { id: "did:web:uni.example", name: "Example University" };
 const ACHIEVEMENT = {
@@ -130,6 +132,22 @@ describe("verifyCredential on a real chain", () => {
     expect(revoked!.status).to.equal("invalid");
     expect(check(revoked!, "status").reason).to.equal("revoked by the issuer: superseded by a newer credential (reason 2)");
     expect(check(revoked!, "status").details).to.include({ registryStatus: "revoked", reasonCode: 2 });
+  });
+
+  it("the page's narrow client (createRegistryClient) reaches the same reports and history as a full PublicClient", async () => {
+    const fixture = await networkHelpers.loadFixture(deployFixture);
+    const { portable, batchId } = await issue(fixture, 4);
+    await fixture.registry.connect(revoker).revokeCredentials(batchId, [2], 2);
+    const narrow = createRegistryClient({ transport: custom(provider) });
+    expect(narrow).to.not.have.property("verifyMessage"); // only the actions core calls
+    const options = { credentials: [portable[1], portable[2]], trustedRegistries: [fixture.address] };
+    const viaNarrow = await verifyCredentials({ ...options, client: narrow });
+    const viaFull = await verifyCredentials({ ...options, client });
+    expect(viaNarrow.map((report) => report.status)).to.deep.equal(["valid", "invalid"]);
+    expect(viaNarrow).to.deep.equal(viaFull);
+    const history = await readTimeline({ client: narrow, report: viaNarrow[1]! });
+    expect(history).to.deep.equal(await readTimeline({ client, report: viaFull[1]! }));
+    expect(history.length).to.be.greaterThan(1); // anchored, then revoked
   });
 
   it("verify-suspended: invalid while suspended, valid again once reinstated", async () => {

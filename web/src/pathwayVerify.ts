@@ -3,8 +3,9 @@
  * verifier for an award and its components, core's progress for a definition and a
  * holder's credentials. Loaded on demand by pathways.ts (it pulls in viem and core/verify).
  */
-import { createPublicClient, http } from "viem";
+import { http } from "viem";
 
+import { createRegistryClient } from "../../core/registryClient.ts";
 import { verifyPathwayAward, type PathwayVerificationReport } from "../../core/pathway/cascade.ts";
 import { pathwayProgress, type PathwayProgressReturnType } from "../../core/pathway/progress.ts";
 import { stackTree, type StackNode } from "../../core/pathway/tree.ts";
@@ -15,7 +16,7 @@ export type PathwayRoute = { readonly rpcUrl: string; readonly chain: string; re
 
 function options(route: PathwayRoute) {
   return {
-    client: createPublicClient({ transport: http(route.rpcUrl, { retryCount: 0, timeout: 8_000 }) }),
+    client: createRegistryClient({ transport: http(route.rpcUrl, { retryCount: 0, timeout: 8_000 }) }),
     allowedChains: [route.chain],
     trustedRegistries: route.registries,
   };

@@ -2,8 +2,9 @@
  * Verification inside the page: core's verifier against a JSON-RPC endpoint, nothing
  * else (no issuer server). Loaded on demand by verifiers.ts.
  */
-import { createPublicClient, http } from "viem";
+import { http } from "viem";
 
+import { createRegistryClient } from "../../core/registryClient.ts";
 import { readTimeline, type TimelineEntry } from "../../core/timeline.ts";
 import { verifyCredential } from "../../core/verify/verifyCredentials.ts";
 import type { VerificationOutcome } from "./verifiers.ts";
@@ -15,7 +16,7 @@ export async function verifyInPage(parameters: {
   readonly registries: readonly string[];
   readonly credential: unknown;
 }): Promise<VerificationOutcome> {
-  const client = createPublicClient({ transport: http(parameters.rpcUrl, { retryCount: 0, timeout: 8_000 }) });
+  const client = createRegistryClient({ transport: http(parameters.rpcUrl, { retryCount: 0, timeout: 8_000 }) });
   const report = await verifyCredential({
     credential: parameters.credential,
     client,
