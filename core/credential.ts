@@ -3,7 +3,7 @@
  * issues into {@link FieldIssue}s that name the field by JSON path, say what was wrong
  * and what is expected.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 
 import { CredentialInvalidError } from "./errors.ts";
 import { describeType, toFieldIssues } from "./issues.ts";
@@ -25,7 +25,7 @@ export type CredentialKind = (typeof credentialKinds)[keyof typeof credentialKin
  * to the regular parser for invalid input, so issues are identical). It needs
  * `new Function`; where a Content-Security-Policy forbids that, the plain schema is used.
  */
-function compiled<T extends z.ZodType>(schema: T): T {
+function compiled<T extends z.ZodMiniType>(schema: T): T {
   try {
     return z.compile(schema);
   } catch {
@@ -83,7 +83,7 @@ export function validateCredential(parameters: ValidateCredentialParameters): Va
     });
   }
   const openBadge = isOpenBadgeCredential({ credential });
-  const result = (openBadge ? openBadgeValidator : verifiableCredentialValidator).safeParse(credential);
+  const result = z.safeParse(openBadge ? openBadgeValidator : verifiableCredentialValidator, credential);
   if (!result.success) throw new CredentialInvalidError({ issues: toFieldIssues({ issues: result.error.issues, input: credential }) });
   // zod returns a copy; hand back the caller's object so hashing sees exactly what was sent.
   return openBadge

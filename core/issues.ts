@@ -1,7 +1,7 @@
 /**
  * zod issues -> {@link FieldIssue}s: JSON path, what is wrong, what is expected.
  */
-import type * as z from "zod";
+import type { $ZodIssue } from "zod/v4/core";
 
 import type { FieldIssue } from "./errors.ts";
 
@@ -54,7 +54,7 @@ export function describeType(value: unknown): string {
 
 /** What {@link toFieldIssues} converts. */
 export type ToFieldIssuesParameters = {
-  readonly issues: readonly z.core.$ZodIssue[];
+  readonly issues: readonly $ZodIssue[];
   /** The value that was validated (issue paths are relative to it). */
   readonly input: unknown;
   /** JSON path of `input` in its document; default `$`. */

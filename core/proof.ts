@@ -11,6 +11,8 @@
  * Formats are versioned: a released format never changes, and its fixtures under
  * test/fixtures/<format>/ are never edited, only added to.
  */
+import * as z from "zod/mini";
+
 import { toChecksumAddress } from "./address.ts";
 import { CredanchorError, ProofFormatUnknownError, ProofMalformedError, type FieldIssue } from "./errors.ts";
 import { batchIdOf, credentialHash } from "./hash.ts";
@@ -104,7 +106,7 @@ export function parseProof(parameters: ParseProofParameters): ParseProofReturnTy
   if (!KNOWN_FORMATS.includes(format)) {
     throw new ProofFormatUnknownError({ format, knownFormats: KNOWN_FORMATS, path: `${base}.format` });
   }
-  const result = proofV1Schema.safeParse(proof);
+  const result = z.safeParse(proofV1Schema, proof);
   if (!result.success) throw new ProofMalformedError({ issues: toFieldIssues({ issues: result.error.issues, input: proof, base }) });
   return result.data as CredanchorProofV1;
 }
@@ -130,7 +132,7 @@ export type ParseCredentialStatusReturnType = CredanchorStatus;
 export function parseCredentialStatus(parameters: ParseCredentialStatusParameters): ParseCredentialStatusReturnType {
   const base = parameters.path ?? "$.credentialStatus";
   const input = parameters.credentialStatus;
-  const result = statusSchema.safeParse(input);
+  const result = z.safeParse(statusSchema, input);
   if (!result.success) throw new ProofMalformedError({ issues: toFieldIssues({ issues: result.error.issues, input, base }) });
   const status = result.data as CredanchorStatus;
   const id = statusId(status);

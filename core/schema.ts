@@ -8,7 +8,9 @@
  * turns into the `expected` of a field issue: refinements carry `params.expected`, and
  * type errors use a message of the form "expected <description>".
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+
+import "./zodMessages.ts";
 
 /** First `@context` entry of every VC 2.0 credential. */
 export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
@@ -49,16 +51,16 @@ export function isDateTimeStamp(value: string): boolean {
 function requiredString() {
   return z
     .string({ error: "expected a non-empty string" })
-    .refine((value) => value.length > 0, { error: "is empty", params: { expected: "a non-empty string" } });
+    .check(z.refine((value) => value.length > 0, { error: "is empty", params: { expected: "a non-empty string" } }));
 }
 
 const uri = z
   .string({ error: `expected ${EXPECTED_URI}` })
-  .refine((value) => ABSOLUTE_URI.test(value), { error: "is not an absolute URI", params: { expected: EXPECTED_URI } });
+  .check(z.refine((value) => ABSOLUTE_URI.test(value), { error: "is not an absolute URI", params: { expected: EXPECTED_URI } }));
 
 const dateTimeStamp = z
   .string({ error: `expected ${EXPECTED_DATE_TIME}` })
-  .refine(isDateTimeStamp, { error: "is not a valid dateTimeStamp", params: { expected: EXPECTED_DATE_TIME } });
+  .check(z.refine(isDateTimeStamp, { error: "is not a valid dateTimeStamp", params: { expected: EXPECTED_DATE_TIME } }));
 
 /** `type`: one name or a non-empty array of names, including every name of `required` and one of `oneOf`. */
 function typeNames(required: readonly string[], oneOf: readonly string[] = []) {
@@ -74,12 +76,14 @@ function typeNames(required: readonly string[], oneOf: readonly string[] = []) {
         (Array.isArray(value) && value.length > 0 && value.every((name) => typeof name === "string")),
       { error: "must be a string or a non-empty array of strings", params: { expected } },
     )
-    .refine(
-      (value) => {
-        const names: readonly string[] = typeof value === "string" ? [value] : value;
-        return required.every((name) => names.includes(name)) && (oneOf.length === 0 || oneOf.some((name) => names.includes(name)));
-      },
-      { error: `does not include ${expectedParts.join(" and ")}`, params: { expected } },
+    .check(
+      z.refine(
+        (value) => {
+          const names: readonly string[] = typeof value === "string" ? [value] : value;
+          return required.every((name) => names.includes(name)) && (oneOf.length === 0 || oneOf.some((name) => names.includes(name)));
+        },
+        { error: `does not include ${expectedParts.join(" and ")}`, params: { expected } },
+      ),
     );
 }
 
@@ -89,14 +93,16 @@ function context(requireOpenBadges: boolean) {
     : `an array starting with "${VC_V2_CONTEXT}"`;
   return z
     .array(z.union([z.string(), z.record(z.string(), z.unknown())]), { error: `expected ${expected}` })
-    .refine((entries) => entries[0] === VC_V2_CONTEXT, {
-      error: `must start with "${VC_V2_CONTEXT}" (VC 2.0)`,
-      params: { expected },
-    })
-    .refine((entries) => !requireOpenBadges || entries.some((entry) => typeof entry === "string" && OB_V3_CONTEXT_PATTERN.test(entry)), {
-      error: "does not include the Open Badges 3.0 context",
-      params: { expected },
-    });
+    .check(
+      z.refine((entries) => entries[0] === VC_V2_CONTEXT, {
+        error: `must start with "${VC_V2_CONTEXT}" (VC 2.0)`,
+        params: { expected },
+      }),
+      z.refine((entries) => !requireOpenBadges || entries.some((entry) => typeof entry === "string" && OB_V3_CONTEXT_PATTERN.test(entry)), {
+        error: "does not include the Open Badges 3.0 context",
+        params: { expected },
+      }),
+    );
 }
 
 const validityOrder = (credential: { validFrom?: string | undefined; validUntil?: string | undefined }) =>
@@ -122,18 +128,18 @@ const vcSubject = z.record(z.string(), z.unknown(), { error: "expected an object
 export const verifiableCredentialSchema = z
   .looseObject({
     "@context": context(false),
-    id: uri.optional(),
+    id: z.optional(uri),
     type: typeNames(["VerifiableCredential"]),
     issuer: vcIssuer,
-    credentialSubject: z.union([vcSubject, z.array(vcSubject).min(1)], {
+    credentialSubject: z.union([vcSubject, z.array(vcSubject).check(z.minLength(1))], {
       error: "expected an object or a non-empty array of objects",
     }),
-    validFrom: dateTimeStamp.optional(),
-    validUntil: dateTimeStamp.optional(),
-    name: z.string({ error: "expected a string" }).optional(),
-    description: z.string({ error: "expected a string" }).optional(),
+    validFrom: z.optional(dateTimeStamp),
+    validUntil: z.optional(dateTimeStamp),
+    name: z.optional(z.string({ error: "expected a string" })),
+    description: z.optional(z.string({ error: "expected a string" })),
   })
-  .refine(validityOrder, validityOrderError);
+  .check(z.refine(validityOrder, validityOrderError));
 
 // ---------------------------------------------------------------------------
 // Open Badges 3.0
@@ -146,20 +152,24 @@ export const identityObjectSchema = z
     identityHash: requiredString(),
     identityType: requiredString(),
     hashed: z.boolean({ error: "expected true or false" }),
-    salt: z.string({ error: "expected a string" }).optional(),
+    salt: z.optional(z.string({ error: "expected a string" })),
   })
-  .refine((identity) => !identity.hashed || IDENTITY_HASH.test(identity.identityHash), {
-    error: "is not a sha256$… identity hash",
-    path: ["identityHash"],
-    params: { expected: "sha256$ followed by 64 lowercase hex digits (see hashIdentity)" },
-  });
+  .check(
+    z.refine((identity) => !identity.hashed || IDENTITY_HASH.test(identity.identityHash), {
+      error: "is not a sha256$… identity hash",
+      path: ["identityHash"],
+      params: { expected: "sha256$ followed by 64 lowercase hex digits (see hashIdentity)" },
+    }),
+  );
 
 const criteria = z
-  .looseObject({ id: uri.optional(), narrative: z.string({ error: "expected a string" }).optional() })
-  .refine((value) => value.id !== undefined || value.narrative !== undefined, {
-    error: "needs an id or a narrative",
-    params: { expected: 'an object with "id" (URI) or "narrative" (string)' },
-  });
+  .looseObject({ id: z.optional(uri), narrative: z.optional(z.string({ error: "expected a string" })) })
+  .check(
+    z.refine((value) => value.id !== undefined || value.narrative !== undefined, {
+      error: "needs an id or a narrative",
+      params: { expected: 'an object with "id" (URI) or "narrative" (string)' },
+    }),
+  );
 
 /** OB 3.0 Achievement (the badge class). */
 export const achievementSchema = z.looseObject({
@@ -172,20 +182,22 @@ export const achievementSchema = z.looseObject({
 
 const achievementSubject = z
   .looseObject({
-    id: uri.optional(),
+    id: z.optional(uri),
     type: typeNames(["AchievementSubject"]),
     achievement: achievementSchema,
-    identifier: z.array(identityObjectSchema, { error: "expected an array of IdentityObject" }).optional(),
+    identifier: z.optional(z.array(identityObjectSchema, { error: "expected an array of IdentityObject" })),
   })
-  .refine((subject) => subject.id !== undefined || (subject.identifier?.length ?? 0) > 0, {
-    error: "names no recipient: needs an id or at least one identifier",
-    params: { expected: 'an "id" (URI) or a non-empty "identifier" array' },
-  });
+  .check(
+    z.refine((subject) => subject.id !== undefined || (subject.identifier?.length ?? 0) > 0, {
+      error: "names no recipient: needs an id or at least one identifier",
+      params: { expected: 'an "id" (URI) or a non-empty "identifier" array' },
+    }),
+  );
 
 const profile = z.looseObject({
   id: uri,
   type: typeNames(["Profile"]),
-  name: z.string({ error: "expected a string" }).optional(),
+  name: z.optional(z.string({ error: "expected a string" })),
 });
 
 /** OB 3.0 OpenBadgeCredential (a.k.a. AchievementCredential). */
@@ -195,13 +207,13 @@ export const openBadgeCredentialSchema = z
     id: uri,
     type: typeNames(["VerifiableCredential"], OPEN_BADGE_TYPES),
     name: requiredString(),
-    description: z.string({ error: "expected a string" }).optional(),
+    description: z.optional(z.string({ error: "expected a string" })),
     issuer: profile,
     credentialSubject: achievementSubject,
     validFrom: dateTimeStamp,
-    validUntil: dateTimeStamp.optional(),
+    validUntil: z.optional(dateTimeStamp),
   })
-  .refine(validityOrder, validityOrderError);
+  .check(z.refine(validityOrder, validityOrderError));
 
 /** A validated VC 2.0 credential. */
 export type VerifiableCredential = z.infer<typeof verifiableCredentialSchema>;

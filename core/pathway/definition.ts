@@ -7,7 +7,7 @@
  * exactly which rules it met, and a definition edited afterwards no longer hashes the same.
  * A released format never changes; a new rule shape is a new format.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 
 import { toChecksumAddress } from "../address.ts";
 import { CredanchorError } from "../errors.ts";
@@ -17,6 +17,7 @@ import { canonicalJson } from "../jcs.ts";
 import { keccak256 } from "../keccak.ts";
 import { MAX_INSTITUTION_ID } from "../hash.ts";
 import { PATHWAY_FORMAT } from "./names.ts";
+import "../zodMessages.ts";
 
 /** The definition format this version of core reads (defined in names.ts, which has no imports). */
 export { PATHWAY_FORMAT };
@@ -79,35 +80,39 @@ export const MAX_REQUIREMENT_NODES = 256;
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
-const uri = z.string({ error: "expected an absolute URI" }).refine((value) => ABSOLUTE_URI.test(value), {
-  error: "is not an absolute URI",
-  params: { expected: "an absolute URI, e.g. https://example.edu/x or did:web:example.edu" },
-});
-const text = z.string({ error: "expected a string" }).min(1, { error: "is empty" });
+const uri = z.string({ error: "expected an absolute URI" }).check(
+  z.refine((value) => ABSOLUTE_URI.test(value), {
+    error: "is not an absolute URI",
+    params: { expected: "an absolute URI, e.g. https://example.edu/x or did:web:example.edu" },
+  }),
+);
+const text = z.string({ error: "expected a string" }).check(z.minLength(1, { error: "is empty" }));
 const institution = z.strictObject({
   chain: z
     .string({ error: "expected a CAIP-2 chain id" })
-    .refine((value) => /^eip155:[1-9][0-9]{0,15}$/.test(value), { error: "is not a CAIP-2 EVM chain id", params: { expected: "eip155:<chain id>" } }),
+    .check(z.refine((value) => /^eip155:[1-9][0-9]{0,15}$/.test(value), { error: "is not a CAIP-2 EVM chain id", params: { expected: "eip155:<chain id>" } })),
   registry: z
     .string({ error: "expected a 20-byte 0x address" })
-    .refine((value) => toChecksumAddress({ address: value }) !== null, { error: "is not a 20-byte hex address", params: { expected: "a 20-byte 0x address" } }),
+    .check(z.refine((value) => toChecksumAddress({ address: value }) !== null, { error: "is not a 20-byte hex address", params: { expected: "a 20-byte 0x address" } })),
   institutionId: z
     .number({ error: "expected an institution id" })
-    .refine((value) => Number.isInteger(value) && value >= 1 && value <= MAX_INSTITUTION_ID, {
-      error: "is not a registered-institution id",
-      params: { expected: `a whole number from 1 to ${MAX_INSTITUTION_ID}` },
-    }),
+    .check(
+      z.refine((value) => Number.isInteger(value) && value >= 1 && value <= MAX_INSTITUTION_ID, {
+        error: "is not a registered-institution id",
+        params: { expected: `a whole number from 1 to ${MAX_INSTITUTION_ID}` },
+      }),
+    ),
 });
 
-const requirement: z.ZodType<Requirement> = z.lazy(() =>
+const requirement: z.ZodMiniType<Requirement> = z.lazy(() =>
   z.union(
     [
-      z.string().refine((value) => KEY.test(value), { error: "is not a component key", params: { expected: "a component key" } }),
-      z.strictObject({ allOf: z.array(requirement).min(1, { error: "is empty" }), name: text.optional() }),
+      z.string().check(z.refine((value) => KEY.test(value), { error: "is not a component key", params: { expected: "a component key" } })),
+      z.strictObject({ allOf: z.array(requirement).check(z.minLength(1, { error: "is empty" })), name: z.optional(text) }),
       z.strictObject({
-        nOf: z.number().refine((value) => Number.isInteger(value) && value >= 1, { error: "is not a whole number >= 1" }),
-        of: z.array(requirement).min(1, { error: "is empty" }),
-        name: text.optional(),
+        nOf: z.number().check(z.refine((value) => Number.isInteger(value) && value >= 1, { error: "is not a whole number >= 1" })),
+        of: z.array(requirement).check(z.minLength(1, { error: "is empty" })),
+        name: z.optional(text),
       }),
     ],
     { error: 'expected a component key, { "allOf": [...] } or { "nOf": n, "of": [...] }' },
@@ -117,29 +122,29 @@ const requirement: z.ZodType<Requirement> = z.lazy(() =>
 const definitionSchema = z.strictObject({
   format: z.literal(PATHWAY_FORMAT, { error: `expected "${PATHWAY_FORMAT}"` }),
   id: uri,
-  version: z.number().refine((value) => Number.isInteger(value) && value >= 1, { error: "is not a whole number >= 1", params: { expected: "1, 2, 3…" } }),
+  version: z.number().check(z.refine((value) => Number.isInteger(value) && value >= 1, { error: "is not a whole number >= 1", params: { expected: "1, 2, 3…" } })),
   name: text,
   institution,
   award: z.strictObject({
-    issuer: z.looseObject({ id: uri, name: z.string().optional() }),
+    issuer: z.looseObject({ id: uri, name: z.optional(z.string()) }),
     achievement: z.looseObject({ id: uri, name: text, description: z.string({ error: "expected a string" }) }),
   }),
   components: z
     .array(
       z.strictObject({
-        key: z.string().refine((value) => KEY.test(value), { error: "is not a key", params: { expected: "letters, digits, _ . - (at most 64)" } }),
+        key: z.string().check(z.refine((value) => KEY.test(value), { error: "is not a key", params: { expected: "letters, digits, _ . - (at most 64)" } })),
         name: text,
         achievement: uri,
-        institution: institution.optional(),
+        institution: z.optional(institution),
       }),
     )
-    .min(1, { error: "is empty" }),
+    .check(z.minLength(1, { error: "is empty" })),
   requirements: requirement,
-  window: z
-    .strictObject({
-      months: z.number().refine((value) => Number.isInteger(value) && value >= 1 && value <= 1200, { error: "is not a whole number of months from 1 to 1200" }),
-    })
-    .optional(),
+  window: z.optional(
+    z.strictObject({
+      months: z.number().check(z.refine((value) => Number.isInteger(value) && value >= 1 && value <= 1200, { error: "is not a whole number of months from 1 to 1200" })),
+    }),
+  ),
   revocationPolicy: z.enum(Object.values(revocationPolicies) as [RevocationPolicy, ...RevocationPolicy[]], {
     error: `expected one of ${Object.values(revocationPolicies).map((name) => `"${name}"`).join(", ")}`,
   }),
@@ -218,7 +223,7 @@ export function parsePathwayDefinition(parameters: ParsePathwayDefinitionParamet
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw invalid([{ path: base, message: "is not a JSON object", expected: `a ${PATHWAY_FORMAT} definition` }]);
   }
-  const result = definitionSchema.safeParse(input);
+  const result = z.safeParse(definitionSchema, input);
   if (!result.success) throw invalid(toFieldIssues({ issues: result.error.issues, input, base }));
   const definition = input as PathwayDefinition;
   const issues = checkRequirements(definition, base);
