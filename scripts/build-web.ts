@@ -12,13 +12,37 @@
  * `--static` also writes config.json, making a site that needs nothing but a static web
  * server and the RPC endpoint (the served site's config.json comes from the service).
  */
-import { build, type BuildResult } from "esbuild";
+import { build, type BuildResult, type Metafile } from "esbuild";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The page's entry module, as written to assets/ (web/index.html loads it). */
+export const PAGE_ENTRY_FILE = "verifier.js";
+
+/**
+ * The page entry's output in esbuild's metafile and every chunk it imports statically,
+ * directly or through another chunk (what the page loads before it runs). Found by name:
+ * the chunks the entry loads with import() are entry points of the metafile too, so "the
+ * first output with an entryPoint" may be one of them.
+ */
+export function pageEntryOutput(metafile: Metafile): { file: string; staticImports: string[] } {
+  const file = Object.keys(metafile.outputs).find((output) => basename(output) === PAGE_ENTRY_FILE);
+  if (file === undefined) throw new Error(`build-web: the bundle has no ${PAGE_ENTRY_FILE}`);
+  const loaded = new Set<string>();
+  const visit = (output: string) => {
+    for (const imported of metafile.outputs[output]?.imports ?? []) {
+      if (imported.kind !== "import-statement" || loaded.has(imported.path)) continue;
+      loaded.add(imported.path);
+      visit(imported.path);
+    }
+  };
+  visit(file);
+  return { file, staticImports: [...loaded] };
+}
 
 /** Bundles `entry` for browsers; returns esbuild's result (with the metafile). */
 export async function bundleForBrowser({
@@ -27,7 +51,7 @@ export async function bundleForBrowser({
   write = true,
 }: { entry?: string; outdir?: string; write?: boolean } = {}): Promise<BuildResult<{ metafile: true }>> {
   return build({
-    entryPoints: { verifier: entry },
+    entryPoints: { [PAGE_ENTRY_FILE.replace(/\.js$/, "")]: entry },
     outdir,
     bundle: true,
     splitting: true,
@@ -61,12 +85,9 @@ export async function buildSite({
   // The chunks the entry imports statically are announced in the page, so the browser
   // fetches them with the entry rather than after parsing it (one round trip fewer
   // before the verdict).
-  const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined)!;
-  const preloads = entry[1].imports
-    .filter((imported) => imported.kind === "import-statement")
-    .map((imported) => `<link rel="modulepreload" href="assets/${basename(imported.path)}">`);
+  const preloads = pageEntryOutput(result.metafile).staticImports.map((path) => `<link rel="modulepreload" href="assets/${basename(path)}">`);
   const page = await readFile(join(root, "web/index.html"), "utf8");
-  const script = '<script type="module" src="assets/verifier.js"></script>';
+  const script = `<script type="module" src="assets/${PAGE_ENTRY_FILE}"></script>`;
   if (!page.includes(script)) throw new Error(`build-web: web/index.html no longer loads ${script}`);
   await writeFile(join(outdir, "index.html"), page.replace(script, [...preloads, script].join("\n  ")));
   if (staticConfig !== undefined) await writeFile(join(outdir, "config.json"), `${JSON.stringify(staticConfig, null, 2)}\n`);
