@@ -24,6 +24,28 @@ import {
   checkIds,
 } from "./types.ts";
 
+/**
+ * Signature checks in flight at once. Starting every check of a large input at once costs
+ * more CPU per credential than one at a time (thousands of pending verifications to keep
+ * and collect); a window this wide still fills an injected verifier that spreads the work
+ * over threads (cli/lib/signaturePool.ts gathers chunks of 64).
+ */
+const SIGNATURE_WINDOW = 512;
+
+/** `run` over `items` with at most `window` calls pending, results in input order. */
+async function mapWithWindow<T, R>(items: readonly T[], window: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, items.length) }, lane));
+  return results;
+}
+
 /** Parameters of {@link verifyCredentials}. */
 export type VerifyCredentialsParameters = VerifyOptions & {
   /** Portable credentials (parsed JSON), each with its embedded `proof`. */
@@ -75,16 +97,16 @@ export async function verifyCredentials(
   parameters: VerifyCredentialsParameters,
 ): Promise<VerifyCredentialsReturnType> {
   const now = parameters.now ?? new Date();
-  const offline = await Promise.all(
-    parameters.credentials
-      .map((input) => runOfflineChecks({ input, now }))
-      .map(async (result) => {
-        if (result.parts === undefined) return result;
-        const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
-        result.checks.push(signature);
-        // A signature that does not verify makes the credential invalid: the chain is not asked.
-        return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
-      }),
+  const offline = await mapWithWindow(
+    parameters.credentials.map((input) => runOfflineChecks({ input, now })),
+    SIGNATURE_WINDOW,
+    async (result) => {
+      if (result.parts === undefined) return result;
+      const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
+      result.checks.push(signature);
+      // A signature that does not verify makes the credential invalid: the chain is not asked.
+      return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
+    },
   );
   const reader = createChainReader({ client: parameters.client, statusWindow: parameters.statusWindow });
 
