@@ -97,17 +97,16 @@ export async function verifyCredentials(
   parameters: VerifyCredentialsParameters,
 ): Promise<VerifyCredentialsReturnType> {
   const now = parameters.now ?? new Date();
-  const offline = await mapWithWindow(
-    parameters.credentials.map((input) => runOfflineChecks({ input, now })),
-    SIGNATURE_WINDOW,
-    async (result) => {
-      if (result.parts === undefined) return result;
-      const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
-      result.checks.push(signature);
-      // A signature that does not verify makes the credential invalid: the chain is not asked.
-      return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
-    },
-  );
+  // Offline checks run inside the window too, so the first signatures are being checked
+  // (on an injected verifier's threads) while later credentials are still being hashed.
+  const offline = await mapWithWindow(parameters.credentials, SIGNATURE_WINDOW, async (input) => {
+    const result = runOfflineChecks({ input, now });
+    if (result.parts === undefined) return result;
+    const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
+    result.checks.push(signature);
+    // A signature that does not verify makes the credential invalid: the chain is not asked.
+    return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
+  });
   const reader = createChainReader({ client: parameters.client, statusWindow: parameters.statusWindow });
 
   const onChain = offline.flatMap((result, position) => (result.parts ? [{ position, parts: result.parts }] : []));
