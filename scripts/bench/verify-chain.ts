@@ -71,9 +71,10 @@ main(async () => {
   try {
     const { registry, institutionId } = await deployRegistry(node, ISSUER);
     const { publicClient, walletClient, account } = node;
-    const write = async (functionName: string, args: readonly unknown[]) => {
+    /** A transaction to `address` (a registry), waited for and required to succeed. */
+    const writerFor = (address: `0x${string}`) => async (functionName: string, args: readonly unknown[]) => {
       const hash = await walletClient.writeContract({
-        address: registry,
+        address,
         abi: credentialRegistryAbi,
         functionName: functionName as never,
         args: args as never,
@@ -84,6 +85,7 @@ main(async () => {
       check(receipt.status === "success", `${functionName} reverted`);
       return receipt;
     };
+    const write = writerFor(registry);
 
     // Issue: build, anchor and attach proofs, batch by batch.
     const credentials = openBadgeCredentials(total);
@@ -173,19 +175,7 @@ main(async () => {
     // Bulk, credanchor-proof-v2: signed by a did:key issuer, with a status list entry, anchored in its own registry.
     const signingKey = await generateSigningKey();
     const v2Registry = await deployRegistry(node, signingKey.controller);
-    const writeV2 = async (functionName: string, args: readonly unknown[]) => {
-      const hash = await walletClient.writeContract({
-        address: v2Registry.registry,
-        abi: credentialRegistryAbi,
-        functionName: functionName as never,
-        args: args as never,
-        account,
-        chain: walletClient.chain,
-      });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      check(receipt.status === "success", `${functionName} reverted`);
-      return receipt;
-    };
+    const writeV2 = writerFor(v2Registry.registry);
     const portableV2: Record<string, unknown>[] = [];
     const batchIdsV2: `0x${string}`[] = [];
     for (let start = 0; start < total; start += BATCH_SIZE) {
