@@ -59,7 +59,8 @@ export async function buildCli(): Promise<{ file: string; bytes: number }[]> {
   await mkdir(outdir, { recursive: true });
   const builtAt = Date.now();
   const result = await build({
-    entryPoints: { main: join(root, "cli/main.ts") },
+    // The signature threads of `credanchor verify` (cli/lib/signaturePool.ts) load their own entry.
+    entryPoints: { main: join(root, "cli/main.ts"), signatureWorker: join(root, "cli/lib/signatureWorker.ts") },
     outdir,
     bundle: true,
     splitting: true,

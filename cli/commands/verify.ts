@@ -3,6 +3,7 @@
  * nothing but the files and an RPC endpoint (no service). Many credentials are verified
  * in groups of whole batches, so the registry is asked once per batch for statuses.
  */
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 import type { Command } from "commander";
@@ -16,10 +17,16 @@ import type { Output } from "../lib/output.ts";
 import { startProgress } from "../lib/progress.ts";
 import { type VerifyResult, exitCodeOf, printCompact, printDetailed, printSummary, summarize } from "../lib/report.ts";
 import { parseTime } from "../lib/time.ts";
+import { createSignaturePool, type SignaturePool } from "../lib/signaturePool.ts";
 import { resolveTrustedRegistries } from "../lib/trust.ts";
 
 /** Credentials per verifyCredentials call (whole batches are never split). */
 const GROUP_SIZE = 500;
+/**
+ * From this many credentials on, issuer signatures are checked on worker threads
+ * (cli/lib/signaturePool.ts): below it, starting the threads costs more than they save.
+ */
+const SIGNATURE_THREADS_FROM = 200;
 /** Up to this many credentials every check is printed; beyond, one line each. */
 const DETAILED_UP_TO = 3;
 
@@ -115,6 +122,8 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
 
   const results: (VerifyResult | undefined)[] = new Array(documents.length);
   const progress = startProgress(out, { total: documents.length, label: "Verifying" });
+  const threads = availableParallelism();
+  const pool: SignaturePool | undefined = documents.length >= SIGNATURE_THREADS_FROM && threads > 1 ? createSignaturePool({ threads }) : undefined;
   try {
     for (const group of groupsOfWholeBatches(documents, GROUP_SIZE)) {
       const reports = await verifyCredentials({
@@ -126,6 +135,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
         now,
         at,
         resolveDid: flags.resolveDidWeb === true ? createDidWebResolver() : undefined,
+        signatureVerifier: pool?.verify,
       });
       reports.forEach((report, i) => {
         const position = group[i]!;
@@ -135,6 +145,7 @@ async function verify(out: Output, runtime: Runtime, files: readonly string[], f
     }
   } finally {
     progress.stop();
+    await pool?.close();
   }
   const all: VerifyResult[] = [
     ...results.filter((result): result is VerifyResult => result !== undefined),

@@ -12,6 +12,7 @@ import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cry
 
 import { createDocumentLoader, type DocumentLoader } from "./documentLoader.ts";
 import { documentToQuads } from "./jsonLdQuads.ts";
+import { proofOptionsByTemplate } from "./proofConfigTemplate.ts";
 import { canonicalNQuadsIfUnique } from "./rdfcUnique.ts";
 
 /** How often each path ran (benchmarks and tests read it to see the fast path was taken). */
@@ -38,9 +39,15 @@ export type CanonizeFastPathParameters = { readonly document: Readonly<Record<st
  * ```
  */
 export async function canonizeFastPath(parameters: CanonizeFastPathParameters): Promise<string | undefined> {
+  const templated = await proofOptionsByTemplate(parameters.document, canonizeWalking);
+  return templated ?? canonizeWalking(parameters.document);
+}
+
+/** The fast path proper: JSON-LD to quads, then RDFC-1.0 for unique first-degree hashes. */
+async function canonizeWalking(document: Readonly<Record<string, unknown>>): Promise<string | undefined> {
   contextsOnly ??= createDocumentLoader();
   try {
-    const result = canonicalNQuadsIfUnique(await documentToQuads({ document: parameters.document, documentLoader: contextsOnly }));
+    const result = canonicalNQuadsIfUnique(await documentToQuads({ document, documentLoader: contextsOnly }));
     if (result === undefined) counts.lastFallback = "two blank nodes with the same first-degree hash";
     return result;
   } catch (error) {

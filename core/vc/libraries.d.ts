@@ -14,6 +14,9 @@ declare module "@digitalbazaar/data-integrity" {
   export class DataIntegrityProof {
     constructor(options: { signer?: unknown; cryptosuite: unknown; date?: string | Date | null });
     proof?: Record<string, unknown>;
+    readonly signer?: unknown;
+    /** Puts `proofValue` (the signature of `verifyData`) into `proof`. */
+    sign(options: { verifyData: Uint8Array; proof: Record<string, unknown> }): Promise<Record<string, unknown>>;
   }
 }
 declare module "@digitalbazaar/eddsa-rdfc-2022-cryptosuite" {
@@ -93,4 +96,8 @@ declare module "@digitalbazaar/bitstring" {
     encodeBits(): Promise<string>;
     static decodeBits(options: { encoded: string }): Promise<Uint8Array>;
   }
+}
+declare module "base58-universal" {
+  /** base58btc text of the bytes (what the Data Integrity libraries encode proofValues with; tests compare against it). */
+  export function encode(input: Uint8Array, maxline?: number): string;
 }

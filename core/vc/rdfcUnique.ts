@@ -8,19 +8,8 @@
  *
  * Twin: rdf-canonize lib/RDFC10.js (v5.0.0) `main` and `hashFirstDegreeQuads`.
  */
-import { sha256 } from "@noble/hashes/sha2.js";
-
 import type { DocumentQuads, Quad } from "./jsonLdQuads.ts";
-
-const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
-
-function sha256Hex(text: string): string {
-  const digest = sha256(encoder.encode(text));
-  let hex = "";
-  for (const byte of digest) hex += HEX[byte];
-  return hex;
-}
+import { sha256HexOfText } from "./sha256.ts";
 
 function line(quad: Quad, label: (blankNode: number) => string): string {
   const subject = typeof quad.subject === "number" ? label(quad.subject) : quad.subject;
@@ -56,7 +45,7 @@ export function canonicalNQuadsIfUnique(parameters: CanonicalNQuadsIfUniqueParam
     if (own.length === 0) continue;
     // Hash First Degree Quads (4.6): itself `_:a`, any other blank node `_:z`.
     const lines = own.map((quad) => line(quad, (other) => (other === node ? "_:a" : "_:z"))).sort();
-    const hash = sha256Hex(lines.join(""));
+    const hash = sha256HexOfText(lines.join(""));
     if (seen.has(hash)) return undefined;
     seen.add(hash);
     hashes.push({ hash, node });

@@ -24,6 +24,28 @@ import {
   checkIds,
 } from "./types.ts";
 
+/**
+ * Signature checks in flight at once. Starting every check of a large input at once costs
+ * more CPU per credential than one at a time (thousands of pending verifications to keep
+ * and collect); a window this wide still fills an injected verifier that spreads the work
+ * over threads (cli/lib/signaturePool.ts gathers chunks of 64).
+ */
+const SIGNATURE_WINDOW = 512;
+
+/** `run` over `items` with at most `window` calls pending, results in input order. */
+async function mapWithWindow<T, R>(items: readonly T[], window: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, items.length) }, lane));
+  return results;
+}
+
 /** Parameters of {@link verifyCredentials}. */
 export type VerifyCredentialsParameters = VerifyOptions & {
   /** Portable credentials (parsed JSON), each with its embedded `proof`. */
@@ -75,17 +97,16 @@ export async function verifyCredentials(
   parameters: VerifyCredentialsParameters,
 ): Promise<VerifyCredentialsReturnType> {
   const now = parameters.now ?? new Date();
-  const offline = await Promise.all(
-    parameters.credentials
-      .map((input) => runOfflineChecks({ input, now }))
-      .map(async (result) => {
-        if (result.parts === undefined) return result;
-        const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
-        result.checks.push(signature);
-        // A signature that does not verify makes the credential invalid: the chain is not asked.
-        return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
-      }),
-  );
+  // Offline checks run inside the window too, so the first signatures are being checked
+  // (on an injected verifier's threads) while later credentials are still being hashed.
+  const offline = await mapWithWindow(parameters.credentials, SIGNATURE_WINDOW, async (input) => {
+    const result = runOfflineChecks({ input, now });
+    if (result.parts === undefined) return result;
+    const signature = await checkSignature({ parts: result.parts, verifier: parameters.signatureVerifier, resolveDid: parameters.resolveDid });
+    result.checks.push(signature);
+    // A signature that does not verify makes the credential invalid: the chain is not asked.
+    return signature.outcome === "invalid" ? { ...result, parts: undefined } : result;
+  });
   const reader = createChainReader({ client: parameters.client, statusWindow: parameters.statusWindow });
 
   const onChain = offline.flatMap((result, position) => (result.parts ? [{ position, parts: result.parts }] : []));

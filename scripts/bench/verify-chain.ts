@@ -1,26 +1,39 @@
 /**
  * Verification against a local node: single credential cold (a fresh
  * `node cli/bin.js verify <file>` process) and warm (core's verifyCredential in a loop),
- * and bulk (core's verifyCredentials over many credentials, one status call per batch).
+ * and bulk (core's verifyCredentials over many credentials, one status call per batch),
+ * for credanchor-proof-v1 credentials and, side by side, credanchor-proof-v2 ones
+ * (issuer-signed with eddsa-rdfc-2022 by a did:key, BitstringStatusListEntry, anchor
+ * proof), whose bulk figure includes checking every signature: on the calling thread
+ * (core alone) and on the CLI's signature threads (cli/lib/signaturePool.ts, what
+ * `credanchor verify dir/` uses for many files).
  *
- *   node --import tsx scripts/bench/verify-chain.ts [credentials=10000] [runs=3] [coldRuns=5]
+ *   node --import tsx scripts/bench/verify-chain.ts [credentials=10000] [runs=3] [coldRuns=5] [signatureThreads=2]
  *
  * Setup (not timed): `hardhat node` on a free loopback port, CredentialRegistry deployed
- * from artifacts/, one institution, the credentials built with core's buildBatch in
- * batches of 1,000, anchored, made portable with attachProof; a few revoked.
+ * from artifacts/ (one per format, each with one institution: the v2 one named by the
+ * did:key issuer), the credentials built in batches of 1,000, anchored, made portable
+ * (attachProof, or signCredential + attachAnchorProof); a few revoked in each.
  *
  * Checks before any time is reported: every report is "valid" except the revoked
- * credentials, which are "invalid" with an invalid `status` check; the CLI exits 0 for a
- * valid credential and non-zero for a revoked one.
+ * credentials, which are "invalid" with an invalid `status` check; every v2 report has a
+ * valid `signature` check; the CLI exits 0 for a valid credential and non-zero for a
+ * revoked one.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { buildBatch } from "../../core/batch.ts";
+import { buildBatch, buildBatchFromHashes, getBatchEntry } from "../../core/batch.ts";
 import { credentialRegistryAbi } from "../../core/abi/credentialRegistryAbi.ts";
+import { batchIdOf, credentialHashFromCanonical } from "../../core/hash.ts";
+import { hexToBytes } from "../../core/hex.ts";
 import { attachProof } from "../../core/proof.ts";
+import { attachAnchorProof, canonicalizeSignedCredential } from "../../core/proofV2.ts";
+import { generateSalt } from "../../core/random.ts";
+import { generateSigningKey, signCredential } from "../../core/vc/eddsa.ts";
+import { createSignaturePool } from "../../cli/lib/signaturePool.ts";
 import { ANCHOR_FORMAT_VERSION } from "../../core/roles.ts";
 import { verifyCredential, verifyCredentials } from "../../core/verify/verifyCredentials.ts";
 import { openBadgeCredentials } from "./lib/fixtures.ts";
@@ -52,14 +65,16 @@ main(async () => {
   const total = intArg(2, 10_000);
   const runs = intArg(3, 3);
   const coldRuns = intArg(4, 5);
+  const signatureThreads = intArg(5, 2);
   const node = await startNode();
   const workDir = await mkdtemp(path.join(tmpdir(), "credanchor-verify-"));
   try {
     const { registry, institutionId } = await deployRegistry(node, ISSUER);
     const { publicClient, walletClient, account } = node;
-    const write = async (functionName: string, args: readonly unknown[]) => {
+    /** A transaction to `address` (a registry), waited for and required to succeed. */
+    const writerFor = (address: `0x${string}`) => async (functionName: string, args: readonly unknown[]) => {
       const hash = await walletClient.writeContract({
-        address: registry,
+        address,
         abi: credentialRegistryAbi,
         functionName: functionName as never,
         args: args as never,
@@ -70,6 +85,7 @@ main(async () => {
       check(receipt.status === "success", `${functionName} reverted`);
       return receipt;
     };
+    const write = writerFor(registry);
 
     // Issue: build, anchor and attach proofs, batch by batch.
     const credentials = openBadgeCredentials(total);
@@ -153,6 +169,139 @@ main(async () => {
         batches: batchIds.length,
         batchSize: BATCH_SIZE,
         rpcRequestsPerRun: requestsPerRun,
+      },
+    });
+
+    // Bulk, credanchor-proof-v2: signed by a did:key issuer, with a status list entry, anchored in its own registry.
+    const signingKey = await generateSigningKey();
+    const v2Registry = await deployRegistry(node, signingKey.controller);
+    const writeV2 = writerFor(v2Registry.registry);
+    const portableV2: Record<string, unknown>[] = [];
+    const batchIdsV2: `0x${string}`[] = [];
+    for (let start = 0; start < total; start += BATCH_SIZE) {
+      const signed: Record<string, unknown>[] = [];
+      for (const [offset, credential] of credentials.slice(start, start + BATCH_SIZE).entries()) {
+        const index = start + offset;
+        const unsigned = {
+          ...credential,
+          issuer: { ...(credential.issuer as Record<string, unknown>), id: signingKey.controller },
+          credentialStatus: {
+            id: `https://credentials.example.edu/status/1#${index}`,
+            type: "BitstringStatusListEntry",
+            statusPurpose: "revocation",
+            statusListIndex: String(index),
+            statusListCredential: "https://credentials.example.edu/status/1",
+          },
+        };
+        signed.push(await signCredential({ credential: unsigned, key: signingKey }));
+      }
+      const salts = signed.map(() => generateSalt());
+      const hashes = signed.map((credential, i) => credentialHashFromCanonical({ canonical: canonicalizeSignedCredential({ credential }), salt: salts[i]! }));
+      const batch = buildBatchFromHashes({ credentialHashes: hashes.map((hex) => hexToBytes({ hex })), salts: salts.map((hex) => hexToBytes({ hex })) });
+      const receipt = await writeV2("anchor", [
+        v2Registry.institutionId,
+        { merkleRoot: batch.merkleRoot, leafCount: batch.leafCount, formatVersion: ANCHOR_FORMAT_VERSION, manifestHash: `0x${"00".repeat(32)}` },
+      ]);
+      const block = await publicClient.getBlock({ blockNumber: receipt.blockNumber });
+      signed.forEach((credential, i) => {
+        portableV2.push(
+          attachAnchorProof({
+            credential,
+            anchor: {
+              chain: node.chainId,
+              registry: v2Registry.registry,
+              institutionId: v2Registry.institutionId,
+              merkleRoot: batch.merkleRoot,
+              leafCount: batch.leafCount,
+              ...getBatchEntry({ batch, leafIndex: i }),
+              anchorTransaction: receipt.transactionHash,
+              anchorBlock: Number(receipt.blockNumber),
+              created: new Date(Number(block.timestamp) * 1000),
+            },
+            check: i === 0,
+          }),
+        );
+      });
+      batchIdsV2.push(batchIdOf({ institutionId: v2Registry.institutionId, merkleRoot: batch.merkleRoot }));
+    }
+    await writeV2("revokeCredentials", [batchIdsV2[0]!, revokedIndices.map(BigInt), 1]);
+    const optionsV2 = { client: publicClient, allowedChains: [`eip155:${node.chainId}`], trustedRegistries: [v2Registry.registry] };
+    const expectReportsV2 = (reports: Awaited<ReturnType<typeof verifyCredentials>>, label: string) => {
+      expectReports(reports, label);
+      reports.forEach((report, i) => {
+        const signature = report.checks.find((c) => c.id === "signature");
+        check(signature?.outcome === "valid", `${label}: credential ${i} signature check ${signature?.outcome}: ${signature?.reason}`);
+      });
+    };
+    const pool = createSignaturePool({ threads: signatureThreads });
+    try {
+      for (const [impl, signatureVerifier] of [
+        ["credanchor-v2, signatures on the calling thread", undefined],
+        [`credanchor-v2, signatures on ${signatureThreads} threads (CLI pool)`, pool.verify],
+      ] as const) {
+        // Warm-up, not timed: one whole pass, so the threads have loaded their modules and been
+        // optimised by the JIT (their first few thousand verifications run several times slower).
+        await pool.ready;
+        await verifyCredentials({ ...optionsV2, credentials: portableV2, signatureVerifier });
+        let requests = 0;
+        const cpuBefore = process.cpuUsage();
+        const result = await timeRuns({
+          runs,
+          run: async () => {
+            const before = node.rpcRequests();
+            const reports = await verifyCredentials({ ...optionsV2, credentials: portableV2, signatureVerifier });
+            requests = node.rpcRequests() - before;
+            return reports;
+          },
+          verify: (reports) => expectReportsV2(reports, impl),
+          verifyEvery: true,
+        });
+        const cpu = process.cpuUsage(cpuBefore);
+        const medianMs = median(result.timesMs);
+        emitResult({
+          bench: "verify-bulk",
+          impl,
+          size: total,
+          timesMs: result.timesMs,
+          medianMs,
+          checks: [`every run: ${total - revoked.size} reports valid with a valid signature check, the ${revoked.size} revoked credentials invalid (status check)`],
+          extra: {
+            credentialsPerSecond: Math.round(total / (medianMs / 1000)),
+            // Whole process (every thread), over the timed runs and their checks.
+            processCpuMsPerCredential: Number(((cpu.user + cpu.system) / 1000 / (total * result.timesMs.length)).toFixed(3)),
+            batches: batchIdsV2.length,
+            batchSize: BATCH_SIZE,
+            rpcRequestsPerRun: requests,
+          },
+        });
+      }
+    } finally {
+      await pool.close();
+    }
+
+    // `credanchor verify dir/` over the v2 credentials as files: a fresh CLI process (its signature threads included).
+    const v2Dir = path.join(workDir, "v2");
+    await mkdir(v2Dir);
+    await Promise.all(portableV2.map((credential, i) => writeFile(path.join(v2Dir, `credential-${i}.json`), JSON.stringify(credential))));
+    const v2CliArgs = ["verify", v2Dir, "--quiet", "--rpc", node.url, "--registry", v2Registry.registry, "--chain", `eip155:${node.chainId}`];
+    const dirTimes: number[] = [];
+    for (let i = 0; i < Math.max(1, Math.min(runs, 3)); i++) {
+      const run = await runCli(v2CliArgs);
+      // Exit 1: the revoked credentials; every other file valid.
+      check(run.code === 1, `CLI verify dir/ exits ${run.code}:\n${run.output.slice(-2000)}`);
+      check(run.output.includes(`${total - revoked.size} valid`), `CLI verify dir/ does not report ${total - revoked.size} valid:\n${run.output.slice(-2000)}`);
+      dirTimes.push(run.ms);
+    }
+    emitResult({
+      bench: "verify-cli-dir",
+      impl: "credanchor-v2",
+      size: total,
+      timesMs: dirTimes,
+      medianMs: median(dirTimes),
+      checks: [`every run: exit 1, ${total - revoked.size} valid (signature checks included), the revoked ones reported`],
+      extra: {
+        credentialsPerSecond: Math.round(total / (median(dirTimes) / 1000)),
+        command: "node cli/bin.js verify <dir> --quiet --rpc <url> --registry <address> --chain eip155:<id> (process start and file reading included)",
       },
     });
 

@@ -65,6 +65,30 @@ describe("fast eddsa-rdfc-2022 canonicaliser: byte-identical to jsonld.js + rdf-
     );
   });
 
+  // Proof options go through a template (core/vc/proofConfigTemplate.ts) filled with their id and created.
+  it("gives the reference's N-Quads for proof options by template: without id, with fractional seconds, with other keys", async () => {
+    const variant = fc.record({
+      dropId: fc.boolean(),
+      dropCreated: fc.boolean(),
+      milliseconds: fc.boolean(),
+      upperCaseId: fc.boolean(),
+      extra: fc.option(fc.constantFrom({ expires: "2030-01-01T00:00:00Z" }, { domain: "example.edu" }, { challenge: "abc" }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(proofOptions, variant, fc.date({ noInvalidDate: true, min: new Date("2000-01-01"), max: new Date("2099-01-01") }), async (options, how, when) => {
+        const document: Record<string, unknown> = { ...options, ...how.extra };
+        if (how.upperCaseId) document.id = (document.id as string).toUpperCase().replace("URN:UUID:", "urn:uuid:");
+        if (how.milliseconds) document.created = when.toISOString();
+        if (how.dropId) delete document.id;
+        if (how.dropCreated) delete document.created;
+        const quick = await canonizeFastPath({ document });
+        expect(quick).to.not.equal(undefined);
+        expect(quick).to.equal(await reference(document));
+      }),
+      { numRuns: Math.min(RUNS, 200) },
+    );
+  });
+
   for (const [name, example] of Object.entries(OFFICIAL_EXAMPLES)) {
     it(`gives the reference's N-Quads for the ${name}`, async () => {
       const quick = await canonizeFastPath({ document: example });

@@ -395,15 +395,20 @@ function verifySection(report: RunReport): string {
   const { verify } = report;
   if (verify.length === 0) return "## 5. Verification\n\nNot run (see failures).\n";
   const rows = verify.map((r) => {
+    // v1 rows say nothing of the format (as before v2 existed); v2 rows name theirs (impl).
+    const format = r.impl === "credanchor" ? "" : ` [${r.impl}]`;
     const what =
       r.bench === "verify-bulk"
-        ? `bulk: verifyCredentials over ${int(r.size)} credentials (${String(r.extra?.["batches"])} batches of ${int(Number(r.extra?.["batchSize"]))})`
-        : r.bench === "verify-warm"
-          ? `warm: verifyCredential in-process (${String(r.extra?.["iterations"])} calls)`
-          : "cold: fresh `node cli/bin.js verify <file>` process";
+        ? `bulk${format}: verifyCredentials over ${int(r.size)} credentials (${String(r.extra?.["batches"])} batches of ${int(Number(r.extra?.["batchSize"]))})`
+        : r.bench === "verify-cli-dir"
+          ? `\`credanchor verify dir/\`${format}: fresh process over ${int(r.size)} files`
+          : r.bench === "verify-warm"
+            ? `warm: verifyCredential in-process (${String(r.extra?.["iterations"])} calls)`
+            : "cold: fresh `node cli/bin.js verify <file>` process";
+    const cpu = r.extra?.["processCpuMsPerCredential"] === undefined ? "" : `, ${String(r.extra["processCpuMsPerCredential"])} ms CPU per credential (process)`;
     const extra =
-      r.bench === "verify-bulk"
-        ? `${int(Number(r.extra?.["credentialsPerSecond"]))} credentials/s, ${String(r.extra?.["rpcRequestsPerRun"] ?? "?")} RPC requests per run`
+      r.bench === "verify-bulk" || r.bench === "verify-cli-dir"
+        ? `${int(Number(r.extra?.["credentialsPerSecond"]))} credentials/s${r.extra?.["rpcRequestsPerRun"] === undefined ? "" : `, ${String(r.extra["rpcRequestsPerRun"])} RPC requests per run`}${cpu}`
         : r.bench === "verify-warm"
           ? `p99 ${duration(Number(r.extra?.["p99Ms"]))}`
           : "";
@@ -415,6 +420,9 @@ Against a local \`hardhat node\` on loopback, started by the benchmark: Credenti
 \`artifacts/\`, one institution, credentials built with core's \`buildBatch\` in batches of 1,000, anchored, made
 portable with \`attachProof\`, three of them revoked. Every check runs (format, integrity, inclusion, validity
 period, anchored, issuer, status, confirmations); bulk verification reads statuses once per batch.
+Rows marked credanchor-v2: credanchor-proof-v2 credentials (signed by a did:key issuer with eddsa-rdfc-2022, a
+BitstringStatusListEntry, the anchor proof) in a registry of their own, the \`signature\` check included: on the
+calling thread, on the CLI's signature threads (cli/lib/signaturePool.ts), and a fresh \`credanchor verify dir/\`.
 
 ${table(["What", "Median", "Runs", ""], rows, [1, 2])}
 
