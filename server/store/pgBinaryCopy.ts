@@ -22,22 +22,25 @@ import { ServiceError } from "../errors.ts";
 export type BinaryCopyType = "text" | "int4" | "int8" | "bytea";
 
 /** A column of a binary COPY: its name in the table and its type. */
-export type BinaryCopyColumn = { readonly name: string; readonly type: BinaryCopyType };
+export type BinaryCopyColumn<Name extends string = string> = { readonly name: Name; readonly type: BinaryCopyType };
 
 /** A field value: string (text), safe integer (int4, int8), bytes (bytea), or null. */
 export type BinaryCopyValue = string | number | Uint8Array | null;
 
+/** A row: a value for every column, by column name (so values cannot slip out of column order). */
+export type BinaryCopyRow<Columns extends readonly BinaryCopyColumn[]> = { readonly [Column in Columns[number] as Column["name"]]: BinaryCopyValue };
+
 /** Parameters of {@link createBinaryCopyEncoder}. */
-export type CreateBinaryCopyEncoderParameters = {
-  readonly columns: readonly BinaryCopyColumn[];
+export type CreateBinaryCopyEncoderParameters<Columns extends readonly BinaryCopyColumn[]> = {
+  readonly columns: Columns;
   /** Bytes to start with (default 64 KiB); the Buffer doubles whenever a field does not fit. */
   readonly initialBytes?: number | undefined;
 };
 
 /** Encodes rows; {@link BinaryCopyEncoder.finish} returns the whole COPY data. */
-export type BinaryCopyEncoder = {
-  /** Appends a row: one value per column, in column order. */
-  row(values: readonly BinaryCopyValue[]): void;
+export type BinaryCopyEncoder<Columns extends readonly BinaryCopyColumn[]> = {
+  /** Appends a row: a value for each column, by name. */
+  row(values: BinaryCopyRow<Columns>): void;
   /** Rows appended so far. */
   readonly rows: number;
   /** Appends the trailer and returns the data: header, rows, trailer. */
@@ -67,11 +70,13 @@ function misuse(column: BinaryCopyColumn, value: unknown, expected: string): Ser
  * ```ts
  * const columns = [{ name: "id", type: "text" }, { name: "leaf_index", type: "int4" }] as const;
  * const encoder = createBinaryCopyEncoder({ columns });
- * encoder.row(["a", 0]);
+ * encoder.row({ id: "a", leaf_index: 0 });
  * await copyBinaryInto({ client, statement: binaryCopyStatement("t", columns), data: encoder.finish() });
  * ```
  */
-export function createBinaryCopyEncoder(parameters: CreateBinaryCopyEncoderParameters): BinaryCopyEncoder {
+export function createBinaryCopyEncoder<const Columns extends readonly BinaryCopyColumn[]>(
+  parameters: CreateBinaryCopyEncoderParameters<Columns>,
+): BinaryCopyEncoder<Columns> {
   const { columns } = parameters;
 
   if (columns.length === 0 || columns.length > 0x7fff) {
@@ -144,14 +149,12 @@ export function createBinaryCopyEncoder(parameters: CreateBinaryCopyEncoderParam
   return {
     row(values) {
       if (finished) throw new ServiceError({ code: "CA_INTERNAL", message: "Binary COPY: row() after finish()." });
-      if (values.length !== columns.length) {
-        throw new ServiceError({ code: "CA_INTERNAL", message: `Binary COPY: a row of ${values.length} values for ${columns.length} columns.` });
-      }
       const start = used;
       try {
         reserve(2);
         used = chunk.writeInt16BE(columns.length, used);
-        for (let i = 0; i < columns.length; i++) field(columns[i]!, values[i]!);
+        const named = values as Readonly<Record<string, BinaryCopyValue>>;
+        for (const column of columns) field(column, named[column.name]!); // a missing one is undefined: refused
       } catch (error) {
         used = start; // the row is left out whole: the data stays well-formed
         throw error;

@@ -21,8 +21,8 @@ import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, type Row } from "./sqlit
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
 
-/** The columns intake writes, in the order of each row below. */
-const CREDENTIAL_COPY_COLUMNS: readonly BinaryCopyColumn[] = [
+/** The columns intake writes (each row below names its values). */
+const CREDENTIAL_COPY_COLUMNS = [
   { name: "id", type: "text" },
   { name: "institution_id", type: "int8" },
   { name: "batch_id", type: "int8" },
@@ -37,7 +37,7 @@ const CREDENTIAL_COPY_COLUMNS: readonly BinaryCopyColumn[] = [
   { name: "lh_prefix", type: "int8" },
   { name: "status_list", type: "int4" },
   { name: "status_index", type: "int4" },
-];
+] as const satisfies readonly BinaryCopyColumn[];
 const COPY_CREDENTIALS = binaryCopyStatement("credentials", CREDENTIAL_COPY_COLUMNS);
 
 /**
@@ -110,22 +110,22 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
       const item = items[position]!;
       const leaf = leafHash(leafIndex, item.credentialHash);
       const id = newId();
-      rows.row([
+      rows.row({
         id,
-        institutionId,
-        batch.id,
-        leafIndex,
-        item.clientId,
-        item.credentialHash,
-        leaf,
-        item.salt,
-        item.body,
-        now,
-        hashPrefix(item.credentialHash),
-        hashPrefix(leaf),
-        item.status?.listNumber ?? null,
-        item.status?.index ?? null,
-      ]);
+        institution_id: institutionId,
+        batch_id: batch.id,
+        leaf_index: leafIndex,
+        client_id: item.clientId,
+        credential_hash: item.credentialHash,
+        leaf_hash: leaf,
+        salt: item.salt,
+        body: item.body,
+        created_at: now,
+        ch_prefix: hashPrefix(item.credentialHash),
+        lh_prefix: hashPrefix(leaf),
+        status_list: item.status?.listNumber ?? null,
+        status_index: item.status?.index ?? null,
+      });
       records[position] = {
         id,
         clientId: item.clientId,

@@ -15,16 +15,19 @@ import {
   copyBinaryInto,
   createBinaryCopyEncoder,
   type BinaryCopyColumn,
+  type BinaryCopyRow,
   type BinaryCopyValue,
 } from "../../server/store/pgBinaryCopy.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres.ts";
 
-const COLUMNS: readonly BinaryCopyColumn[] = [
+const COLUMNS = [
   { name: "t", type: "text" },
   { name: "i4", type: "int4" },
   { name: "i8", type: "int8" },
   { name: "b", type: "bytea" },
-];
+] as const satisfies readonly BinaryCopyColumn[];
+type SampleRow = BinaryCopyRow<typeof COLUMNS>;
+const sample = ([t, i4, i8, b]: BinaryCopyValue[]): SampleRow => ({ t: t!, i4: i4!, i8: i8!, b: b! });
 
 /** Edge values of every type, nulls included. */
 const ROWS: readonly BinaryCopyValue[][] = [
@@ -70,7 +73,7 @@ describe("binary COPY encoder (PostgreSQL)", function () {
   it("writes exactly the bytes PostgreSQL writes for the same rows", async function () {
     // Starts small: the Buffer has to grow several times, the long text and bytea included.
     const encoder = createBinaryCopyEncoder({ columns: COLUMNS, initialBytes: 16 });
-    for (const row of ROWS) encoder.row(row);
+    for (const row of ROWS) encoder.row(sample(row));
     const data = encoder.finish();
     expect(encoder.rows).to.equal(ROWS.length);
     expect(await copyBinaryInto({ client, statement: binaryCopyStatement("sample", COLUMNS), data, pieceBytes: 1000 })).to.equal(ROWS.length);
@@ -80,7 +83,7 @@ describe("binary COPY encoder (PostgreSQL)", function () {
 
   it("stores values that read back unchanged", async function () {
     const encoder = createBinaryCopyEncoder({ columns: COLUMNS });
-    for (const row of ROWS) encoder.row(row);
+    for (const row of ROWS) encoder.row(sample(row));
     await copyBinaryInto({ client, statement: binaryCopyStatement("sample", COLUMNS), data: encoder.finish() });
     const { rows } = await client.query({ text: "SELECT t, i4, i8::text AS i8, b FROM sample ORDER BY seq", rowMode: "array" });
     expect(rows).to.deep.equal(
@@ -95,15 +98,15 @@ describe("binary COPY encoder (PostgreSQL)", function () {
   });
 
   it("rejects with the server's unique violation, reported while the rows stream in, and leaves the client usable", async function () {
-    const columns: readonly BinaryCopyColumn[] = [
+    const columns = [
       { name: "k", type: "text" },
       { name: "v", type: "text" },
-    ];
+    ] as const;
     const encoder = createBinaryCopyEncoder({ columns });
     // The duplicate comes early; megabytes of rows follow it, sent in small pieces.
-    encoder.row(["a", "first"]);
-    encoder.row(["a", "again"]);
-    for (let i = 0; i < 20_000; i++) encoder.row([`k${i}`, "v".repeat(200)]);
+    encoder.row({ k: "a", v: "first" });
+    encoder.row({ k: "a", v: "again" });
+    for (let i = 0; i < 20_000; i++) encoder.row({ k: `k${i}`, v: "v".repeat(200) });
     await client.query("BEGIN");
     let failure: unknown;
     try {
@@ -130,24 +133,24 @@ describe("binary COPY encoder (PostgreSQL)", function () {
     expect((await client.query("SELECT 1 AS one")).rows[0].one).to.equal(1);
   });
 
-  it("refuses values of the wrong type or range, and rows of the wrong length, as CA_INTERNAL", function () {
+  it("refuses values of the wrong type or range, and rows missing a column, as CA_INTERNAL", function () {
     const encoder = createBinaryCopyEncoder({ columns: COLUMNS });
-    const bad: BinaryCopyValue[][] = [
-      [1 as unknown as string, 0, 0, null],
-      ["a", 2 ** 31, 0, null],
-      ["a", 1.5, 0, null],
-      ["a", 0, 2 ** 53, null],
-      ["a", 0, 0, "not bytes" as unknown as Uint8Array],
-      ["a", 0, 0],
+    const bad: SampleRow[] = [
+      { t: 1, i4: 0, i8: 0, b: null },
+      { t: "a", i4: 2 ** 31, i8: 0, b: null },
+      { t: "a", i4: 1.5, i8: 0, b: null },
+      { t: "a", i4: 0, i8: 2 ** 53, b: null },
+      { t: "a", i4: 0, i8: 0, b: "not bytes" },
+      { t: "a", i4: 0, i8: 0 } as unknown as SampleRow,
     ];
-    encoder.row(["kept", 1, 1, null]);
+    encoder.row({ t: "kept", i4: 1, i8: 1, b: null });
     for (const row of bad) {
       expect(() => encoder.row(row)).to.throw(ServiceError).with.property("code", "CA_INTERNAL");
     }
     // A refused row is left out whole: what was encoded before it is still a valid COPY.
     expect(encoder.rows).to.equal(1);
     const reference = createBinaryCopyEncoder({ columns: COLUMNS });
-    reference.row(["kept", 1, 1, null]);
+    reference.row({ t: "kept", i4: 1, i8: 1, b: null });
     expect(encoder.finish().equals(reference.finish())).to.equal(true);
   });
 });
