@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's binary COPY format (https://www.postgresql.org/docs/15/sql-copy.html, "Binary
- * Format"), for the columns the PostgreSQL store writes in bulk: text, int4, int8 and bytea.
+ * Format"), for the columns the PostgreSQL store writes in bulk: text, int4, int8, bytea and bool.
  *
  * Why not the text protocol: an INSERT … SELECT FROM unnest($1::text[], …) sends every
  * credential body as an element of an array literal (each quote and backslash escaped by
@@ -19,13 +19,13 @@ import { from as copyFrom } from "pg-copy-streams";
 import { ServiceError } from "../errors.ts";
 
 /** The column types the encoder writes, named as PostgreSQL names them. */
-export type BinaryCopyType = "text" | "int4" | "int8" | "bytea";
+export type BinaryCopyType = "text" | "int4" | "int8" | "bytea" | "bool";
 
 /** A column of a binary COPY: its name in the table and its type. */
 export type BinaryCopyColumn<Name extends string = string> = { readonly name: Name; readonly type: BinaryCopyType };
 
-/** A field value: string (text), safe integer (int4, int8), bytes (bytea), or null. */
-export type BinaryCopyValue = string | number | Uint8Array | null;
+/** A field value: string (text), safe integer (int4, int8), bytes (bytea), boolean (bool), or null. */
+export type BinaryCopyValue = string | number | Uint8Array | boolean | null;
 
 /** A row: a value for every column, by column name (so values cannot slip out of column order). */
 export type BinaryCopyRow<Columns extends readonly BinaryCopyColumn[]> = { readonly [Column in Columns[number] as Column["name"]]: BinaryCopyValue };
@@ -131,6 +131,13 @@ export function createBinaryCopyEncoder<const Columns extends readonly BinaryCop
         reserve(8);
         used = chunk.writeInt32BE(4, used);
         used = chunk.writeInt32BE(value, used);
+        return;
+      }
+      case "bool": {
+        if (typeof value !== "boolean") throw misuse(column, value, "a boolean or null");
+        reserve(5);
+        used = chunk.writeInt32BE(1, used);
+        chunk[used++] = value ? 1 : 0;
         return;
       }
       case "int8": {

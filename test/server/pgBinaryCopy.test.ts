@@ -25,21 +25,22 @@ const COLUMNS = [
   { name: "i4", type: "int4" },
   { name: "i8", type: "int8" },
   { name: "b", type: "bytea" },
+  { name: "f", type: "bool" },
 ] as const satisfies readonly BinaryCopyColumn[];
 type SampleRow = BinaryCopyRow<typeof COLUMNS>;
-const sample = ([t, i4, i8, b]: BinaryCopyValue[]): SampleRow => ({ t: t!, i4: i4!, i8: i8!, b: b! });
+const sample = ([t, i4, i8, b, f]: BinaryCopyValue[]): SampleRow => ({ t: t!, i4: i4!, i8: i8!, b: b!, f: f! });
 
 /** Edge values of every type, nulls included. */
 const ROWS: readonly BinaryCopyValue[][] = [
-  ["plain", 0, 0, new Uint8Array([])],
-  ['quotes " and \\ backslashes, {braces}, commas', 1, 1, new Uint8Array([0, 1, 0xfe, 0xff])],
-  ["", -1, -1, randomBytes(32)],
-  ["é ü ß — 漢字 😀", 2 ** 31 - 1, Number.MAX_SAFE_INTEGER, randomBytes(100)],
-  ["tab\tnewline\nnul-free", -(2 ** 31), Number.MIN_SAFE_INTEGER, randomBytes(1)],
-  [null, null, null, null],
-  ["x".repeat(5000), 7, 2 ** 32, new Uint8Array(3000).fill(7)],
-  ["y", 8, -(2 ** 32) - 1, new Uint8Array([9])],
-  ["z", 9, 2 ** 48 - 1, new Uint8Array([10])],
+  ["plain", 0, 0, new Uint8Array([]), true],
+  ['quotes " and \\ backslashes, {braces}, commas', 1, 1, new Uint8Array([0, 1, 0xfe, 0xff]), false],
+  ["", -1, -1, randomBytes(32), true],
+  ["é ü ß — 漢字 😀", 2 ** 31 - 1, Number.MAX_SAFE_INTEGER, randomBytes(100), false],
+  ["tab\tnewline\nnul-free", -(2 ** 31), Number.MIN_SAFE_INTEGER, randomBytes(1), true],
+  [null, null, null, null, null],
+  ["x".repeat(5000), 7, 2 ** 32, new Uint8Array(3000).fill(7), false],
+  ["y", 8, -(2 ** 32) - 1, new Uint8Array([9]), true],
+  ["z", 9, 2 ** 48 - 1, new Uint8Array([10]), false],
 ];
 
 /** What the server itself writes for a query's rows, in binary COPY format. */
@@ -59,7 +60,7 @@ describe("binary COPY encoder (PostgreSQL)", function () {
     database = await createTestDatabase();
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    await client.query("CREATE TABLE sample (seq INT GENERATED ALWAYS AS IDENTITY, t TEXT, i4 INTEGER, i8 BIGINT, b BYTEA)");
+    await client.query("CREATE TABLE sample (seq INT GENERATED ALWAYS AS IDENTITY, t TEXT, i4 INTEGER, i8 BIGINT, b BYTEA, f BOOLEAN)");
     await client.query("CREATE TABLE keyed (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
   });
   after(async function () {
@@ -77,7 +78,7 @@ describe("binary COPY encoder (PostgreSQL)", function () {
     const data = encoder.finish();
     expect(encoder.rows).to.equal(ROWS.length);
     expect(await copyBinaryInto({ client, statement: binaryCopyStatement("sample", COLUMNS), data, pieceBytes: 1000 })).to.equal(ROWS.length);
-    const written = await serverCopy(client, "SELECT t, i4, i8, b FROM sample ORDER BY seq");
+    const written = await serverCopy(client, "SELECT t, i4, i8, b, f FROM sample ORDER BY seq");
     expect(Buffer.from(data).equals(written)).to.equal(true);
   });
 
@@ -85,9 +86,9 @@ describe("binary COPY encoder (PostgreSQL)", function () {
     const encoder = createBinaryCopyEncoder({ columns: COLUMNS });
     for (const row of ROWS) encoder.row(sample(row));
     await copyBinaryInto({ client, statement: binaryCopyStatement("sample", COLUMNS), data: encoder.finish() });
-    const { rows } = await client.query({ text: "SELECT t, i4, i8::text AS i8, b FROM sample ORDER BY seq", rowMode: "array" });
+    const { rows } = await client.query({ text: "SELECT t, i4, i8::text AS i8, b, f FROM sample ORDER BY seq", rowMode: "array" });
     expect(rows).to.deep.equal(
-      ROWS.map(([t, i4, i8, b]) => [t, i4, i8 === null ? null : String(i8), b === null ? null : Buffer.from(b as Uint8Array)]),
+      ROWS.map(([t, i4, i8, b, f]) => [t, i4, i8 === null ? null : String(i8), b === null ? null : Buffer.from(b as Uint8Array), f]),
     );
   });
 
@@ -136,21 +137,22 @@ describe("binary COPY encoder (PostgreSQL)", function () {
   it("refuses values of the wrong type or range, and rows missing a column, as CA_INTERNAL", function () {
     const encoder = createBinaryCopyEncoder({ columns: COLUMNS });
     const bad: SampleRow[] = [
-      { t: 1, i4: 0, i8: 0, b: null },
-      { t: "a", i4: 2 ** 31, i8: 0, b: null },
-      { t: "a", i4: 1.5, i8: 0, b: null },
-      { t: "a", i4: 0, i8: 2 ** 53, b: null },
-      { t: "a", i4: 0, i8: 0, b: "not bytes" },
-      { t: "a", i4: 0, i8: 0 } as unknown as SampleRow,
+      { t: 1, i4: 0, i8: 0, b: null, f: null },
+      { t: "a", i4: 2 ** 31, i8: 0, b: null, f: null },
+      { t: "a", i4: 1.5, i8: 0, b: null, f: null },
+      { t: "a", i4: 0, i8: 2 ** 53, b: null, f: null },
+      { t: "a", i4: 0, i8: 0, b: "not bytes", f: null },
+      { t: "a", i4: 0, i8: 0, b: null, f: 1 },
+      { t: "a", i4: 0, i8: 0, b: null } as unknown as SampleRow,
     ];
-    encoder.row({ t: "kept", i4: 1, i8: 1, b: null });
+    encoder.row({ t: "kept", i4: 1, i8: 1, b: null, f: true });
     for (const row of bad) {
       expect(() => encoder.row(row)).to.throw(ServiceError).with.property("code", "CA_INTERNAL");
     }
     // A refused row is left out whole: what was encoded before it is still a valid COPY.
     expect(encoder.rows).to.equal(1);
     const reference = createBinaryCopyEncoder({ columns: COLUMNS });
-    reference.row({ t: "kept", i4: 1, i8: 1, b: null });
+    reference.row({ t: "kept", i4: 1, i8: 1, b: null, f: true });
     expect(encoder.finish().equals(reference.finish())).to.equal(true);
   });
 });
