@@ -3,10 +3,12 @@
  * requests queued in the same turn of the event loop (up to `maxBatch`) share one chain
  * reader, so the registry reads and their ABI work happen once per group rather than once
  * per request (core's bulk path, the same one `credanchor verify <dir>` uses). Each caller
- * still gets its own report; a bad credential never affects another's.
+ * still gets its own report; a bad credential never affects another's. The grouping is
+ * groupedCalls.ts's.
  */
 import type { VerificationReport, VerifyOptions } from "../core/verify/types.ts";
 import { verifyCredentials } from "../core/verify/verifyCredentials.ts";
+import { createGroupedCalls } from "./groupedCalls.ts";
 
 /** Verifies one credential, in a group with whatever else is waiting. */
 export type VerifyCoalescer = (credential: unknown) => Promise<VerificationReport>;
@@ -19,19 +21,8 @@ export type VerifyCoalescer = (credential: unknown) => Promise<VerificationRepor
  * ```
  */
 export function createVerifyCoalescer(parameters: { readonly options: VerifyOptions; readonly maxBatch?: number | undefined }): VerifyCoalescer {
-  const maxBatch = parameters.maxBatch ?? 64;
-  let queue: { credential: unknown; resolve: (report: VerificationReport) => void; reject: (error: unknown) => void }[] = [];
-  const flush = () => {
-    const group = queue.splice(0, maxBatch);
-    if (queue.length > 0) setImmediate(flush);
-    verifyCredentials({ ...parameters.options, credentials: group.map((entry) => entry.credential) }).then(
-      (reports) => group.forEach((entry, i) => entry.resolve(reports[i]!)),
-      (error: unknown) => group.forEach((entry) => entry.reject(error)),
-    );
-  };
-  return (credential) =>
-    new Promise((resolve, reject) => {
-      if (queue.length === 0) setImmediate(flush);
-      queue.push({ credential, resolve, reject });
-    });
+  return createGroupedCalls({
+    maxGroup: parameters.maxBatch ?? 64,
+    run: (credentials: unknown[]) => verifyCredentials({ ...parameters.options, credentials }),
+  });
 }

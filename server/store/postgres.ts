@@ -11,8 +11,8 @@
  */
 import pg from "pg";
 
-import { encodeHex } from "../../core/hex.ts";
 import { ConfigError, ServiceError } from "../errors.ts";
+import { createPostgresAnchorLookup } from "./postgresAnchors.ts";
 import { isUnavailable, storeUnavailable } from "./postgresErrors.ts";
 import { CLIENT_KEY_CONSTRAINT, submitOnce } from "./postgresIntake.ts";
 import { MIGRATION_LOCK_KEY, POSTGRES_SCHEMA_VERSION, postgresMigrations } from "./postgresSchema.ts";
@@ -32,7 +32,7 @@ import {
   toToken,
   type Row,
 } from "./sqliteRows.ts";
-import type { BatchPatch, BatchRow, ChainIdentity, IndexCursor, LeaseFence, Store, StoreHealth } from "./types.ts";
+import type { BatchPatch, ChainIdentity, IndexCursor, LeaseFence, Store, StoreHealth } from "./types.ts";
 
 /** Parameters of {@link createPostgresStore}. */
 export type CreatePostgresStoreParameters = {
@@ -245,7 +245,15 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
     }
   }
 
-  const anchoredBatches = new Map<number, BatchRow>();
+  /** {@link query} with rows as arrays (no object per row): for the hot paths. */
+  async function queryArrays(text: string, values: readonly unknown[], name: string): Promise<unknown[][]> {
+    try {
+      return (await pool.query({ text, values: values as unknown[], name, rowMode: "array" })).rows as unknown[][];
+    } catch (error) {
+      throw failure(error);
+    }
+  }
+  const anchors = createPostgresAnchorLookup({ queryArrays, query });
   const selectBatch = SELECT_BATCH;
   const one = async (text: string, values: readonly unknown[] = [], name?: string): Promise<Row | undefined> =>
     (await query(text, values, name))[0];
@@ -365,32 +373,8 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
       );
       return row === undefined ? undefined : toCredential(row);
     },
-    async getCredentialAnchor({ institutionId, id }) {
-      // The proof-query hot path: one indexed row, the batch from a cache of anchored
-      // batches (safe across replicas: `anchored` is the last state, no publisher moves a
-      // batch out of it).
-      const row = await one(
-        "SELECT id, leaf_index, credential_hash, salt, batch_id FROM credentials WHERE id = $1 AND institution_id = $2",
-        [id, institutionId],
-        "get-anchor",
-      );
-      if (row === undefined) return undefined;
-      const batchId = row.batch_id as number;
-      let batch = anchoredBatches.get(batchId);
-      if (batch === undefined) {
-        batch = toBatch((await one(`${selectBatch} WHERE b.id = $1`, [batchId], "get-batch-by-id"))!);
-        if (batch.state === "anchored") {
-          if (anchoredBatches.size > 100_000) anchoredBatches.clear();
-          anchoredBatches.set(batchId, batch);
-        }
-      }
-      return {
-        id: row.id as string,
-        leafIndex: row.leaf_index as number,
-        credentialHash: encodeHex(row.credential_hash as Uint8Array),
-        salt: encodeHex(row.salt as Uint8Array),
-        batch,
-      };
+    async getCredentialAnchor(parameters) {
+      return anchors.lookup(parameters);
     },
     async findCredentialsByHash({ institutionId, hash }) {
       const rows = await query(
@@ -502,7 +486,7 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
       return row === undefined ? undefined : (row.tree as Uint8Array);
     },
     async transitionBatch({ id, from, to, patch, fence }) {
-      anchoredBatches.delete(id);
+      anchors.forgetBatch(id);
       const sets = ["state = $1"];
       const values: unknown[] = [to];
       for (const [key, value] of Object.entries(patch ?? {})) {

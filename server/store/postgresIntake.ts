@@ -13,6 +13,7 @@
  */
 import type { PoolClient } from "pg";
 
+import { binaryCopyStatement, copyBinaryInto, createBinaryCopyEncoder, type BinaryCopyColumn } from "./pgBinaryCopy.ts";
 import { planIntake } from "./sameSubmission.ts";
 import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
 import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, type Row } from "./sqliteRows.ts";
@@ -20,7 +21,24 @@ import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, type Row } from "./sqlit
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
 
-const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The columns intake writes (each row below names its values). */
+const CREDENTIAL_COPY_COLUMNS = [
+  { name: "id", type: "text" },
+  { name: "institution_id", type: "int8" },
+  { name: "batch_id", type: "int8" },
+  { name: "leaf_index", type: "int4" },
+  { name: "client_id", type: "text" },
+  { name: "credential_hash", type: "bytea" },
+  { name: "leaf_hash", type: "bytea" },
+  { name: "salt", type: "bytea" },
+  { name: "body", type: "text" },
+  { name: "created_at", type: "int8" },
+  { name: "ch_prefix", type: "int8" },
+  { name: "lh_prefix", type: "int8" },
+  { name: "status_list", type: "int4" },
+  { name: "status_index", type: "int4" },
+] as const satisfies readonly BinaryCopyColumn[];
+const COPY_CREDENTIALS = binaryCopyStatement("credentials", CREDENTIAL_COPY_COLUMNS);
 
 /**
  * One attempt of the intake transaction on `client` (BEGIN/COMMIT are the caller's).
@@ -49,20 +67,11 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
   if (conflicts.length > 0) return { ok: false, conflicts };
 
   const filledBatches: number[] = [];
-  const columns = {
-    id: [] as string[],
-    batchId: [] as number[],
-    leafIndex: [] as number[],
-    clientId: [] as (string | null)[],
-    credentialHash: [] as Buffer[],
-    leafHash: [] as Buffer[],
-    salt: [] as Buffer[],
-    body: [] as string[],
-    chPrefix: [] as number[],
-    lhPrefix: [] as number[],
-    statusList: [] as (number | null)[],
-    statusIndex: [] as (number | null)[],
-  };
+  // Sized for the texts (ASCII JSON: a byte per character) and the fixed columns (~300 bytes
+  // a row): no regrowth in the usual case.
+  let textChars = 0;
+  for (const position of fresh) textChars += items[position]!.body.length + (items[position]!.clientId?.length ?? 0);
+  const rows = createBinaryCopyEncoder({ columns: CREDENTIAL_COPY_COLUMNS, initialBytes: textChars + fresh.length * 384 });
   let cursor = 0;
   while (cursor < fresh.length) {
     const locked = await client.query({
@@ -101,18 +110,22 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
       const item = items[position]!;
       const leaf = leafHash(leafIndex, item.credentialHash);
       const id = newId();
-      columns.id.push(id);
-      columns.batchId.push(batch.id);
-      columns.leafIndex.push(leafIndex);
-      columns.clientId.push(item.clientId);
-      columns.credentialHash.push(asBuffer(item.credentialHash));
-      columns.leafHash.push(asBuffer(leaf));
-      columns.salt.push(asBuffer(item.salt));
-      columns.body.push(item.body);
-      columns.chPrefix.push(hashPrefix(item.credentialHash));
-      columns.lhPrefix.push(hashPrefix(leaf));
-      columns.statusList.push(item.status?.listNumber ?? null);
-      columns.statusIndex.push(item.status?.index ?? null);
+      rows.row({
+        id,
+        institution_id: institutionId,
+        batch_id: batch.id,
+        leaf_index: leafIndex,
+        client_id: item.clientId,
+        credential_hash: item.credentialHash,
+        leaf_hash: leaf,
+        salt: item.salt,
+        body: item.body,
+        created_at: now,
+        ch_prefix: hashPrefix(item.credentialHash),
+        lh_prefix: hashPrefix(leaf),
+        status_list: item.status?.listNumber ?? null,
+        status_index: item.status?.index ?? null,
+      });
       records[position] = {
         id,
         clientId: item.clientId,
@@ -127,35 +140,10 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     cursor += take;
     if (state === "full") filledBatches.push(batch.id);
   }
-  if (columns.id.length > 0) {
-    // One statement for the whole request: arrays unnested server-side.
-    await client.query({
-      name: "intake-insert",
-      text: `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body,
-               created_at, ch_prefix, lh_prefix, status_list, status_index)
-             SELECT u.id, $1, u.batch_id, u.leaf_index, u.client_id, u.credential_hash, u.leaf_hash, u.salt, u.body, $2,
-               u.ch_prefix, u.lh_prefix, u.status_list, u.status_index
-               FROM unnest($3::text[], $4::bigint[], $5::int[], $6::text[], $7::bytea[], $8::bytea[], $9::bytea[], $10::text[],
-                           $11::bigint[], $12::bigint[], $13::int[], $14::int[])
-                 AS u(id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body, ch_prefix, lh_prefix,
-                      status_list, status_index)`,
-      values: [
-        institutionId,
-        now,
-        columns.id,
-        columns.batchId,
-        columns.leafIndex,
-        columns.clientId,
-        columns.credentialHash,
-        columns.leafHash,
-        columns.salt,
-        columns.body,
-        columns.chPrefix,
-        columns.lhPrefix,
-        columns.statusList,
-        columns.statusIndex,
-      ],
-    });
+  if (rows.rows > 0) {
+    // One binary COPY for the whole request, in this transaction (pgBinaryCopy.ts says why
+    // not an INSERT); UNIQUE (institution_id, client_id) still decides a concurrent race.
+    await copyBinaryInto({ client, statement: COPY_CREDENTIALS, data: rows.finish() });
   }
   for (const [position, first] of aliases) records[position] = { ...records[first]!, existing: true };
   return { ok: true, records: records as IntakeRecord[], filledBatches };

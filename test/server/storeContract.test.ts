@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
-import { hexToBytes } from "../../core/index.ts";
+import { bytesToHex, hexToBytes } from "../../core/index.ts";
 import { ConfigError } from "../../server/errors.ts";
 import { createHashPool } from "../../server/hashing/pool.ts";
 import { acceptSubmission, parseJsonSubmission, type SubmissionResult } from "../../server/intake.ts";
@@ -18,7 +18,7 @@ import { POSTGRES_SCHEMA_VERSION } from "../../server/store/postgresSchema.ts";
 import { SCHEMA_VERSION } from "../../server/store/schema.ts";
 import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { clientKeyHash } from "../../server/store/sqliteRows.ts";
-import { NO_KEYS, type IntakeItem, type RegistryEventRow, type Store, type StatusListReservation } from "../../server/store/types.ts";
+import { NO_KEYS, type IntakeItem, type IntakeRecord, type RegistryEventRow, type Store, type StatusListReservation } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
 import { createTestDatabase, sql, type TestDatabase } from "./helpers/postgres.ts";
 import { tempDir } from "./helpers/processes.ts";
@@ -161,6 +161,46 @@ for (const kind of kinds) {
       expect(await found(1, samePrefix), "a hash sharing only the indexed 6-byte prefix").to.deep.equal([]);
       const byIds = await store.getCredentialsByIds({ institutionId: 1, ids: [results[2]!.id, results[0]!.id, randomUUID()] });
       expect(byIds.map((credential) => credential.id)).to.deep.equal([results[2]!.id, results[0]!.id]);
+    });
+
+    it("answers anchor lookups made together, each with its own institution's credential only", async function () {
+      const items = { 1: rawItems(3, "one"), 2: rawItems(2, "two") };
+      const stored = { 1: await rawSubmit(store, items[1], 100), 2: await store.submitCredentials({ institutionId: 2, items: items[2], maxSize: 100, now: Date.now(), leafHash: () => randomBytes(32), newId: randomUUID }) };
+      const records = (institution: 1 | 2) => (stored[institution].ok ? stored[institution].records : []);
+      const [a, b, c] = records(1);
+      const [d] = records(2);
+      const lookups: [number, string][] = [
+        [1, a!.id],
+        [2, a!.id], // another institution's id
+        [2, d!.id],
+        [1, c!.id],
+        [1, randomUUID()], // unknown
+        [1, a!.id], // the same lookup twice
+        [1, b!.id],
+      ];
+      const answers = await Promise.all(lookups.map(([institutionId, id]) => store.getCredentialAnchor({ institutionId, id })));
+      const expected = (record: IntakeRecord | undefined, item: IntakeItem) => ({
+        id: record!.id,
+        leafIndex: record!.leafIndex,
+        credentialHash: bytesToHex({ bytes: item.credentialHash }),
+        salt: bytesToHex({ bytes: item.salt }),
+        batchId: record!.batchId,
+        batchState: "open",
+      });
+      const summary = answers.map((anchor) =>
+        anchor === undefined
+          ? undefined
+          : { id: anchor.id, leafIndex: anchor.leafIndex, credentialHash: anchor.credentialHash, salt: anchor.salt, batchId: anchor.batch.id, batchState: anchor.batch.state },
+      );
+      expect(summary).to.deep.equal([
+        expected(a, items[1][0]!),
+        undefined,
+        expected(d, items[2][0]!),
+        expected(c, items[1][2]!),
+        undefined,
+        expected(a, items[1][0]!),
+        expected(b, items[1][1]!),
+      ]);
     });
 
     it("tells apart two idempotency keys whose 32-bit index hash collides", async function () {
