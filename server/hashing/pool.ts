@@ -7,6 +7,7 @@
 import { buildTree } from "../../core/index.ts";
 import { startManagedWorker, type ManagedWorker } from "../threads.ts";
 import { prepareItems, type PrepareItemsParameters, type PrepareItemsReturnType } from "./prepare.ts";
+import { signStoredItems, type SignStoredItemsParameters, type SignStoredItemsReturnType } from "./signStored.ts";
 
 /** Parameters of {@link createHashPool}. */
 export type CreateHashPoolParameters = {
@@ -28,6 +29,8 @@ const RESTART_MAX_MS = 30_000;
 export type HashPool = {
   /** Parses, validates and hashes, in input order. */
   prepare(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType>;
+  /** Signs stored unsigned credentials (signing after intake: signStored.ts), in input order, spread over the workers. */
+  signStored(parameters: SignStoredItemsParameters): Promise<SignStoredItemsReturnType>;
   /** core's buildTree on a worker (the main thread keeps serving requests); returns the flat nodes. */
   buildTreeNodes(leaves: Uint8Array): Promise<Uint8Array>;
   readonly size: number;
@@ -110,6 +113,13 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       slot.busy++;
       slot.thread.worker.postMessage({ ...job, id });
     });
+  const runSign = (slot: Slot, job: SignStoredItemsParameters) =>
+    new Promise<SignStoredItemsReturnType>((resolve, reject) => {
+      const id = nextJob++;
+      slot.pending.set(id, { resolve, reject });
+      slot.busy++;
+      slot.thread.worker.postMessage({ ...job, id, kind: "sign" });
+    });
 
   const live = () => slots.filter((slot) => !slot.dead);
   const leastBusy = () => live().reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
@@ -127,6 +137,35 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
         slot.thread.worker.postMessage({ id, kind: "tree", leaves });
       });
     },
+    async signStored(job) {
+      const count = job.bodies.length;
+      if (live().length === 0 || count < inlineBelow) return signStoredItems(job);
+      // One chunk per worker at least, so a claim keeps every core signing.
+      const chunkSize = Math.max(64, Math.ceil(count / slots.length));
+      const jobs: Promise<SignStoredItemsReturnType>[] = [];
+      for (let start = 0; start < count; start += chunkSize) {
+        jobs.push(
+          runSign(leastBusy(), {
+            bodies: job.bodies.slice(start, start + chunkSize),
+            salts: job.salts.slice(start * 32, (start + chunkSize) * 32),
+            leafIndices: job.leafIndices.slice(start, start + chunkSize),
+            key: job.key,
+          }),
+        );
+      }
+      const results = await Promise.all(jobs);
+      const bodies: string[] = [];
+      const hashes = new Uint8Array(count * 32);
+      const leafHashes = new Uint8Array(count * 32);
+      const failures: { index: number; message: string }[] = [];
+      results.forEach((result, chunk) => {
+        for (const body of result.bodies) bodies.push(body);
+        hashes.set(result.hashes, chunk * chunkSize * 32);
+        leafHashes.set(result.leafHashes, chunk * chunkSize * 32);
+        for (const failure of result.failures) failures.push({ index: failure.index + chunk * chunkSize, message: failure.message });
+      });
+      return { bodies, hashes, leafHashes, failures };
+    },
     async prepare(job) {
       const count = job.texts?.length ?? job.values?.length ?? 0;
       if (live().length === 0 || count < inlineBelow) return prepareItems(job);
@@ -141,6 +180,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
             signingKeys: job.signingKeys,
             defaultClientId: job.defaultClientId,
             statusEntries: job.statusEntries?.slice(start, start + chunkSize),
+            deferSigning: job.deferSigning,
             ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
           }),
         );
@@ -153,14 +193,18 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       const bodies: string[] = [];
       const clientIds: (string | null)[] = [];
       const statusApplied: boolean[] = [];
+      const awaitingSignature: boolean[] = [];
       results.forEach((result, chunk) => {
-        for (let i = 0; i < result.bodies.length; i++) statusApplied.push(result.statusApplied?.[i] ?? false);
+        for (let i = 0; i < result.bodies.length; i++) {
+          statusApplied.push(result.statusApplied?.[i] ?? false);
+          awaitingSignature.push(result.awaitingSignature?.[i] ?? false);
+        }
         salts.set(result.salts, chunk * chunkSize * 32);
         hashes.set(result.hashes, chunk * chunkSize * 32);
         for (const body of result.bodies) bodies.push(body);
         for (const clientId of result.clientIds) clientIds.push(clientId);
       });
-      return { invalid, clientIds, bodies, salts, hashes, statusApplied };
+      return { invalid, clientIds, bodies, salts, hashes, statusApplied, awaitingSignature };
     },
     stats: () => ({ starts, live: live().length }),
     async close() {

@@ -15,7 +15,7 @@ import type { PoolClient } from "pg";
 
 import { planIntake } from "./sameSubmission.ts";
 import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, UNSIGNED_HASH, type Row } from "./sqliteRows.ts";
 
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
@@ -62,6 +62,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     lhPrefix: [] as number[],
     statusList: [] as (number | null)[],
     statusIndex: [] as (number | null)[],
+    awaitingSignature: [] as boolean[],
   };
   let cursor = 0;
   while (cursor < fresh.length) {
@@ -99,29 +100,33 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     for (let k = 0; k < take; k++, leafIndex++) {
       const position = fresh[cursor + k]!;
       const item = items[position]!;
-      const leaf = leafHash(leafIndex, item.credentialHash);
+      // Signed after intake: no hash yet (the signer writes both).
+      const credentialHash = item.awaitingSignature === true ? UNSIGNED_HASH : item.credentialHash;
+      const leaf = item.awaitingSignature === true ? UNSIGNED_HASH : leafHash(leafIndex, credentialHash);
       const id = newId();
       columns.id.push(id);
       columns.batchId.push(batch.id);
       columns.leafIndex.push(leafIndex);
       columns.clientId.push(item.clientId);
-      columns.credentialHash.push(asBuffer(item.credentialHash));
+      columns.credentialHash.push(asBuffer(credentialHash));
       columns.leafHash.push(asBuffer(leaf));
       columns.salt.push(asBuffer(item.salt));
       columns.body.push(item.body);
-      columns.chPrefix.push(hashPrefix(item.credentialHash));
+      columns.chPrefix.push(hashPrefix(credentialHash));
       columns.lhPrefix.push(hashPrefix(leaf));
       columns.statusList.push(item.status?.listNumber ?? null);
       columns.statusIndex.push(item.status?.index ?? null);
+      columns.awaitingSignature.push(item.awaitingSignature === true);
       records[position] = {
         id,
         clientId: item.clientId,
-        credentialHash: item.credentialHash,
+        credentialHash,
         batchId: batch.id,
         leafIndex,
         leafHash: leaf,
         batchState: state,
         existing: false,
+        awaitingSignature: item.awaitingSignature === true,
       };
     }
     cursor += take;
@@ -132,13 +137,13 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     await client.query({
       name: "intake-insert",
       text: `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body,
-               created_at, ch_prefix, lh_prefix, status_list, status_index)
+               created_at, ch_prefix, lh_prefix, status_list, status_index, awaiting_signature)
              SELECT u.id, $1, u.batch_id, u.leaf_index, u.client_id, u.credential_hash, u.leaf_hash, u.salt, u.body, $2,
-               u.ch_prefix, u.lh_prefix, u.status_list, u.status_index
+               u.ch_prefix, u.lh_prefix, u.status_list, u.status_index, u.awaiting_signature
                FROM unnest($3::text[], $4::bigint[], $5::int[], $6::text[], $7::bytea[], $8::bytea[], $9::bytea[], $10::text[],
-                           $11::bigint[], $12::bigint[], $13::int[], $14::int[])
+                           $11::bigint[], $12::bigint[], $13::int[], $14::int[], $15::boolean[])
                  AS u(id, batch_id, leaf_index, client_id, credential_hash, leaf_hash, salt, body, ch_prefix, lh_prefix,
-                      status_list, status_index)`,
+                      status_list, status_index, awaiting_signature)`,
       values: [
         institutionId,
         now,
@@ -154,6 +159,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
         columns.lhPrefix,
         columns.statusList,
         columns.statusIndex,
+        columns.awaitingSignature,
       ],
     });
   }
