@@ -82,9 +82,9 @@ describe("SQLite store", function () {
 
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
       for (const result of results) {
-        expect(await idsFound(reopened, 1, result.credentialHash), `credential hash of ${result.id}`).to.deep.equal([result.id]);
-        expect(await idsFound(reopened, 1, result.leafHash), `leaf hash of ${result.id}`).to.deep.equal([result.id]);
-        expect(await idsFound(reopened, 2, result.leafHash), "another institution's lookup").to.deep.equal([]);
+        expect(await idsFound(reopened, 1, result.credentialHash!), `credential hash of ${result.id}`).to.deep.equal([result.id]);
+        expect(await idsFound(reopened, 1, result.leafHash!), `leaf hash of ${result.id}`).to.deep.equal([result.id]);
+        expect(await idsFound(reopened, 2, result.leafHash!), "another institution's lookup").to.deep.equal([]);
       }
       await reopened.close();
     });
@@ -97,8 +97,8 @@ describe("SQLite store", function () {
         raw.prepare("UPDATE credentials SET ch_prefix = (SELECT ch_prefix FROM credentials WHERE id = ?) WHERE id = ?").run(results[0]!.id, results[1]!.id);
       });
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
-      expect(await idsFound(reopened, 1, results[0]!.credentialHash)).to.deep.equal([results[0]!.id]);
-      const unknown = results[0]!.credentialHash.slice(0, 14) + "0".repeat(52); // same 6-byte prefix, another hash
+      expect(await idsFound(reopened, 1, results[0]!.credentialHash!)).to.deep.equal([results[0]!.id]);
+      const unknown = results[0]!.credentialHash!.slice(0, 14) + "0".repeat(52); // same 6-byte prefix, another hash
       expect(await idsFound(reopened, 1, unknown)).to.deep.equal([]);
       await reopened.close();
     });
@@ -197,7 +197,7 @@ describe("SQLite store", function () {
       });
 
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
-      expect(await idsFound(migrated, 1, results[2]!.leafHash)).to.deep.equal([results[2]!.id]);
+      expect(await idsFound(migrated, 1, results[2]!.leafHash!)).to.deep.equal([results[2]!.id]);
       // Idempotency keys written by version 1 still match after the migration.
       const again = await submit(migrated, [0, 1, 2].map((n) => sampleCredential({ n })));
       expect(again.map((result) => [result.id, result.existing])).to.deep.equal(results.map((result) => [result.id, true]));
@@ -242,7 +242,7 @@ describe("SQLite store", function () {
       await store.close();
       editDatabase(path, (raw) => raw.exec(`${VERSION_5_UNDONE} UPDATE meta SET value = '4' WHERE key = 'schema_version';`));
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
-      expect(await idsFound(migrated, 1, results[1]!.leafHash)).to.deep.equal([results[1]!.id]);
+      expect(await idsFound(migrated, 1, results[1]!.leafHash!)).to.deep.equal([results[1]!.id]);
       expect(await migrated.listStatusLists({ institutionId: 1 })).to.deep.equal([]);
       const reserved = await migrated.reserveStatusPositions({ institutionId: 1, count: 3, listLength: 8, now: 0, newSeed: () => new Uint8Array(32) });
       expect(reserved.map(({ listNumber, firstPosition, count }) => [listNumber, firstPosition, count])).to.deep.equal([[0, 0, 3]]);

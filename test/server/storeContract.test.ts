@@ -153,11 +153,11 @@ for (const kind of kinds) {
       const found = async (institutionId: number, hex: string) =>
         (await store.findCredentialsByHash({ institutionId, hash: bytes(hex) })).map((credential) => credential.id);
       for (const result of results) {
-        expect(await found(1, result.credentialHash)).to.deep.equal([result.id]);
-        expect(await found(1, result.leafHash)).to.deep.equal([result.id]);
-        expect(await found(2, result.leafHash), "another institution's lookup").to.deep.equal([]);
+        expect(await found(1, result.credentialHash!)).to.deep.equal([result.id]);
+        expect(await found(1, result.leafHash!)).to.deep.equal([result.id]);
+        expect(await found(2, result.leafHash!), "another institution's lookup").to.deep.equal([]);
       }
-      const samePrefix = results[0]!.credentialHash.slice(0, 14) + "0".repeat(52);
+      const samePrefix = results[0]!.credentialHash!.slice(0, 14) + "0".repeat(52);
       expect(await found(1, samePrefix), "a hash sharing only the indexed 6-byte prefix").to.deep.equal([]);
       const byIds = await store.getCredentialsByIds({ institutionId: 1, ids: [results[2]!.id, results[0]!.id, randomUUID()] });
       expect(byIds.map((credential) => credential.id)).to.deep.equal([results[2]!.id, results[0]!.id]);
