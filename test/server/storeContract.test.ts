@@ -6,60 +6,19 @@
  */
 import { expect } from "chai";
 import { randomBytes, randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 
 import { hexToBytes } from "../../core/index.ts";
 import { ConfigError } from "../../server/errors.ts";
 import { createHashPool } from "../../server/hashing/pool.ts";
 import { acceptSubmission, parseJsonSubmission, type SubmissionResult } from "../../server/intake.ts";
-import { createPostgresStore } from "../../server/store/postgres.ts";
 import { POSTGRES_SCHEMA_VERSION } from "../../server/store/postgresSchema.ts";
 import { SCHEMA_VERSION } from "../../server/store/schema.ts";
-import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { clientKeyHash } from "../../server/store/sqliteRows.ts";
 import { NO_KEYS, type IntakeItem, type RegistryEventRow, type Store, type StatusListReservation } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
-import { createTestDatabase, sql, type TestDatabase } from "./helpers/postgres.ts";
-import { tempDir } from "./helpers/processes.ts";
+import { storeKinds as kinds, type StoreKind as Kind } from "./helpers/storeKinds.ts";
 
 const ISSUER = "did:web:demo.credanchor.local";
-
-/** One store kind: how to open a database and a second connection to it. */
-type Kind = {
-  readonly name: string;
-  /** A new empty database; `open()` returns a store on it (each call: a new connection). */
-  create(): Promise<{ open(): Promise<Store>; setSchemaVersion(version: number): Promise<void>; drop(): Promise<void> }>;
-};
-
-const kinds: readonly Kind[] = [
-  {
-    name: "SQLite",
-    async create() {
-      const path = join(tempDir(), "db.sqlite");
-      return {
-        open: async () => createSqliteStore({ path, backgroundCheckpoints: false }),
-        async setSchemaVersion(version) {
-          const raw = new DatabaseSync(path);
-          raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(version));
-          raw.close();
-        },
-        drop: async () => undefined,
-      };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    async create() {
-      const database: TestDatabase = await createTestDatabase();
-      return {
-        open: () => createPostgresStore({ url: database.url, poolSize: 4 }),
-        setSchemaVersion: async (version) => void (await sql(database.url, `UPDATE meta SET value = '${version}' WHERE key = 'schema_version'`)),
-        drop: () => database.drop(),
-      };
-    },
-  },
-];
 
 /** Submits credentials of institution 1 in one request. */
 async function submit(store: Store, credentials: readonly Record<string, unknown>[], maxSize = 100): Promise<SubmissionResult[]> {
