@@ -66,7 +66,9 @@ const indexNames = (db: DatabaseSync) =>
 // The Store API contract (both stores) is in storeContract.test.ts; these are SQLite internals.
 
 /** What version 5 added (status lists), undone to turn a database back into an older version. */
-const VERSION_5_UNDONE = "ALTER TABLE credentials DROP COLUMN status_list; ALTER TABLE credentials DROP COLUMN status_index; DROP TABLE status_lists;";
+/** What version 6 added (signing after intake), undone likewise. */
+const VERSION_6_UNDONE = "DROP INDEX credentials_awaiting; ALTER TABLE credentials DROP COLUMN awaiting_signature;";
+const VERSION_5_UNDONE = `${VERSION_6_UNDONE} ALTER TABLE credentials DROP COLUMN status_list; ALTER TABLE credentials DROP COLUMN status_index; DROP TABLE status_lists;`;
 
 describe("SQLite store", function () {
   describe("lookup by hash", function () {
@@ -252,6 +254,21 @@ describe("SQLite store", function () {
         { status_list: null, status_index: null },
         { status_list: null, status_index: null },
       ]);
+      check.close();
+    });
+
+    it("migrates a version-5 database: every credential is signed or unsigned v1 already, none awaits a signature", async function () {
+      const path = join(tempDir(), "db.sqlite");
+      const { store, results } = await storeWithCredentials(path, 2);
+      await store.close();
+      editDatabase(path, (raw) => raw.exec(`${VERSION_6_UNDONE} UPDATE meta SET value = '5' WHERE key = 'schema_version';`));
+      const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
+      expect(await migrated.countAwaitingSignature({})).to.equal(0);
+      expect((await migrated.getCredential({ institutionId: 1, id: results[0]!.id }))!.awaitingSignature).to.equal(false);
+      expect(await idsFound(migrated, 1, results[1]!.leafHash!)).to.deep.equal([results[1]!.id]);
+      await migrated.close();
+      const check = new DatabaseSync(path);
+      expect(indexNames(check)).to.include("credentials_awaiting");
       check.close();
     });
 
