@@ -254,6 +254,7 @@ export async function startService(parameters: {
         store,
         pool,
         keyring,
+        intakeBusy: () => pool.preparing() > 0,
         onBatchesSigned: () => void batcher.tick().catch(() => undefined),
         onSigningFailed: (failure) => logger.error(failure, "credentials could not be signed; they stay stored and are retried"),
         onError: (error) => logger.warn({ err: error }, "signing round failed; retrying"),

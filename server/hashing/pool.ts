@@ -29,6 +29,8 @@ const RESTART_MAX_MS = 30_000;
 export type HashPool = {
   /** Parses, validates and hashes, in input order. */
   prepare(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType>;
+  /** Intake submissions being prepared now (the signer yields to them: the 202s come first). */
+  preparing(): number;
   /** Signs stored unsigned credentials (signing after intake: signStored.ts), in input order, spread over the workers. */
   signStored(parameters: SignStoredItemsParameters): Promise<SignStoredItemsReturnType>;
   /** core's buildTree on a worker (the main thread keeps serving requests); returns the flat nodes. */
@@ -63,6 +65,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   let nextJob = 1;
   let closed = false;
   let starts = 0;
+  let preparing = 0;
   // Consecutive start-up failures (any slot): a worker that cannot even load (a broken
   // build, no memory) must not be restarted in a tight loop, each start costing a V8 isolate.
   let earlyDeaths = 0;
@@ -124,6 +127,48 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   const live = () => slots.filter((slot) => !slot.dead);
   const leastBusy = () => live().reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
 
+  /** {@link HashPool.prepare} without the bookkeeping. */
+  async function prepareJob(job: PrepareItemsParameters): Promise<PrepareItemsReturnType> {
+    const count = job.texts?.length ?? job.values?.length ?? 0;
+    if (live().length === 0 || count < inlineBelow) return prepareItems(job);
+    // Chunks small enough to balance the workers, large enough to amortise messaging.
+    const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
+    const jobs: Promise<PrepareItemsReturnType>[] = [];
+    for (let start = 0; start < count; start += chunkSize) {
+      const slot = leastBusy();
+      jobs.push(
+        run(slot, {
+          issuerIdentifier: job.issuerIdentifier,
+          signingKeys: job.signingKeys,
+          defaultClientId: job.defaultClientId,
+          statusEntries: job.statusEntries?.slice(start, start + chunkSize),
+          deferSigning: job.deferSigning,
+          ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
+        }),
+      );
+    }
+    const results = await Promise.all(jobs);
+    const invalid = results.flatMap((result, chunk) => result.invalid.map((entry) => ({ ...entry, index: entry.index + chunk * chunkSize })));
+    if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
+    const salts = new Uint8Array(count * 32);
+    const hashes = new Uint8Array(count * 32);
+    const bodies: string[] = [];
+    const clientIds: (string | null)[] = [];
+    const statusApplied: boolean[] = [];
+    const awaitingSignature: boolean[] = [];
+    results.forEach((result, chunk) => {
+      for (let i = 0; i < result.bodies.length; i++) {
+        statusApplied.push(result.statusApplied?.[i] ?? false);
+        awaitingSignature.push(result.awaitingSignature?.[i] ?? false);
+      }
+      salts.set(result.salts, chunk * chunkSize * 32);
+      hashes.set(result.hashes, chunk * chunkSize * 32);
+      for (const body of result.bodies) bodies.push(body);
+      for (const clientId of result.clientIds) clientIds.push(clientId);
+    });
+    return { invalid, clientIds, bodies, salts, hashes, statusApplied, awaitingSignature };
+  }
+
   return {
     size: parameters.size,
     async buildTreeNodes(leaves) {
@@ -166,45 +211,14 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       });
       return { bodies, hashes, leafHashes, failures };
     },
+    preparing: () => preparing,
     async prepare(job) {
-      const count = job.texts?.length ?? job.values?.length ?? 0;
-      if (live().length === 0 || count < inlineBelow) return prepareItems(job);
-      // Chunks small enough to balance the workers, large enough to amortise messaging.
-      const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
-      const jobs: Promise<PrepareItemsReturnType>[] = [];
-      for (let start = 0; start < count; start += chunkSize) {
-        const slot = leastBusy();
-        jobs.push(
-          run(slot, {
-            issuerIdentifier: job.issuerIdentifier,
-            signingKeys: job.signingKeys,
-            defaultClientId: job.defaultClientId,
-            statusEntries: job.statusEntries?.slice(start, start + chunkSize),
-            deferSigning: job.deferSigning,
-            ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
-          }),
-        );
+      preparing++;
+      try {
+        return await prepareJob(job);
+      } finally {
+        preparing--;
       }
-      const results = await Promise.all(jobs);
-      const invalid = results.flatMap((result, chunk) => result.invalid.map((entry) => ({ ...entry, index: entry.index + chunk * chunkSize })));
-      if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-      const salts = new Uint8Array(count * 32);
-      const hashes = new Uint8Array(count * 32);
-      const bodies: string[] = [];
-      const clientIds: (string | null)[] = [];
-      const statusApplied: boolean[] = [];
-      const awaitingSignature: boolean[] = [];
-      results.forEach((result, chunk) => {
-        for (let i = 0; i < result.bodies.length; i++) {
-          statusApplied.push(result.statusApplied?.[i] ?? false);
-          awaitingSignature.push(result.awaitingSignature?.[i] ?? false);
-        }
-        salts.set(result.salts, chunk * chunkSize * 32);
-        hashes.set(result.hashes, chunk * chunkSize * 32);
-        for (const body of result.bodies) bodies.push(body);
-        for (const clientId of result.clientIds) clientIds.push(clientId);
-      });
-      return { invalid, clientIds, bodies, salts, hashes, statusApplied, awaitingSignature };
     },
     stats: () => ({ starts, live: live().length }),
     async close() {

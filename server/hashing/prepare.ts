@@ -21,6 +21,8 @@ import {
 import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type BitstringStatusEntry, type DidDocument } from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
 import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
+import { createDocumentLoader, type DocumentLoader } from "../../core/vc/documentLoader.ts";
+import { documentToQuads } from "../../core/vc/jsonLdQuads.ts";
 import { didDocumentOf } from "../signing/didDocument.ts";
 import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 
@@ -80,6 +82,24 @@ export type PrepareItemsReturnType = {
   /** Whether item i is returned unsigned, to be signed after intake (`deferSigning`); its hash is then zero. */
   readonly awaitingSignature?: readonly boolean[] | undefined;
 };
+
+let expansionLoader: DocumentLoader | undefined;
+/**
+ * Whether a credential can be signed after the 202 without risk: core's fast JSON-LD path
+ * expands it (safe mode, shipped contexts; about a fifth of a signature's cost). What it
+ * declines (an undefined term, a shape outside its subset) is signed at intake instead,
+ * by the reference implementation, which answers the 422 for what safe mode refuses: a
+ * credential accepted with a 202 never fails to be signed, so it never holds up its batch.
+ */
+async function signableLater(credential: Record<string, unknown>): Promise<boolean> {
+  expansionLoader ??= createDocumentLoader();
+  try {
+    await documentToQuads({ document: credential, documentLoader: expansionLoader });
+    return true;
+  } catch {
+    return false; // FastPathUnsupported, a context it cannot load: the reference decides, now
+  }
+}
 
 /**
  * The service's signature on an unsigned credential, as the JCS text its hash covers: the
@@ -243,7 +263,8 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
     try {
       const entry = parameters.statusEntries?.[index];
       const toSign = entry === undefined ? item.credential : { ...item.credential, credentialStatus: entry };
-      const deferred = !presigned && signer !== undefined && parameters.deferSigning === true;
+      // Deferred only when signing cannot fail later (after the 202): see signableLater.
+      const deferred = !presigned && signer !== undefined && parameters.deferSigning === true && (await signableLater(toSign));
       const canonical = presigned
         ? canonicalizeSignedCredential({ credential: item.credential })
         : deferred

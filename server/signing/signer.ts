@@ -24,7 +24,15 @@ export type CreateSignerParameters = {
   readonly store: Store;
   readonly pool: Pick<HashPool, "signStored">;
   readonly keyring: Keyring;
-  /** Rows claimed per round (default 4,096: enough to keep every worker busy, small enough to hold few locks). */
+  /**
+   * True while intake is preparing submissions (main.ts: the pool's `preparing() > 0`): a
+   * round waits for it, up to `maxYieldMs`, so the 202s keep the cores (intake first;
+   * under continuous intake the signer still gets a round after each wait).
+   */
+  readonly intakeBusy?: (() => boolean) | undefined;
+  /** Longest wait for intake before a round runs anyway (default 1,000 ms). */
+  readonly maxYieldMs?: number | undefined;
+  /** Rows claimed per round (default 2,048: enough to keep every worker busy, small enough to hold few locks). */
   readonly chunkSize?: number | undefined;
   /** How often it looks for rows when not kicked (default 250 ms): rows left by a crash or another replica. */
   readonly pollIntervalMs?: number | undefined;
@@ -69,7 +77,8 @@ export type Signer = {
  */
 export function createSigner(parameters: CreateSignerParameters): Signer {
   const { store, pool, keyring } = parameters;
-  const chunkSize = parameters.chunkSize ?? 4_096;
+  const chunkSize = parameters.chunkSize ?? 2_048;
+  const maxYieldMs = parameters.maxYieldMs ?? 1_000;
   const retryAfterMs = parameters.retryAfterMs ?? 5_000;
   const now = parameters.now ?? Date.now;
   const failing = new Map<number, SigningFailure>();
@@ -128,6 +137,8 @@ export function createSigner(parameters: CreateSignerParameters): Signer {
   async function pass(): Promise<number> {
     let total = 0;
     for (;;) {
+      const yieldUntil = performance.now() + maxYieldMs;
+      while (parameters.intakeBusy?.() === true && performance.now() < yieldUntil) await new Promise((resolve) => setTimeout(resolve, 5));
       const excluded = [...failing.values()].filter((failure) => now() - failure.at < retryAfterMs).map((failure) => failure.institutionId);
       const result = await store.signAwaitingCredentials({ limit: chunkSize, excludeInstitutions: excluded, sign });
       total += result.signed;

@@ -1,7 +1,8 @@
 /**
  * Signing after intake (server/signing/signer.ts), on both stores: intake stores a
  * credential the service signs unsigned and answers `signing`; the signer signs it in the
- * hashing pool and writes its hashes; the batcher waits for the last signature; retries
+ * hashing pool and writes its hashes; what could fail to sign later is signed (or refused)
+ * at intake; the batcher waits for the last signature; retries
  * match before and after signing; a restart signs what was left; a missing key leaves the
  * rows stored and is reported; two signers never store two signatures for one row.
  */
@@ -87,6 +88,24 @@ for (const kind of storeKinds) {
         expect(row.leafHash).to.equal(leafHash({ leafIndex: result.leafIndex, credentialHash: expected }));
         expect((await store.findCredentialsByHash({ institutionId: 1, hash: Buffer.from(expected.slice(2), "hex") })).map((found) => found.id)).to.deep.equal([result.id]);
       }
+    });
+
+    it("signs at intake what could fail to sign later: a term no context defines is a 422, never a 202 that blocks its batch", async function () {
+      const credential = { ...sampleCredential({ n: 90 }), credentialSchema: [{ id: "https://schema.example/s.json", type: "UndefinedValidator2019" }] };
+      const refused = await acceptSubmission({
+        store,
+        pool,
+        institution: (await store.getInstitution(1))!,
+        submission: parseJsonSubmission({ text: JSON.stringify(credential), maxItems: 1 }),
+        maxSize: 1_000,
+        signingKeys: [key],
+        signAfterIntake: true,
+      }).then(
+        () => undefined,
+        (error: { code?: string }) => error.code,
+      );
+      expect(refused).to.equal("CA_CREDENTIALS_INVALID");
+      expect(await store.countAwaitingSignature({})).to.equal(0);
     });
 
     it("keeps a full batch open to closing until its last credential is signed", async function () {
