@@ -20,6 +20,7 @@ import { createStatusListAssigner } from "./statusList/assigner.ts";
 import { createStatusListPublisher } from "./statusList/publisher.ts";
 import type { StatusListSettings } from "./config.ts";
 import { createKeyring, type Keyring } from "./signing/keyring.ts";
+import type { Signer } from "./signing/signer.ts";
 import type { RpcHealth } from "./chain/rpcMonitor.ts";
 import { ServiceError } from "./errors.ts";
 import type { HashPool } from "./hashing/pool.ts";
@@ -79,6 +80,11 @@ export type AppDeps = {
   readonly keyring?: Keyring | undefined;
   /** Sign unsigned credentials at intake with the keyring's key (default true). */
   readonly sign?: boolean | undefined;
+  /**
+   * Signing after intake (server/signing/signer.ts): intake stores the credentials the
+   * service signs unsigned and answers at once; none: intake signs them itself.
+   */
+  readonly signer?: Pick<Signer, "kick" | "health"> | undefined;
   /** Status list re-derivation and caching (default: every 1,000 ms at most, max-age 10 s). */
   readonly statusLists?: StatusListSettings | undefined;
   /** Hosted credential pages' storage (default: in memory, gone with the process). */
@@ -143,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
     sign: deps.sign ?? true,
     statusLists: createStatusListAssigner({ store: deps.store, publicUrl: deps.settings.publicSite?.url }),
     hostedPages: deps.hostedPages ?? createSqliteHostedPageStore({ path: ":memory:" }),
+    signer: deps.signer,
   };
   const statusListSettings = deps.statusLists ?? { refreshMs: 1_000, maxAgeSeconds: 10 };
   const statusListPublisher = createStatusListPublisher({

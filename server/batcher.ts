@@ -1,6 +1,6 @@
 /**
  * Closes batches: when full, when their oldest credential has waited `maxWaitMs`, or on
- * demand. Closing builds the Merkle tree from the stored leaf hashes (core) and persists
+ * demand, and only once every credential in them is signed (signing after intake). Closing builds the Merkle tree from the stored leaf hashes (core) and persists
  * the flat tree and the root in one transaction, state `closed`, before any transaction
  * is sent; `onBatchClosed` (the publisher's kick) is called afterwards.
  *
@@ -63,6 +63,9 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       const current = await store.getBatchById(batch.id);
       if (current?.state !== "full") return undefined;
     }
+    // Signed after intake (server/signing/signer.ts): a full or due batch waits for its last
+    // signature; the signer ticks the batcher when it writes it.
+    if ((await store.countAwaitingSignature({ batchId: batch.id })) > 0) return undefined;
     const leaves = await store.getLeafHashes(batch.id);
     const nodes = await buildNodes(leaves);
     const merkleRoot = bytesToHex({ bytes: nodes.subarray(nodes.length - 32) }); // the root is the last node

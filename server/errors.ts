@@ -61,6 +61,10 @@ export const serviceErrorCatalogue = {
     httpStatus: 503,
     hint: "Retry after the number of seconds in the Retry-After header, with the same idempotency keys (clientId or the credential `id`).",
   },
+  CA_SIGNING_FAILED: {
+    httpStatus: 503,
+    hint: "Credentials stored unsigned could not be signed (they stay stored and are retried). Operators: give the institution's DID a key in CREDANCHOR_SIGNING_KEYS (or the keystore) and restart.",
+  },
   CA_STATUS_LIST_NOT_FOUND: {
     httpStatus: 404,
     hint: "Status list URLs come from credentials' credentialStatus.statusListCredential; a list exists once a credential of it was issued.",

@@ -34,24 +34,32 @@ export type Submission = {
   readonly defaultClientId?: string | undefined;
 };
 
-/** Public lifecycle of a credential, from its batch's state. */
-export type CredentialLifecycle = "queued" | "anchoring" | "anchored";
+/**
+ * Public lifecycle of a credential, from its batch's state: `signing` while the service has
+ * not signed it yet (signing after intake, server/signing/signer.ts; it has no hash yet).
+ */
+export type CredentialLifecycle = "signing" | "queued" | "anchoring" | "anchored";
 
-/** Maps a batch state to what API clients see. */
-export function lifecycleOf(state: BatchState): CredentialLifecycle {
+/** Maps a batch state (and whether the credential awaits its signature) to what API clients see. */
+export function lifecycleOf(state: BatchState, awaitingSignature = false): CredentialLifecycle {
+  if (awaitingSignature) return "signing";
   if (state === "anchored") return "anchored";
   if (state === "open" || state === "full" || state === "closed") return "queued";
   return "anchoring";
 }
 
-/** What the API answers per accepted credential. */
+/**
+ * What the API answers per accepted credential. A credential the service signs after
+ * intake (status `signing`) has no `credentialHash` or `leafHash` yet: GET
+ * /v1/credentials/:id shows them once it is signed.
+ */
 export type SubmissionResult = {
   readonly id: string;
   readonly clientId: string | null;
-  readonly credentialHash: `0x${string}`;
+  readonly credentialHash?: `0x${string}`;
   readonly batch: number;
   readonly leafIndex: number;
-  readonly leafHash: `0x${string}`;
+  readonly leafHash?: `0x${string}`;
   readonly status: CredentialLifecycle;
   /** Present (true) when the idempotency key matched an earlier identical submission. */
   readonly existing?: true;
@@ -223,6 +231,13 @@ export type AcceptSubmissionParameters = {
   readonly signingKeys?: readonly SigningKey[] | undefined;
   /** Gives each credential the service signs its status list entry (server/statusList/); none: no credentialStatus. */
   readonly statusLists?: StatusListAssigner | undefined;
+  /**
+   * Store the credentials the service signs unsigned and answer at once; the signer
+   * (server/signing/signer.ts) signs them before their batch closes. Default false: signed here.
+   */
+  readonly signAfterIntake?: boolean | undefined;
+  /** Called when credentials awaiting a signature were stored (main.ts: the signer's kick). */
+  readonly onAwaitingSignature?: (() => void) | undefined;
 };
 
 const REJECTION = {
@@ -258,6 +273,7 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
     issuerIdentifier: institution.identifier,
     defaultClientId: submission.defaultClientId,
     signingKeys: parameters.signingKeys,
+    deferSigning: parameters.signAfterIntake,
   });
   if (prepared.invalid.length > 0) {
     const worst = (["malformed", "request", "credential"] as const).find((kind) => prepared.invalid.some((entry) => entry.kind === kind))!;
@@ -285,6 +301,7 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
       salt: prepared.salts.subarray(i * 32, i * 32 + 32),
       credentialHash: prepared.hashes.subarray(i * 32, i * 32 + 32),
       status: prepared.statusApplied?.[i] === true ? statuses?.[i]?.position : undefined,
+      awaitingSignature: prepared.awaitingSignature?.[i] === true,
     };
   }
   const result = await store.submitCredentials({
@@ -311,16 +328,19 @@ export async function acceptSubmission(parameters: AcceptSubmissionParameters): 
     });
   }
   if (result.filledBatches.length > 0) parameters.onBatchesFilled?.(result.filledBatches);
+  if (result.records.some((record) => record.awaitingSignature)) parameters.onAwaitingSignature?.();
   return result.records.map((record) => {
-    const out: SubmissionResult = {
-      id: record.id,
-      clientId: record.clientId,
-      credentialHash: bytesToHex({ bytes: record.credentialHash }),
-      batch: record.batchId,
-      leafIndex: record.leafIndex,
-      leafHash: bytesToHex({ bytes: record.leafHash }),
-      status: lifecycleOf(record.batchState),
-    };
+    const out: SubmissionResult = record.awaitingSignature
+      ? { id: record.id, clientId: record.clientId, batch: record.batchId, leafIndex: record.leafIndex, status: "signing" }
+      : {
+          id: record.id,
+          clientId: record.clientId,
+          credentialHash: bytesToHex({ bytes: record.credentialHash }),
+          batch: record.batchId,
+          leafIndex: record.leafIndex,
+          leafHash: bytesToHex({ bytes: record.leafHash }),
+          status: lifecycleOf(record.batchState),
+        };
     return record.existing ? { ...out, existing: true } : out;
   });
 }

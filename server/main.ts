@@ -17,6 +17,7 @@ import { keccakReady } from "../core/index.ts";
 import { createApp, requestListener } from "./app.ts";
 import { describeKeyring, loadKeyring } from "./signing/keyring.ts";
 import { createBatcher } from "./batcher.ts";
+import { createSigner } from "./signing/signer.ts";
 import { connectChain, type ConnectedChain } from "./chain/connect.ts";
 import { createRpcMonitor } from "./chain/rpcMonitor.ts";
 import { describeRpcUrl } from "./chain/rpcUrl.ts";
@@ -188,7 +189,10 @@ export async function startService(parameters: {
   if (behind > 0) logger.info({ head, blocks: behind }, "registry index: catching up");
   await indexer.syncTo(head).catch((error: unknown) => logger.warn({ err: error }, "registry index: catching up failed; it retries in the background"));
 
-  const metrics = createMetrics({ queueDepth: () => store.countPendingCredentials() });
+  const metrics = createMetrics({
+    queueDepth: () => store.countPendingCredentials(),
+    awaitingSignature: () => store.countAwaitingSignature({}),
+  });
   const pool = createHashPool({ size: config.hashWorkers });
   const faults = createFaults({
     point: config.fault,
@@ -241,6 +245,21 @@ export async function startService(parameters: {
     },
     onError: (error, batchId) => logger.error({ err: error, batch: batchId }, "closing batch failed; will retry"),
   });
+  // Signing after intake (issue 12): intake stores the credentials the service signs
+  // unsigned; this loop signs them in the hashing workers before their batch closes. Every
+  // replica runs one (PostgreSQL spreads the rows with SKIP LOCKED), and after a restart it
+  // signs what a crash left awaiting.
+  const signer = config.signingKeySource.sign
+    ? createSigner({
+        store,
+        pool,
+        keyring,
+        intakeBusy: () => pool.preparing() > 0,
+        onBatchesSigned: () => void batcher.tick().catch(() => undefined),
+        onSigningFailed: (failure) => logger.error(failure, "credentials could not be signed; they stay stored and are retried"),
+        onError: (error) => logger.warn({ err: error }, "signing round failed; retrying"),
+      })
+    : undefined;
   const app = createApp({
     store,
     pool,
@@ -262,6 +281,7 @@ export async function startService(parameters: {
     proofCacheBytes: config.proofCacheBytes,
     keyring,
     sign: config.signingKeySource.sign,
+    signer,
     statusLists: config.statusLists,
     hostedPages,
   });
@@ -283,6 +303,7 @@ export async function startService(parameters: {
   await rpcMonitor.check(); // ready from the first /readyz when the RPC answers
   rpcMonitor.start();
   batcher.start();
+  signer?.start();
   lease?.start();
   publisher.start();
   indexer.start();
@@ -317,6 +338,7 @@ export async function startService(parameters: {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await rpcMonitor.stop();
+        await signer?.stop();
         await batcher.stop();
         await publisher.stop();
         await indexer.stop();

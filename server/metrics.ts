@@ -16,6 +16,8 @@ export type ServiceMetrics = ReturnType<typeof createMetrics>;
 export function createMetrics(parameters: {
   /** Credentials accepted but not anchored yet (read at scrape time). */
   readonly queueDepth?: (() => Promise<number>) | undefined;
+  /** Credentials stored and not signed yet (signing after intake; read at scrape time). */
+  readonly awaitingSignature?: (() => Promise<number>) | undefined;
   readonly defaultMetrics?: boolean | undefined;
 }) {
   const registry = new Registry();
@@ -36,6 +38,14 @@ export function createMetrics(parameters: {
       registers: [registry],
       async collect() {
         if (queueDepth !== undefined) this.set(await queueDepth());
+      },
+    }),
+    awaitingSignature: new Gauge({
+      name: "credanchor_credentials_awaiting_signature",
+      help: "Credentials stored unsigned that the signer has not signed yet (their batches wait for them).",
+      registers: [registry],
+      async collect() {
+        if (parameters.awaitingSignature !== undefined) this.set(await parameters.awaitingSignature());
       },
     }),
     credentialsAccepted: new Counter({

@@ -144,14 +144,17 @@ export const openApiDocument = {
       },
       Accepted: {
         type: "object",
+        description:
+          "A stored credential. One the service signs (credanchor-proof-v2) is signed after the 202, before its batch closes: it is answered with status `signing` and without credentialHash and leafHash, which GET /v1/credentials/{id} shows once it is signed.",
+        required: ["id", "clientId", "batch", "leafIndex", "status"],
         properties: {
           id: { type: "string", format: "uuid" },
           clientId: { type: ["string", "null"] },
-          credentialHash: hex32,
+          credentialHash: { ...hex32, description: "Absent while status is `signing`." },
           batch: { type: "integer" },
           leafIndex: { type: "integer" },
-          leafHash: hex32,
-          status: { enum: ["queued", "anchoring", "anchored"] },
+          leafHash: { ...hex32, description: "Absent while status is `signing`." },
+          status: { enum: ["signing", "queued", "anchoring", "anchored"] },
           existing: { const: true },
         },
       },
@@ -159,11 +162,11 @@ export const openApiDocument = {
         type: "object",
         properties: {
           id: { type: "string" },
-          status: { enum: ["queued", "anchoring", "anchored"] },
+          status: { enum: ["signing", "queued", "anchoring", "anchored"] },
           batch: { type: "integer" },
           leafIndex: { type: "integer" },
-          credentialHash: hex32,
-          leafHash: hex32,
+          credentialHash: { type: ["string", "null"], pattern: "^0x[0-9a-f]{64}$", description: "Null while status is `signing` (not signed yet)." },
+          leafHash: { type: ["string", "null"], pattern: "^0x[0-9a-f]{64}$", description: "Null while status is `signing`." },
           anchor: { type: ["object", "null"] },
           credential: { type: "object", description: "The portable credential (with proof and credentialStatus) once anchored." },
           shareLink: { type: "string", description: "Once anchored: the verifier page's URL with the whole credential in its fragment (`#c=`, deflate + base64url)." },
@@ -278,7 +281,7 @@ export const openApiDocument = {
         },
         responses: {
           "202": {
-            description: "Stored and queued",
+            description: "Stored (on disk) and queued; credentials the service signs are answered `signing`, without hashes",
             content: {
               "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/Accepted" }, { type: "object", properties: { credentials: { type: "array", items: { $ref: "#/components/schemas/Accepted" } } } }] } },
               "application/x-ndjson": { schema: { type: "string" } },

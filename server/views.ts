@@ -32,7 +32,7 @@ export function batchView(batch: BatchRow, head: bigint | undefined) {
 
 /** A credential's record; `credential` is the portable one once anchored. */
 export function credentialView(credential: CredentialWithBatch, document: Record<string, unknown>) {
-  const status: CredentialLifecycle = lifecycleOf(credential.batch.state);
+  const status: CredentialLifecycle = lifecycleOf(credential.batch.state, credential.awaitingSignature);
   return {
     id: credential.id,
     clientId: credential.clientId,
@@ -40,8 +40,9 @@ export function credentialView(credential: CredentialWithBatch, document: Record
     batch: credential.batchId,
     batchState: credential.batch.state,
     leafIndex: credential.leafIndex,
-    credentialHash: credential.credentialHash,
-    leafHash: credential.leafHash,
+    // Not known before the service signs it (status `signing`).
+    credentialHash: credential.awaitingSignature ? null : credential.credentialHash,
+    leafHash: credential.awaitingSignature ? null : credential.leafHash,
     createdAt: iso(credential.createdAt),
     anchor:
       credential.batch.state === "anchored"

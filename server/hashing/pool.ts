@@ -7,6 +7,7 @@
 import { buildTree } from "../../core/index.ts";
 import { startManagedWorker, type ManagedWorker } from "../threads.ts";
 import { prepareItems, type PrepareItemsParameters, type PrepareItemsReturnType } from "./prepare.ts";
+import { signStoredItems, type SignStoredItemsParameters, type SignStoredItemsReturnType } from "./signStored.ts";
 
 /** Parameters of {@link createHashPool}. */
 export type CreateHashPoolParameters = {
@@ -28,6 +29,10 @@ const RESTART_MAX_MS = 30_000;
 export type HashPool = {
   /** Parses, validates and hashes, in input order. */
   prepare(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType>;
+  /** Intake submissions being prepared now (the signer yields to them: the 202s come first). */
+  preparing(): number;
+  /** Signs stored unsigned credentials (signing after intake: signStored.ts), in input order, spread over the workers. */
+  signStored(parameters: SignStoredItemsParameters): Promise<SignStoredItemsReturnType>;
   /** core's buildTree on a worker (the main thread keeps serving requests); returns the flat nodes. */
   buildTreeNodes(leaves: Uint8Array): Promise<Uint8Array>;
   readonly size: number;
@@ -60,6 +65,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   let nextJob = 1;
   let closed = false;
   let starts = 0;
+  let preparing = 0;
   // Consecutive start-up failures (any slot): a worker that cannot even load (a broken
   // build, no memory) must not be restarted in a tight loop, each start costing a V8 isolate.
   let earlyDeaths = 0;
@@ -110,9 +116,58 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       slot.busy++;
       slot.thread.worker.postMessage({ ...job, id });
     });
+  const runSign = (slot: Slot, job: SignStoredItemsParameters) =>
+    new Promise<SignStoredItemsReturnType>((resolve, reject) => {
+      const id = nextJob++;
+      slot.pending.set(id, { resolve, reject });
+      slot.busy++;
+      slot.thread.worker.postMessage({ ...job, id, kind: "sign" });
+    });
 
   const live = () => slots.filter((slot) => !slot.dead);
   const leastBusy = () => live().reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
+
+  /** {@link HashPool.prepare} without the bookkeeping. */
+  async function prepareJob(job: PrepareItemsParameters): Promise<PrepareItemsReturnType> {
+    const count = job.texts?.length ?? job.values?.length ?? 0;
+    if (live().length === 0 || count < inlineBelow) return prepareItems(job);
+    // Chunks small enough to balance the workers, large enough to amortise messaging.
+    const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
+    const jobs: Promise<PrepareItemsReturnType>[] = [];
+    for (let start = 0; start < count; start += chunkSize) {
+      const slot = leastBusy();
+      jobs.push(
+        run(slot, {
+          issuerIdentifier: job.issuerIdentifier,
+          signingKeys: job.signingKeys,
+          defaultClientId: job.defaultClientId,
+          statusEntries: job.statusEntries?.slice(start, start + chunkSize),
+          deferSigning: job.deferSigning,
+          ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
+        }),
+      );
+    }
+    const results = await Promise.all(jobs);
+    const invalid = results.flatMap((result, chunk) => result.invalid.map((entry) => ({ ...entry, index: entry.index + chunk * chunkSize })));
+    if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
+    const salts = new Uint8Array(count * 32);
+    const hashes = new Uint8Array(count * 32);
+    const bodies: string[] = [];
+    const clientIds: (string | null)[] = [];
+    const statusApplied: boolean[] = [];
+    const awaitingSignature: boolean[] = [];
+    results.forEach((result, chunk) => {
+      for (let i = 0; i < result.bodies.length; i++) {
+        statusApplied.push(result.statusApplied?.[i] ?? false);
+        awaitingSignature.push(result.awaitingSignature?.[i] ?? false);
+      }
+      salts.set(result.salts, chunk * chunkSize * 32);
+      hashes.set(result.hashes, chunk * chunkSize * 32);
+      for (const body of result.bodies) bodies.push(body);
+      for (const clientId of result.clientIds) clientIds.push(clientId);
+    });
+    return { invalid, clientIds, bodies, salts, hashes, statusApplied, awaitingSignature };
+  }
 
   return {
     size: parameters.size,
@@ -127,40 +182,43 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
         slot.thread.worker.postMessage({ id, kind: "tree", leaves });
       });
     },
-    async prepare(job) {
-      const count = job.texts?.length ?? job.values?.length ?? 0;
-      if (live().length === 0 || count < inlineBelow) return prepareItems(job);
-      // Chunks small enough to balance the workers, large enough to amortise messaging.
-      const chunkSize = Math.max(256, Math.min(2048, Math.ceil(count / (slots.length * 4))));
-      const jobs: Promise<PrepareItemsReturnType>[] = [];
+    async signStored(job) {
+      const count = job.bodies.length;
+      if (live().length === 0 || count < inlineBelow) return signStoredItems(job);
+      // One chunk per worker at least, so a claim keeps every core signing.
+      const chunkSize = Math.max(64, Math.ceil(count / slots.length));
+      const jobs: Promise<SignStoredItemsReturnType>[] = [];
       for (let start = 0; start < count; start += chunkSize) {
-        const slot = leastBusy();
         jobs.push(
-          run(slot, {
-            issuerIdentifier: job.issuerIdentifier,
-            signingKeys: job.signingKeys,
-            defaultClientId: job.defaultClientId,
-            statusEntries: job.statusEntries?.slice(start, start + chunkSize),
-            ...(job.texts !== undefined ? { texts: job.texts.slice(start, start + chunkSize) } : { values: job.values!.slice(start, start + chunkSize) }),
+          runSign(leastBusy(), {
+            bodies: job.bodies.slice(start, start + chunkSize),
+            salts: job.salts.slice(start * 32, (start + chunkSize) * 32),
+            leafIndices: job.leafIndices.slice(start, start + chunkSize),
+            key: job.key,
           }),
         );
       }
       const results = await Promise.all(jobs);
-      const invalid = results.flatMap((result, chunk) => result.invalid.map((entry) => ({ ...entry, index: entry.index + chunk * chunkSize })));
-      if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-      const salts = new Uint8Array(count * 32);
-      const hashes = new Uint8Array(count * 32);
       const bodies: string[] = [];
-      const clientIds: (string | null)[] = [];
-      const statusApplied: boolean[] = [];
+      const hashes = new Uint8Array(count * 32);
+      const leafHashes = new Uint8Array(count * 32);
+      const failures: { index: number; message: string }[] = [];
       results.forEach((result, chunk) => {
-        for (let i = 0; i < result.bodies.length; i++) statusApplied.push(result.statusApplied?.[i] ?? false);
-        salts.set(result.salts, chunk * chunkSize * 32);
-        hashes.set(result.hashes, chunk * chunkSize * 32);
         for (const body of result.bodies) bodies.push(body);
-        for (const clientId of result.clientIds) clientIds.push(clientId);
+        hashes.set(result.hashes, chunk * chunkSize * 32);
+        leafHashes.set(result.leafHashes, chunk * chunkSize * 32);
+        for (const failure of result.failures) failures.push({ index: failure.index + chunk * chunkSize, message: failure.message });
       });
-      return { invalid, clientIds, bodies, salts, hashes, statusApplied };
+      return { bodies, hashes, leafHashes, failures };
+    },
+    preparing: () => preparing,
+    async prepare(job) {
+      preparing++;
+      try {
+        return await prepareJob(job);
+      } finally {
+        preparing--;
+      }
     },
     stats: () => ({ starts, live: live().length }),
     async close() {

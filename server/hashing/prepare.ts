@@ -21,6 +21,8 @@ import {
 import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEntry, type BitstringStatusEntry, type DidDocument } from "../../core/index.ts";
 import { randomBytesInto } from "../../core/random.ts";
 import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
+import { createDocumentLoader, type DocumentLoader } from "../../core/vc/documentLoader.ts";
+import { documentToQuads } from "../../core/vc/jsonLdQuads.ts";
 import { didDocumentOf } from "../signing/didDocument.ts";
 import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 
@@ -46,6 +48,11 @@ export type PrepareItemsParameters = {
    * elsewhere keep their own and leave theirs unused.
    */
   readonly statusEntries?: readonly (BitstringStatusEntry | undefined)[] | undefined;
+  /**
+   * Sign after intake (server/signing/signer.ts): a credential the service signs is
+   * returned unsigned (its status entry in), marked in `awaitingSignature`, with no hash.
+   */
+  readonly deferSigning?: boolean | undefined;
 };
 
 /**
@@ -72,7 +79,35 @@ export type PrepareItemsReturnType = {
   readonly hashes: Uint8Array;
   /** Whether item i's body carries its entry of `statusEntries` (absent: none does). */
   readonly statusApplied?: readonly boolean[] | undefined;
+  /** Whether item i is returned unsigned, to be signed after intake (`deferSigning`); its hash is then zero. */
+  readonly awaitingSignature?: readonly boolean[] | undefined;
 };
+
+let expansionLoader: DocumentLoader | undefined;
+/**
+ * Whether a credential can be signed after the 202 without risk: core's fast JSON-LD path
+ * expands it (safe mode, shipped contexts; about a fifth of a signature's cost). What it
+ * declines (an undefined term, a shape outside its subset) is signed at intake instead,
+ * by the reference implementation, which answers the 422 for what safe mode refuses: a
+ * credential accepted with a 202 never fails to be signed, so it never holds up its batch.
+ */
+async function signableLater(credential: Record<string, unknown>): Promise<boolean> {
+  expansionLoader ??= createDocumentLoader();
+  try {
+    await documentToQuads({ document: credential, documentLoader: expansionLoader });
+    return true;
+  } catch {
+    return false; // FastPathUnsupported, a context it cannot load: the reference decides, now
+  }
+}
+
+/**
+ * The service's signature on an unsigned credential, as the JCS text its hash covers: the
+ * one signing step of intake (prepareItems) and of the signer after intake (signStored.ts).
+ */
+export async function signToCanonical(credential: Record<string, unknown>, key: SigningKey): Promise<string> {
+  return canonicalizeSignedCredential({ credential: await signCredential({ credential, key }) });
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -182,12 +217,13 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
   const salts = randomBytesInto(new Uint8Array(count * 32));
   const hashes = new Uint8Array(count * 32);
   const statusApplied: boolean[] = new Array(count).fill(false);
+  const awaitingSignature: boolean[] = new Array(count).fill(false);
 
   /** One item: its issues, or its canonical (JCS) text; `collectOnly` once the request fails anyway. */
   async function prepareOne(
     index: number,
     collectOnly: boolean,
-  ): Promise<{ issue: PreparedIssue } | { canonical: string; clientId: string | null; statusApplied: boolean } | undefined> {
+  ): Promise<{ issue: PreparedIssue } | { canonical: string; clientId: string | null; statusApplied: boolean; deferred: boolean } | undefined> {
     let value: unknown;
     if (texts !== undefined) {
       try {
@@ -226,14 +262,17 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
     if (collectOnly) return undefined; // the request fails anyway: only collect issues
     try {
       const entry = parameters.statusEntries?.[index];
+      const toSign = entry === undefined ? item.credential : { ...item.credential, credentialStatus: entry };
+      // Deferred only when signing cannot fail later (after the 202): see signableLater.
+      const deferred = !presigned && signer !== undefined && parameters.deferSigning === true && (await signableLater(toSign));
       const canonical = presigned
         ? canonicalizeSignedCredential({ credential: item.credential })
-        : signer !== undefined
-          ? canonicalizeSignedCredential({
-              credential: await signCredential({ credential: entry === undefined ? item.credential : { ...item.credential, credentialStatus: entry }, key: signer }),
-            })
-          : canonicalizeCredential({ credential: item.credential });
-      return { canonical, clientId: item.clientId, statusApplied: !presigned && signer !== undefined && entry !== undefined };
+        : deferred
+          ? canonicalizeSignedCredential({ credential: toSign }) // no proof yet: signed after intake
+          : signer !== undefined
+            ? await signToCanonical(toSign, signer)
+            : canonicalizeCredential({ credential: item.credential });
+      return { canonical, clientId: item.clientId, statusApplied: !presigned && signer !== undefined && entry !== undefined, deferred };
     } catch (error) {
       if (!(error instanceof CredanchorError)) throw error;
       return { issue: { index, kind: "credential", issues: rebase(error.details ?? [{ path: "$", message: error.message }], item.base) } };
@@ -255,12 +294,14 @@ export async function prepareItems(parameters: PrepareItemsParameters): Promise<
       }
       if (invalid.length > 0) return;
       const salt = salts.subarray(index * 32, index * 32 + 32);
-      hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical: outcome.canonical, salt }), size: 32 }), index * 32);
+      // A deferred item's hash stays zero: the signer hashes the signed credential.
+      if (!outcome.deferred) hashes.set(hexToBytes({ hex: credentialHashFromCanonical({ canonical: outcome.canonical, salt }), size: 32 }), index * 32);
       bodies[index] = outcome.canonical;
       clientIds[index] = outcome.clientId;
       statusApplied[index] = outcome.statusApplied;
+      awaitingSignature[index] = outcome.deferred;
     });
   }
   if (invalid.length > 0) return { invalid, clientIds: [], bodies: [], salts: new Uint8Array(0), hashes: new Uint8Array(0) };
-  return { invalid, clientIds, bodies, salts, hashes, statusApplied };
+  return { invalid, clientIds, bodies, salts, hashes, statusApplied, awaitingSignature };
 }

@@ -38,6 +38,8 @@ export type RouteSettings = {
   };
 };
 
+import type { Signer } from "../signing/signer.ts";
+
 /** The chain the service anchors on. */
 export type ChainContext = {
   readonly client: PublicClient;
@@ -76,4 +78,6 @@ export type RouteContext = {
   readonly statusLists: StatusListAssigner;
   /** Hosted credential pages (/c/<id>): opted-in batches, withdrawals. */
   readonly hostedPages: HostedPageStore;
+  /** Signing after intake (server/signing/signer.ts): when present, intake stores credentials unsigned and kicks it. */
+  readonly signer?: Pick<Signer, "kick" | "health"> | undefined;
 };

@@ -93,6 +93,8 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
       onBatchesFilled: (ids) => context.batcher.notifyFilled(ids),
       signingKeys: context.sign ? context.keyring.keysOf(institution.identifier) : undefined,
       statusLists: context.statusLists,
+      signAfterIntake: context.signer !== undefined,
+      onAwaitingSignature: () => context.signer?.kick(),
     });
     context.metrics.credentialsAccepted.inc(results.filter((result) => result.existing === undefined).length);
     res.status(202);
@@ -107,7 +109,8 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
   app.get("/v1/credentials/by-hash/:hash", async (req, res) => {
     requireScope(res, "read");
     const hash = hashParam(req.params.hash, "hash");
-    const [credential] = await store.findCredentialsByHash({ institutionId: authOf(res).institution.id, hash });
+    // A row awaiting its signature has no hash yet (its stored hashes are zero placeholders).
+    const credential = (await store.findCredentialsByHash({ institutionId: authOf(res).institution.id, hash })).find((found) => !found.awaitingSignature);
     if (credential === undefined) throw notFound("credential with hash", req.params.hash);
     res.json(await record(req, credential));
   });
@@ -139,7 +142,7 @@ export function registerCredentialRoutes(app: Express, context: RouteContext): v
     requireScope(res, "read");
     const credential = await lookup(res, uuidParam(req.params.id, "id"));
     const { batch } = credential;
-    const base = { id: credential.id, batch: batch.id, leafIndex: credential.leafIndex, lifecycle: lifecycleOf(batch.state) };
+    const base = { id: credential.id, batch: batch.id, leafIndex: credential.leafIndex, lifecycle: lifecycleOf(batch.state, credential.awaitingSignature) };
     if (batch.chainBatchId === null || (batch.state !== "mined" && batch.state !== "anchored")) {
       res.json({ ...base, status: "pending", reason: null, history: [], chainBatchId: batch.chainBatchId });
       return;

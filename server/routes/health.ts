@@ -35,6 +35,14 @@ export function registerHealthRoutes(app: Express, context: RouteContext): void 
       const ok = publisher.rpcUp && publisher.lastError === undefined;
       checks.publisher = { ok, ...(publisher.lastError === undefined ? {} : { detail: publisher.lastError }) };
     }
+    const failing = context.signer?.health().failing ?? [];
+    if (context.signer !== undefined) {
+      // Reported, not a reason to refuse traffic: the rows stay stored and are retried.
+      checks.signing =
+        failing.length === 0
+          ? { ok: true }
+          : { ok: false, code: "CA_SIGNING_FAILED", detail: failing.map((failure) => `institution ${failure.institutionId}: ${failure.rows} credentials not signed: ${failure.message}`).join("; ") };
+    }
     const ready = checks.database!.ok && checks.rpc!.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });

@@ -23,6 +23,7 @@ import {
   hashPrefix,
   PATCH_COLUMNS,
   SELECT_BATCH,
+  toAwaitingRow,
   toBatch,
   toCredential,
   toInstitution,
@@ -399,6 +400,57 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
       const row = await one("SELECT COALESCE(SUM(size), 0) AS n FROM batches WHERE state != 'anchored'");
       return row!.n as number;
     },
+    async signAwaitingCredentials({ limit, excludeInstitutions, sign }) {
+      // The claim holds its rows' locks while they are signed: other replicas skip them and
+      // sign the next ones; the update is still conditional (a row signed and committed by
+      // another replica between two claims is never signed again).
+      const outcome = await transaction(async (client) => {
+        const { rows } = await client.query({
+          name: "signer-claim",
+          text: `SELECT seq, institution_id, batch_id, leaf_index, body, salt FROM credentials
+                  WHERE awaiting_signature AND NOT (institution_id = ANY($1::bigint[]))
+                  ORDER BY batch_id, leaf_index LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          values: [[...excludeInstitutions], limit],
+        });
+        const claimed = (rows as Row[]).map(toAwaitingRow);
+        if (claimed.length === 0) return { claimed: 0, signed: 0, batches: [] as number[] };
+        const writes = await sign(claimed);
+        if (writes.length === 0) return { claimed: claimed.length, signed: 0, batches: [] as number[] };
+        const updated = await client.query({
+          name: "signer-write",
+          text: `UPDATE credentials c SET body = u.body, credential_hash = u.credential_hash, leaf_hash = u.leaf_hash,
+                   ch_prefix = u.ch_prefix, lh_prefix = u.lh_prefix, awaiting_signature = false
+                   FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[], $5::bigint[], $6::bigint[])
+                     AS u(seq, body, credential_hash, leaf_hash, ch_prefix, lh_prefix)
+                  WHERE c.seq = u.seq AND c.awaiting_signature RETURNING c.batch_id`,
+          values: [
+            writes.map((write) => write.seq),
+            writes.map((write) => write.body),
+            writes.map((write) => Buffer.from(write.credentialHash)),
+            writes.map((write) => Buffer.from(write.leafHash)),
+            writes.map((write) => hashPrefix(write.credentialHash)),
+            writes.map((write) => hashPrefix(write.leafHash)),
+          ],
+        });
+        return { claimed: claimed.length, signed: updated.rows.length, batches: [...new Set((updated.rows as Row[]).map((row) => Number(row.batch_id)))] };
+      });
+      if (outcome.batches.length === 0) return { claimed: outcome.claimed, signed: outcome.signed, signedBatches: [] };
+      // After the commit: a batch whose last rows another replica signs at the same time is
+      // reported by one of the two, or found by the batcher's next tick.
+      const done = await query(
+        `SELECT b FROM unnest($1::bigint[]) AS b
+          WHERE NOT EXISTS (SELECT 1 FROM credentials WHERE batch_id = b AND awaiting_signature)`,
+        [outcome.batches],
+      );
+      return { claimed: outcome.claimed, signed: outcome.signed, signedBatches: done.map((row) => Number(row.b)) };
+    },
+    async countAwaitingSignature({ batchId }) {
+      const row =
+        batchId === undefined
+          ? await one("SELECT COUNT(*)::int AS n FROM credentials WHERE awaiting_signature")
+          : await one("SELECT COUNT(*)::int AS n FROM credentials WHERE batch_id = $1 AND awaiting_signature", [batchId]);
+      return row!.n as number;
+    },
 
     async reserveStatusPositions(parameters) {
       return transaction((client) => reserveStatusPositionsOnce(client, parameters));
@@ -469,7 +521,9 @@ export async function createPostgresStore(parameters: CreatePostgresStoreParamet
     async saveClosedBatch({ id, merkleRoot, chainBatchId, tree, now }) {
       return transaction(async (client) => {
         const changed = await client.query(
-          "UPDATE batches SET state = 'closed', merkle_root = $1, chain_batch_id = $2, closed_at = $3 WHERE id = $4 AND state = 'full' RETURNING size",
+          // A tree over zero leaf hashes would anchor nothing: never close while a row awaits its signature.
+          `UPDATE batches SET state = 'closed', merkle_root = $1, chain_batch_id = $2, closed_at = $3 WHERE id = $4 AND state = 'full'
+             AND NOT EXISTS (SELECT 1 FROM credentials WHERE batch_id = batches.id AND awaiting_signature) RETURNING size`,
           [merkleRoot, chainBatchId, now, id],
         );
         if (changed.rows.length !== 1) return false;

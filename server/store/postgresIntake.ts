@@ -16,7 +16,7 @@ import type { PoolClient } from "pg";
 import { binaryCopyStatement, copyBinaryInto, createBinaryCopyEncoder, type BinaryCopyColumn } from "./pgBinaryCopy.ts";
 import { planIntake } from "./sameSubmission.ts";
 import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, UNSIGNED_HASH, type Row } from "./sqliteRows.ts";
 
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
@@ -37,6 +37,7 @@ const CREDENTIAL_COPY_COLUMNS = [
   { name: "lh_prefix", type: "int8" },
   { name: "status_list", type: "int4" },
   { name: "status_index", type: "int4" },
+  { name: "awaiting_signature", type: "bool" },
 ] as const satisfies readonly BinaryCopyColumn[];
 const COPY_CREDENTIALS = binaryCopyStatement("credentials", CREDENTIAL_COPY_COLUMNS);
 
@@ -108,7 +109,9 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     for (let k = 0; k < take; k++, leafIndex++) {
       const position = fresh[cursor + k]!;
       const item = items[position]!;
-      const leaf = leafHash(leafIndex, item.credentialHash);
+      // Signed after intake: no hash yet (the signer writes both).
+      const credentialHash = item.awaitingSignature === true ? UNSIGNED_HASH : item.credentialHash;
+      const leaf = item.awaitingSignature === true ? UNSIGNED_HASH : leafHash(leafIndex, credentialHash);
       const id = newId();
       rows.row({
         id,
@@ -116,25 +119,27 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
         batch_id: batch.id,
         leaf_index: leafIndex,
         client_id: item.clientId,
-        credential_hash: item.credentialHash,
+        credential_hash: credentialHash,
         leaf_hash: leaf,
         salt: item.salt,
         body: item.body,
         created_at: now,
-        ch_prefix: hashPrefix(item.credentialHash),
+        ch_prefix: hashPrefix(credentialHash),
         lh_prefix: hashPrefix(leaf),
         status_list: item.status?.listNumber ?? null,
         status_index: item.status?.index ?? null,
+        awaiting_signature: item.awaitingSignature === true,
       });
       records[position] = {
         id,
         clientId: item.clientId,
-        credentialHash: item.credentialHash,
+        credentialHash,
         batchId: batch.id,
         leafIndex,
         leafHash: leaf,
         batchState: state,
         existing: false,
+        awaitingSignature: item.awaitingSignature === true,
       };
     }
     cursor += take;

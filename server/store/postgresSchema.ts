@@ -149,6 +149,13 @@ export const postgresMigrations: readonly string[] = [
   -- reads them all; registry_events_institution holds only the institution's own events).
   CREATE INDEX registry_events_institution_all ON registry_events(institution_id, block_number, log_index);
   `,
+  // 2 → 3: signing after intake (server/signing/signer.ts), as SQLite schema v6: a row the
+  // service signs is stored unsigned, hashes zero, until a signer (any replica, FOR UPDATE
+  // SKIP LOCKED) signs it. Existing rows are signed (or unsigned v1) already.
+  `
+  ALTER TABLE credentials ADD COLUMN awaiting_signature BOOLEAN NOT NULL DEFAULT false;
+  CREATE INDEX credentials_awaiting ON credentials(batch_id, leaf_index) WHERE awaiting_signature;
+  `,
 ];
 
 /** The schema version this release writes. */

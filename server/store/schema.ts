@@ -1,9 +1,9 @@
 /**
- * SQLite schema of the service (version 3). Plain SQL that maps one to one onto
+ * SQLite schema of the service (version 6). Plain SQL that maps one to one onto
  * PostgreSQL (BLOB → bytea, INTEGER PRIMARY KEY AUTOINCREMENT → identity); the partial
  * unique indexes are what keep intake exactly-once under concurrency.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The hash lookup indexes are keyed by (seq >> LOOKUP_GENERATION_BITS, hash prefix): one
@@ -101,6 +101,7 @@ CREATE TABLE IF NOT EXISTS credentials (
   lh_prefix INTEGER NOT NULL,             -- first 6 bytes of leaf_hash (lookups compare the full hash)
   status_list INTEGER,                    -- its status list (status_lists.list_number of its institution), if it has an entry
   status_index INTEGER,                   -- its index in that list (also in the body's credentialStatus)
+  awaiting_signature INTEGER NOT NULL DEFAULT 0, -- 1: stored unsigned, hashes zero until the signer (server/signing/signer.ts) signs it
   UNIQUE (batch_id, leaf_index)
 );
 -- Idempotency keys, in two levels (a small LSM tree), because a B-tree index with random
@@ -121,6 +122,9 @@ CREATE TABLE IF NOT EXISTS client_keys (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS credentials_ch_gen ON credentials((seq >> ${LOOKUP_GENERATION_BITS}), ch_prefix);
 CREATE INDEX IF NOT EXISTS credentials_lh_gen ON credentials((seq >> ${LOOKUP_GENERATION_BITS}), lh_prefix);
+-- What the signer claims (oldest batch first) and what the batcher asks before closing a batch;
+-- small: a row leaves it once signed.
+CREATE INDEX IF NOT EXISTS credentials_awaiting ON credentials(batch_id, leaf_index) WHERE awaiting_signature = 1;
 
 -- W3C Bitstring Status Lists, per institution (server/statusList/): the n-th position handed
 -- out in a list maps to a random index through the permutation its seed keys (permutation.ts).
@@ -188,4 +192,7 @@ export const migrations: Readonly<Record<number, string>> = {
   // have none: they were issued without credentialStatus.
   4: `ALTER TABLE credentials ADD COLUMN status_list INTEGER;
       ALTER TABLE credentials ADD COLUMN status_index INTEGER;`,
+  // 5 → 6: signing after intake (server/signing/signer.ts). Existing rows are signed (or
+  // unsigned v1) already; the index credentials_awaiting is created by schemaSql.
+  5: `ALTER TABLE credentials ADD COLUMN awaiting_signature INTEGER NOT NULL DEFAULT 0;`,
 };

@@ -23,6 +23,7 @@ import {
   hashPrefix,
   PATCH_COLUMNS,
   SELECT_BATCH,
+  toAwaitingRow,
   toBatch,
   toCredential,
   toInstitution,
@@ -438,6 +439,43 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
       const row = statement("SELECT COALESCE(SUM(size), 0) AS n FROM batches WHERE state != 'anchored'").get() as Row;
       return row.n as number;
     },
+    async signAwaitingCredentials({ limit, excludeInstitutions, sign }) {
+      // Claimed without a lock (one process signs; BEGIN IMMEDIATE across the signing would
+      // stall intake): the conditional update below is what keeps one signature per row.
+      const claimed = (
+        statement(
+          `SELECT seq, institution_id, batch_id, leaf_index, body, salt FROM credentials INDEXED BY credentials_awaiting
+            WHERE awaiting_signature = 1 AND institution_id NOT IN (SELECT value FROM json_each(?))
+            ORDER BY batch_id, leaf_index LIMIT ?`,
+        ).all(JSON.stringify(excludeInstitutions), limit) as Row[]
+      ).map(toAwaitingRow);
+      if (claimed.length === 0) return { claimed: 0, signed: 0, signedBatches: [] };
+      const writes = await sign(claimed);
+      const batchOf = new Map(claimed.map((row) => [row.seq, row.batchId]));
+      return transaction(() => {
+        const update = statement(
+          `UPDATE credentials SET body = ?, credential_hash = ?, leaf_hash = ?, ch_prefix = ?, lh_prefix = ?, awaiting_signature = 0
+            WHERE seq = ? AND awaiting_signature = 1`,
+        );
+        let signed = 0;
+        const batches = new Set<number>();
+        for (const write of writes) {
+          const changes = update.run(write.body, write.credentialHash, write.leafHash, hashPrefix(write.credentialHash), hashPrefix(write.leafHash), write.seq).changes;
+          signed += Number(changes);
+          if (changes === 1 || changes === 1n) batches.add(batchOf.get(write.seq)!);
+        }
+        const left = statement("SELECT 1 FROM credentials INDEXED BY credentials_awaiting WHERE batch_id = ? AND awaiting_signature = 1 LIMIT 1");
+        return { claimed: claimed.length, signed, signedBatches: [...batches].filter((batchId) => left.get(batchId) === undefined) };
+      });
+    },
+    async countAwaitingSignature({ batchId }) {
+      const row = (
+        batchId === undefined
+          ? statement("SELECT COUNT(*) AS n FROM credentials INDEXED BY credentials_awaiting WHERE awaiting_signature = 1").get()
+          : statement("SELECT COUNT(*) AS n FROM credentials INDEXED BY credentials_awaiting WHERE batch_id = ? AND awaiting_signature = 1").get(batchId)
+      ) as Row;
+      return Number(row.n);
+    },
 
     async reserveStatusPositions({ institutionId, count, listLength, now, newSeed }) {
       return transaction(() => {
@@ -542,8 +580,10 @@ export function createSqliteStore(parameters: CreateSqliteStoreParameters): Stor
     },
     async saveClosedBatch({ id, merkleRoot, chainBatchId, tree, now }) {
       return transaction(() => {
+        // A tree over zero leaf hashes would anchor nothing: never close while a row awaits its signature.
         const changed = statement(
-          "UPDATE batches SET state = 'closed', merkle_root = ?, chain_batch_id = ?, closed_at = ? WHERE id = ? AND state = 'full'",
+          `UPDATE batches SET state = 'closed', merkle_root = ?, chain_batch_id = ?, closed_at = ? WHERE id = ? AND state = 'full'
+             AND NOT EXISTS (SELECT 1 FROM credentials INDEXED BY credentials_awaiting WHERE batch_id = batches.id AND awaiting_signature = 1)`,
         ).run(merkleRoot, chainBatchId, now, id).changes;
         if (changed !== 1) return false;
         const size = (statement("SELECT size FROM batches WHERE id = ?").get(id) as Row).size as number;

@@ -11,7 +11,7 @@ import type { StatementSync } from "node:sqlite";
 import type { BatchRow, BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
 import { planIntake } from "./sameSubmission.ts";
 import { LOOKUP_GENERATION_BITS } from "./schema.ts";
-import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, UNSIGNED_HASH, type Row } from "./sqliteRows.ts";
 
 /**
  * Builds the intake transaction over the store's statement cache and transaction helper.
@@ -111,7 +111,8 @@ export function createIntakeTransaction(parameters: {
       const markFull = statement("UPDATE batches SET state = 'full' WHERE id = ? AND state = 'open'");
       const insert = statement(
         `INSERT INTO credentials (id, institution_id, batch_id, leaf_index, client_id, client_key, credential_hash, leaf_hash,
-           salt, body, created_at, ch_prefix, lh_prefix, status_list, status_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           salt, body, created_at, ch_prefix, lh_prefix, status_list, status_index, awaiting_signature)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       let cursor = 0;
       while (cursor < fresh.length) {
@@ -130,7 +131,9 @@ export function createIntakeTransaction(parameters: {
         for (let k = 0; k < take; k++, leafIndex++) {
           const position = fresh[cursor + k]!;
           const item = items[position]!;
-          const leaf = leafHash(leafIndex, item.credentialHash);
+          // Signed after intake: no hash yet (the signer writes both).
+          const credentialHash = item.awaitingSignature === true ? UNSIGNED_HASH : item.credentialHash;
+          const leaf = item.awaitingSignature === true ? UNSIGNED_HASH : leafHash(leafIndex, credentialHash);
           const id = newId();
           insert.run(
             id,
@@ -139,25 +142,27 @@ export function createIntakeTransaction(parameters: {
             leafIndex,
             item.clientId,
             item.clientId === null ? null : clientKeyHash(item.clientId),
-            item.credentialHash,
+            credentialHash,
             leaf,
             item.salt,
             item.body,
             now,
-            hashPrefix(item.credentialHash),
+            hashPrefix(credentialHash),
             hashPrefix(leaf),
             item.status?.listNumber ?? null,
             item.status?.index ?? null,
+            item.awaitingSignature === true ? 1 : 0,
           );
           records[position] = {
             id,
             clientId: item.clientId,
-            credentialHash: item.credentialHash,
+            credentialHash,
             batchId: batch.id,
             leafIndex,
             leafHash: leaf,
             batchState: state,
             existing: false,
+            awaitingSignature: item.awaitingSignature === true,
           };
         }
         cursor += take;

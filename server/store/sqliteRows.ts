@@ -4,6 +4,7 @@
  */
 import { encodeHex } from "../../core/hex.ts";
 import type {
+  AwaitingSignatureRow,
   BatchPatch,
   BatchRow,
   BatchState,
@@ -30,7 +31,7 @@ export const BATCH_COLUMNS = `b.id AS b_id, b.institution_id AS b_institution_id
 
 /** Credential columns (table alias `c`). */
 export const CREDENTIAL_COLUMNS = `c.seq, c.id, c.institution_id, c.batch_id, c.leaf_index, c.client_id, c.credential_hash,
-  c.leaf_hash, c.salt, c.body, c.created_at`;
+  c.leaf_hash, c.salt, c.body, c.created_at, c.awaiting_signature`;
 
 /** Patch field → column. */
 /** `SELECT <batch columns> FROM batches b`. */
@@ -92,6 +93,8 @@ export function toCredential(row: Row): CredentialWithBatch {
     salt: encodeHex(row.salt as Uint8Array),
     body: row.body as string,
     createdAt: row.created_at as number,
+    // SQLite answers 0/1, PostgreSQL a boolean.
+    awaitingSignature: Boolean(row.awaiting_signature),
     batch: toBatch(row),
   };
 }
@@ -108,6 +111,19 @@ export function toExistingRecord(row: Row): IntakeRecord {
     leafHash: row.leaf_hash as Uint8Array,
     batchState: credential.batch.state,
     existing: true,
+    awaitingSignature: credential.awaitingSignature,
+  };
+}
+
+/** A claimed row (both stores; the salt copied out of the driver's buffer). */
+export function toAwaitingRow(row: Row): AwaitingSignatureRow {
+  return {
+    seq: Number(row.seq),
+    institutionId: Number(row.institution_id),
+    batchId: Number(row.batch_id),
+    leafIndex: row.leaf_index as number,
+    body: row.body as string,
+    salt: new Uint8Array(row.salt as Uint8Array),
   };
 }
 
@@ -170,6 +186,9 @@ export function toStatusList(row: Row): StatusListRow {
 export function toStatusPosition(row: Row): StatusListPosition {
   return { listNumber: row.status_list as number, index: row.status_index as number };
 }
+
+/** The credential and leaf hash of a row stored awaiting its signature (both stores). */
+export const UNSIGNED_HASH: Uint8Array = new Uint8Array(32);
 
 /** First 6 bytes of a hash as a safe integer: the key of the hash indexes. */
 export function hashPrefix(hash: Uint8Array): number {

@@ -105,12 +105,16 @@ export type CredentialRow = {
   readonly batchId: number;
   readonly leafIndex: number;
   readonly clientId: string | null;
+  /** Zero while {@link CredentialRow.awaitingSignature}. */
   readonly credentialHash: `0x${string}`;
+  /** Zero while {@link CredentialRow.awaitingSignature}. */
   readonly leafHash: `0x${string}`;
   readonly salt: `0x${string}`;
-  /** The credential as submitted, in RFC 8785 (JCS) form. */
+  /** The credential as submitted, in RFC 8785 (JCS) form (unsigned while awaiting its signature). */
   readonly body: string;
   readonly createdAt: number;
+  /** Stored unsigned: the signer (server/signing/signer.ts) has not signed it yet, so it has no hash yet. */
+  readonly awaitingSignature: boolean;
 };
 
 /** What a proof of one credential needs. */
@@ -134,6 +138,51 @@ export type IntakeItem = {
   readonly credentialHash: Uint8Array;
   /** Its place in the institution's status list, when its body carries that entry (server/statusList/). */
   readonly status?: StatusListPosition | undefined;
+  /**
+   * The service signs it after intake (server/signing/signer.ts): `body` is unsigned (its
+   * status entry in), `credentialHash` is ignored and the row is stored with zero hashes.
+   */
+  readonly awaitingSignature?: boolean | undefined;
+};
+
+/** A credential stored unsigned, as the signer claims it. */
+export type AwaitingSignatureRow = {
+  readonly seq: number;
+  readonly institutionId: number;
+  readonly batchId: number;
+  readonly leafIndex: number;
+  /** The unsigned credential (JCS, status entry included). */
+  readonly body: string;
+  readonly salt: Uint8Array;
+};
+
+/** What the signer writes for one claimed row. */
+export type SignedCredentialWrite = {
+  readonly seq: number;
+  /** The signed credential, JCS (what the hash covers). */
+  readonly body: string;
+  readonly credentialHash: Uint8Array;
+  /** core hashLeaf(leafIndex, credentialHash). */
+  readonly leafHash: Uint8Array;
+};
+
+/** Parameters of {@link Store.signAwaitingCredentials}. */
+export type SignAwaitingCredentialsParameters = {
+  /** Rows claimed at most. */
+  readonly limit: number;
+  /** Institutions not to claim for (their signing failed recently: others are not held up). */
+  readonly excludeInstitutions: readonly number[];
+  /** Signs the claimed rows; rows it returns nothing for stay awaiting (retried later). */
+  readonly sign: (rows: readonly AwaitingSignatureRow[]) => Promise<readonly SignedCredentialWrite[]>;
+};
+
+/** Result of {@link Store.signAwaitingCredentials}. */
+export type SignAwaitingCredentialsReturnType = {
+  readonly claimed: number;
+  /** Rows this call signed (a row another signer wrote first is not counted). */
+  readonly signed: number;
+  /** Batches of the signed rows that have no row awaiting a signature left. */
+  readonly signedBatches: readonly number[];
 };
 
 /** A credential's place in a status list of its institution: list number and (random) index. */
@@ -173,6 +222,8 @@ export type IntakeRecord = {
   readonly batchState: BatchState;
   /** True if the idempotency key matched an earlier submission of the same content. */
   readonly existing: boolean;
+  /** Stored unsigned, signed after intake: `credentialHash` and `leafHash` are not known yet. */
+  readonly awaitingSignature: boolean;
 };
 
 /** Result of {@link Store.submitCredentials}. */
@@ -340,6 +391,17 @@ export type Store = {
   /** Credentials waiting for anchoring (their batch is not anchored yet). */
   countPendingCredentials(): Promise<number>;
 
+  // signing after intake (server/signing/signer.ts)
+  /**
+   * Claims up to `limit` rows awaiting a signature (oldest batch first; PostgreSQL: locked
+   * FOR UPDATE SKIP LOCKED, so replicas share the work), has `sign` sign them, and writes
+   * each result only where the row still awaits its signature: a row is never stored with
+   * two different signatures.
+   */
+  signAwaitingCredentials(parameters: SignAwaitingCredentialsParameters): Promise<SignAwaitingCredentialsReturnType>;
+  /** Rows awaiting a signature: of one batch, or all. */
+  countAwaitingSignature(parameters: { batchId?: number | undefined }): Promise<number>;
+
   // status lists (W3C Bitstring Status List; server/statusList/)
   /**
    * Reserves `count` positions in the institution's status lists, in one transaction:
@@ -370,7 +432,10 @@ export type Store = {
   sealBatch(parameters: { id: number }): Promise<boolean>;
   /** Leaf hashes of a sealed batch in leaf order (size × 32 bytes). */
   getLeafHashes(batchId: number): Promise<Uint8Array>;
-  /** full → closed, storing root, registry batch id and the flat tree in the same transaction. */
+  /**
+   * full → closed, storing root, registry batch id and the flat tree in the same
+   * transaction. False (nothing changed) while a row of the batch awaits its signature.
+   */
   saveClosedBatch(parameters: {
     id: number;
     merkleRoot: `0x${string}`;

@@ -113,13 +113,13 @@ describe("intake internals", function () {
       expect(results.map((r) => `${r.batch}:${r.leafIndex}`)).to.deep.equal(
         Array.from({ length: 700 }, (_, i) => `${Math.floor(i / 300) + 1}:${i % 300}`),
       );
-      for (const result of results) expect(result.leafHash).to.equal(leafHash({ leafIndex: result.leafIndex, credentialHash: result.credentialHash }));
+      for (const result of results) expect(result.leafHash).to.equal(leafHash({ leafIndex: result.leafIndex, credentialHash: result.credentialHash! }));
       const batcher = createBatcher({ maxSize: 300, maxWaitMs: 60_000, store });
       const closed = await batcher.tick();
       expect(closed.map((b) => [b.id, b.state, b.size])).to.deep.equal([[1, "closed", 300], [2, "closed", 300]]);
       expect((await store.getOpenBatch(1))!.size).to.equal(100);
       const tree = (await store.getBatchTree(1))!;
-      expect(Buffer.from(tree.subarray(0, 32)).toString("hex")).to.equal(results[0]!.leafHash.slice(2));
+      expect(Buffer.from(tree.subarray(0, 32)).toString("hex")).to.equal(results[0]!.leafHash!.slice(2));
       await pool.close();
       await store.close();
     });

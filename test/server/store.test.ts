@@ -66,7 +66,9 @@ const indexNames = (db: DatabaseSync) =>
 // The Store API contract (both stores) is in storeContract.test.ts; these are SQLite internals.
 
 /** What version 5 added (status lists), undone to turn a database back into an older version. */
-const VERSION_5_UNDONE = "ALTER TABLE credentials DROP COLUMN status_list; ALTER TABLE credentials DROP COLUMN status_index; DROP TABLE status_lists;";
+/** What version 6 added (signing after intake), undone likewise. */
+const VERSION_6_UNDONE = "DROP INDEX credentials_awaiting; ALTER TABLE credentials DROP COLUMN awaiting_signature;";
+const VERSION_5_UNDONE = `${VERSION_6_UNDONE} ALTER TABLE credentials DROP COLUMN status_list; ALTER TABLE credentials DROP COLUMN status_index; DROP TABLE status_lists;`;
 
 describe("SQLite store", function () {
   describe("lookup by hash", function () {
@@ -82,9 +84,9 @@ describe("SQLite store", function () {
 
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
       for (const result of results) {
-        expect(await idsFound(reopened, 1, result.credentialHash), `credential hash of ${result.id}`).to.deep.equal([result.id]);
-        expect(await idsFound(reopened, 1, result.leafHash), `leaf hash of ${result.id}`).to.deep.equal([result.id]);
-        expect(await idsFound(reopened, 2, result.leafHash), "another institution's lookup").to.deep.equal([]);
+        expect(await idsFound(reopened, 1, result.credentialHash!), `credential hash of ${result.id}`).to.deep.equal([result.id]);
+        expect(await idsFound(reopened, 1, result.leafHash!), `leaf hash of ${result.id}`).to.deep.equal([result.id]);
+        expect(await idsFound(reopened, 2, result.leafHash!), "another institution's lookup").to.deep.equal([]);
       }
       await reopened.close();
     });
@@ -97,8 +99,8 @@ describe("SQLite store", function () {
         raw.prepare("UPDATE credentials SET ch_prefix = (SELECT ch_prefix FROM credentials WHERE id = ?) WHERE id = ?").run(results[0]!.id, results[1]!.id);
       });
       const reopened = createSqliteStore({ path, backgroundCheckpoints: false });
-      expect(await idsFound(reopened, 1, results[0]!.credentialHash)).to.deep.equal([results[0]!.id]);
-      const unknown = results[0]!.credentialHash.slice(0, 14) + "0".repeat(52); // same 6-byte prefix, another hash
+      expect(await idsFound(reopened, 1, results[0]!.credentialHash!)).to.deep.equal([results[0]!.id]);
+      const unknown = results[0]!.credentialHash!.slice(0, 14) + "0".repeat(52); // same 6-byte prefix, another hash
       expect(await idsFound(reopened, 1, unknown)).to.deep.equal([]);
       await reopened.close();
     });
@@ -197,7 +199,7 @@ describe("SQLite store", function () {
       });
 
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
-      expect(await idsFound(migrated, 1, results[2]!.leafHash)).to.deep.equal([results[2]!.id]);
+      expect(await idsFound(migrated, 1, results[2]!.leafHash!)).to.deep.equal([results[2]!.id]);
       // Idempotency keys written by version 1 still match after the migration.
       const again = await submit(migrated, [0, 1, 2].map((n) => sampleCredential({ n })));
       expect(again.map((result) => [result.id, result.existing])).to.deep.equal(results.map((result) => [result.id, true]));
@@ -242,7 +244,7 @@ describe("SQLite store", function () {
       await store.close();
       editDatabase(path, (raw) => raw.exec(`${VERSION_5_UNDONE} UPDATE meta SET value = '4' WHERE key = 'schema_version';`));
       const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
-      expect(await idsFound(migrated, 1, results[1]!.leafHash)).to.deep.equal([results[1]!.id]);
+      expect(await idsFound(migrated, 1, results[1]!.leafHash!)).to.deep.equal([results[1]!.id]);
       expect(await migrated.listStatusLists({ institutionId: 1 })).to.deep.equal([]);
       const reserved = await migrated.reserveStatusPositions({ institutionId: 1, count: 3, listLength: 8, now: 0, newSeed: () => new Uint8Array(32) });
       expect(reserved.map(({ listNumber, firstPosition, count }) => [listNumber, firstPosition, count])).to.deep.equal([[0, 0, 3]]);
@@ -252,6 +254,21 @@ describe("SQLite store", function () {
         { status_list: null, status_index: null },
         { status_list: null, status_index: null },
       ]);
+      check.close();
+    });
+
+    it("migrates a version-5 database: every credential is signed or unsigned v1 already, none awaits a signature", async function () {
+      const path = join(tempDir(), "db.sqlite");
+      const { store, results } = await storeWithCredentials(path, 2);
+      await store.close();
+      editDatabase(path, (raw) => raw.exec(`${VERSION_6_UNDONE} UPDATE meta SET value = '5' WHERE key = 'schema_version';`));
+      const migrated = createSqliteStore({ path, backgroundCheckpoints: false });
+      expect(await migrated.countAwaitingSignature({})).to.equal(0);
+      expect((await migrated.getCredential({ institutionId: 1, id: results[0]!.id }))!.awaitingSignature).to.equal(false);
+      expect(await idsFound(migrated, 1, results[1]!.leafHash!)).to.deep.equal([results[1]!.id]);
+      await migrated.close();
+      const check = new DatabaseSync(path);
+      expect(indexNames(check)).to.include("credentials_awaiting");
       check.close();
     });
 

@@ -6,60 +6,19 @@
  */
 import { expect } from "chai";
 import { randomBytes, randomUUID } from "node:crypto";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 
 import { bytesToHex, hexToBytes } from "../../core/index.ts";
 import { ConfigError } from "../../server/errors.ts";
 import { createHashPool } from "../../server/hashing/pool.ts";
 import { acceptSubmission, parseJsonSubmission, type SubmissionResult } from "../../server/intake.ts";
-import { createPostgresStore } from "../../server/store/postgres.ts";
 import { POSTGRES_SCHEMA_VERSION } from "../../server/store/postgresSchema.ts";
 import { SCHEMA_VERSION } from "../../server/store/schema.ts";
-import { createSqliteStore } from "../../server/store/sqlite.ts";
 import { clientKeyHash } from "../../server/store/sqliteRows.ts";
 import { NO_KEYS, type IntakeItem, type IntakeRecord, type RegistryEventRow, type Store, type StatusListReservation } from "../../server/store/types.ts";
 import { sampleCredential } from "./helpers/credentials.ts";
-import { createTestDatabase, sql, type TestDatabase } from "./helpers/postgres.ts";
-import { tempDir } from "./helpers/processes.ts";
+import { storeKinds as kinds, type StoreKind as Kind } from "./helpers/storeKinds.ts";
 
 const ISSUER = "did:web:demo.credanchor.local";
-
-/** One store kind: how to open a database and a second connection to it. */
-type Kind = {
-  readonly name: string;
-  /** A new empty database; `open()` returns a store on it (each call: a new connection). */
-  create(): Promise<{ open(): Promise<Store>; setSchemaVersion(version: number): Promise<void>; drop(): Promise<void> }>;
-};
-
-const kinds: readonly Kind[] = [
-  {
-    name: "SQLite",
-    async create() {
-      const path = join(tempDir(), "db.sqlite");
-      return {
-        open: async () => createSqliteStore({ path, backgroundCheckpoints: false }),
-        async setSchemaVersion(version) {
-          const raw = new DatabaseSync(path);
-          raw.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(version));
-          raw.close();
-        },
-        drop: async () => undefined,
-      };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    async create() {
-      const database: TestDatabase = await createTestDatabase();
-      return {
-        open: () => createPostgresStore({ url: database.url, poolSize: 4 }),
-        setSchemaVersion: async (version) => void (await sql(database.url, `UPDATE meta SET value = '${version}' WHERE key = 'schema_version'`)),
-        drop: () => database.drop(),
-      };
-    },
-  },
-];
 
 /** Submits credentials of institution 1 in one request. */
 async function submit(store: Store, credentials: readonly Record<string, unknown>[], maxSize = 100): Promise<SubmissionResult[]> {
@@ -153,11 +112,11 @@ for (const kind of kinds) {
       const found = async (institutionId: number, hex: string) =>
         (await store.findCredentialsByHash({ institutionId, hash: bytes(hex) })).map((credential) => credential.id);
       for (const result of results) {
-        expect(await found(1, result.credentialHash)).to.deep.equal([result.id]);
-        expect(await found(1, result.leafHash)).to.deep.equal([result.id]);
-        expect(await found(2, result.leafHash), "another institution's lookup").to.deep.equal([]);
+        expect(await found(1, result.credentialHash!)).to.deep.equal([result.id]);
+        expect(await found(1, result.leafHash!)).to.deep.equal([result.id]);
+        expect(await found(2, result.leafHash!), "another institution's lookup").to.deep.equal([]);
       }
-      const samePrefix = results[0]!.credentialHash.slice(0, 14) + "0".repeat(52);
+      const samePrefix = results[0]!.credentialHash!.slice(0, 14) + "0".repeat(52);
       expect(await found(1, samePrefix), "a hash sharing only the indexed 6-byte prefix").to.deep.equal([]);
       const byIds = await store.getCredentialsByIds({ institutionId: 1, ids: [results[2]!.id, results[0]!.id, randomUUID()] });
       expect(byIds.map((credential) => credential.id)).to.deep.equal([results[2]!.id, results[0]!.id]);
