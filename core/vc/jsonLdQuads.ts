@@ -229,16 +229,26 @@ function literalOf(value: unknown, datatype: string | undefined, language: strin
 /** What a JSON value expands to: an object term and the key the node map deduplicates it by. */
 type Expanded = { readonly term: number | string; readonly key: string };
 
+/** What a checking walk returns for every value: it decides, it builds no terms. */
+const UNBUILT: Expanded = { term: "", key: "" };
+
 class Walk {
   readonly quads: Quad[] = [];
   private readonly seen = new Set<string>();
   blankNodes = 0;
   readonly options: ProcessOptions;
-  constructor(options: ProcessOptions) {
+  /**
+   * False for {@link documentExpands}: the same walk, so it declines exactly where the
+   * quad-building one does, minus the N-Quads terms, dedup keys and quads (most of its cost).
+   */
+  private readonly emit: boolean;
+  constructor(options: ProcessOptions, emit: boolean) {
     this.options = options;
+    this.emit = emit;
   }
 
   add(subject: number | string, predicate: string, object: Expanded): void {
+    if (!this.emit) return;
     const key = `${typeof subject === "number" ? `_:${subject}` : subject} ${predicate} ${object.key}`;
     if (this.seen.has(key)) return; // the node map keeps one copy of an equal value
     this.seen.add(key);
@@ -281,11 +291,14 @@ class Walk {
   }
 
   private reference(iri: string): Expanded {
+    if (!this.emit) return UNBUILT;
     const term = iriTerm(iri);
     return { term, key: term };
   }
 
   private literal(value: string | number | boolean, type: string | undefined, language: string | undefined): Expanded {
+    // literalOf's one refusal, for a value that is no JSON scalar; the rest of it cannot throw.
+    if (!this.emit) return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? UNBUILT : unsupported("non-scalar @value");
     return { term: literalOf(value, type, language), key: `${typeof value}:${JSON.stringify(value)}^${type ?? ""}@${language ?? ""}` };
   }
 
@@ -390,6 +403,7 @@ class Walk {
     if (activeProperty !== null && id !== undefined && properties.length === 0 && types.length === 0 && keys.filter((k) => k !== "@context").length === 1) {
       return [this.reference(id)]; // a node reference
     }
+    if (!this.emit) return [UNBUILT];
     const subject: number | string = id === undefined ? this.blankNodes++ : iriTerm(id);
     for (const type of types) this.add(subject, RDF_TYPE, this.reference(type));
     for (const [property, values] of properties) {
@@ -418,7 +432,29 @@ export type DocumentToQuadsParameters = { readonly document: Readonly<Record<str
 export async function documentToQuads(parameters: DocumentToQuadsParameters): Promise<DocumentQuads> {
   const { document, documentLoader } = parameters;
   if (!("@context" in document)) return unsupported("no @context");
-  const walk = new Walk(optionsFor(documentLoader));
+  const walk = new Walk(optionsFor(documentLoader), true);
   await walk.expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
   return { quads: walk.quads, blankNodes: walk.blankNodes };
+}
+
+/**
+ * Whether {@link documentToQuads} would expand a document (true) or throw (false, for
+ * {@link FastPathUnsupported} and for a context that fails to load alike), without building
+ * its quads: the same walk with term building off, for callers that need only the answer
+ * (intake deciding that a credential can be signed later, server/hashing/prepare.ts).
+ *
+ * @example
+ * ```ts
+ * if (await documentExpands({ document: credential, documentLoader })) deferSigning();
+ * ```
+ */
+export async function documentExpands(parameters: DocumentToQuadsParameters): Promise<boolean> {
+  const { document, documentLoader } = parameters;
+  if (!("@context" in document)) return false;
+  try {
+    await new Walk(optionsFor(documentLoader), false).expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
+    return true;
+  } catch {
+    return false;
+  }
 }
