@@ -98,12 +98,19 @@ function optionsFor(documentLoader: DocumentLoader): ProcessOptions {
   return processOptions;
 }
 
-async function processScoped(
-  activeCtx: ActiveContext,
-  localCtx: unknown,
-  flags: "type" | "property",
-  options: ProcessOptions,
-): Promise<ActiveContext> {
+/**
+ * Thrown by the walk at a context not processed yet: the walk itself is synchronous (no
+ * promise per node and value, a third of its cost), so its driver ({@link walkDocument})
+ * awaits `ready`, which caches the context, and walks the document again.
+ */
+class ContextPending extends Error {
+  override readonly name = "ContextPending";
+  constructor(readonly ready: Promise<unknown>) {
+    super("a JSON-LD context is being processed");
+  }
+}
+
+function processScoped(activeCtx: ActiveContext, localCtx: unknown, flags: "type" | "property", options: ProcessOptions): ActiveContext {
   let byLocal = processed.get(activeCtx);
   if (byLocal === undefined) {
     byLocal = new Map();
@@ -116,16 +123,18 @@ async function processScoped(
     byFlags = new Map();
     byLocal.set(key, byFlags);
   }
-  let result = byFlags.get(flags);
-  if (result === undefined) {
-    result = (await contextApi.process(
-      flags === "type"
-        ? { activeCtx, localCtx, options, propagate: false }
-        : { activeCtx, localCtx, options, propagate: true, overrideProtected: true },
-    )) as ActiveContext;
-    byFlags.set(flags, result);
-  }
-  return result;
+  const result = byFlags.get(flags);
+  if (result !== undefined) return result;
+  const cache = byFlags;
+  throw new ContextPending(
+    contextApi
+      .process(
+        flags === "type"
+          ? { activeCtx, localCtx, options, propagate: false }
+          : { activeCtx, localCtx, options, propagate: true, overrideProtected: true },
+      )
+      .then((processedCtx) => cache.set(flags, processedCtx as ActiveContext)),
+  );
 }
 
 function revert(activeCtx: ActiveContext): ActiveContext {
@@ -138,15 +147,18 @@ function revert(activeCtx: ActiveContext): ActiveContext {
   return result;
 }
 
-async function documentContext(localCtx: unknown, options: ProcessOptions): Promise<ActiveContext> {
+/** `documentContexts`: this document's, kept across its walks (the shared cache may be full). */
+function documentContext(localCtx: unknown, options: ProcessOptions, documentContexts: Map<string, ActiveContext>): ActiveContext {
   const key = JSON.stringify(localCtx);
-  let result = topLevel.get(key);
-  if (result === undefined) {
-    initialContext ??= contextApi.getInitialContext({}) as ActiveContext;
-    result = (await contextApi.process({ activeCtx: initialContext, localCtx, options })) as ActiveContext;
-    if (topLevel.size < 64) topLevel.set(key, result);
-  }
-  return result;
+  const result = topLevel.get(key) ?? documentContexts.get(key);
+  if (result !== undefined) return result;
+  initialContext ??= contextApi.getInitialContext({}) as ActiveContext;
+  throw new ContextPending(
+    contextApi.process({ activeCtx: initialContext, localCtx, options }).then((processedCtx) => {
+      documentContexts.set(key, processedCtx as ActiveContext);
+      if (topLevel.size < 64) topLevel.set(key, processedCtx as ActiveContext);
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,9 +254,11 @@ class Walk {
    * quad-building one does, minus the N-Quads terms, dedup keys and quads (most of its cost).
    */
   private readonly emit: boolean;
-  constructor(options: ProcessOptions, emit: boolean) {
+  private readonly documentContexts: Map<string, ActiveContext>;
+  constructor(options: ProcessOptions, emit: boolean, documentContexts: Map<string, ActiveContext>) {
     this.options = options;
     this.emit = emit;
+    this.documentContexts = documentContexts;
   }
 
   add(subject: number | string, predicate: string, object: Expanded): void {
@@ -256,7 +270,7 @@ class Walk {
   }
 
   /** Expands `element`, the value of `activeProperty` (null at the top), into object terms. */
-  async expand(ctx: ActiveContext, activeProperty: string | null, element: unknown, typeScoped: ActiveContext | null): Promise<Expanded[]> {
+  expand(ctx: ActiveContext, activeProperty: string | null, element: unknown, typeScoped: ActiveContext | null): Expanded[] {
     if (element === null || element === undefined) return unsupported("null value");
     if (Array.isArray(element)) {
       const container = activeProperty === null ? [] : (ctx.mappings.get(activeProperty)?.["@container"] ?? []);
@@ -264,7 +278,7 @@ class Walk {
       const out: Expanded[] = [];
       for (const item of element) {
         if (Array.isArray(item)) return unsupported("nested array");
-        for (const expanded of await this.expand(ctx, activeProperty, item, typeScoped)) out.push(expanded);
+        for (const expanded of this.expand(ctx, activeProperty, item, typeScoped)) out.push(expanded);
       }
       return out;
     }
@@ -302,12 +316,12 @@ class Walk {
     return { term: literalOf(value, type, language), key: `${typeof value}:${JSON.stringify(value)}^${type ?? ""}@${language ?? ""}` };
   }
 
-  private async expandObject(
+  private expandObject(
     ctxIn: ActiveContext,
     activeProperty: string | null,
     element: Record<string, unknown>,
     typeScopedIn: ActiveContext | null,
-  ): Promise<Expanded[]> {
+  ): Expanded[] {
     let ctx = ctxIn;
     const propertyScoped = activeProperty === null ? undefined : ctx.mappings.get(activeProperty)?.["@context"];
     let typeScoped = typeScopedIn ?? (ctx.previousContext !== undefined ? ctx : null);
@@ -328,10 +342,10 @@ class Walk {
       }
     }
     if (mustRevert) ctx = revert(ctx);
-    if (propertyScoped !== undefined) ctx = await processScoped(ctx, propertyScoped, "property", this.options);
+    if (propertyScoped !== undefined) ctx = processScoped(ctx, propertyScoped, "property", this.options);
     if ("@context" in element) {
       if (activeProperty !== null) return unsupported("embedded @context");
-      ctx = await documentContext(element["@context"], this.options);
+      ctx = documentContext(element["@context"], this.options, this.documentContexts);
     }
     typeScoped = ctx;
     let typeKey: string | undefined;
@@ -344,7 +358,7 @@ class Walk {
       for (const type of types) {
         if (typeof type !== "string") return unsupported("non-string type");
         const scoped = typeScoped.mappings.get(type)?.["@context"];
-        if (scoped !== undefined) ctx = await processScoped(ctx, scoped, "type", this.options);
+        if (scoped !== undefined) ctx = processScoped(ctx, scoped, "type", this.options);
       }
     }
 
@@ -385,8 +399,8 @@ class Walk {
       if (definition.reverse === true) return unsupported("@reverse");
       if ((definition["@container"] ?? []).some((container) => container !== "@set")) return unsupported("container other than @set");
       if (definition["@type"] === "@json") return unsupported("@json");
-      const termCtx = definition["@context"] === undefined ? ctx : await processScoped(ctx, definition["@context"], "property", this.options);
-      const expanded = await this.expand(termCtx, key, value, null);
+      const termCtx = definition["@context"] === undefined ? ctx : processScoped(ctx, definition["@context"], "property", this.options);
+      const expanded = this.expand(termCtx, key, value, null);
       properties.push([property, expanded]);
     }
 
@@ -432,9 +446,27 @@ export type DocumentToQuadsParameters = { readonly document: Readonly<Record<str
 export async function documentToQuads(parameters: DocumentToQuadsParameters): Promise<DocumentQuads> {
   const { document, documentLoader } = parameters;
   if (!("@context" in document)) return unsupported("no @context");
-  const walk = new Walk(optionsFor(documentLoader), true);
-  await walk.expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
+  const walk = await walkDocument(document, documentLoader, true);
   return { quads: walk.quads, blankNodes: walk.blankNodes };
+}
+
+/**
+ * Walks a document to the end: again after each context it had to process first (a few
+ * times while the caches warm up, then once). Throws what the walk throws.
+ */
+async function walkDocument(document: Readonly<Record<string, unknown>>, documentLoader: DocumentLoader, emit: boolean): Promise<Walk> {
+  const options = optionsFor(documentLoader);
+  const documentContexts = new Map<string, ActiveContext>();
+  for (;;) {
+    const walk = new Walk(options, emit, documentContexts);
+    try {
+      walk.expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
+      return walk;
+    } catch (error) {
+      if (!(error instanceof ContextPending)) throw error;
+      await error.ready;
+    }
+  }
 }
 
 /**
@@ -452,7 +484,7 @@ export async function documentExpands(parameters: DocumentToQuadsParameters): Pr
   const { document, documentLoader } = parameters;
   if (!("@context" in document)) return false;
   try {
-    await new Walk(optionsFor(documentLoader), false).expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
+    await walkDocument(document, documentLoader, false);
     return true;
   } catch {
     return false;
