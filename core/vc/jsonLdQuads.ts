@@ -105,8 +105,10 @@ function optionsFor(documentLoader: DocumentLoader): ProcessOptions {
  */
 class ContextPending extends Error {
   override readonly name = "ContextPending";
-  constructor(readonly ready: Promise<unknown>) {
+  readonly ready: Promise<unknown>;
+  constructor(ready: Promise<unknown>) {
     super("a JSON-LD context is being processed");
+    this.ready = ready;
   }
 }
 

@@ -129,6 +129,19 @@ describe("documentExpands: accepts exactly what documentToQuads expands", functi
     }
   });
 
+  // The walk is synchronous: at a context not yet processed it stops, the context is processed, and it walks again.
+  it("walks again after each new context, also past the shared cache's 64 top-level contexts, with the same quads", async () => {
+    const base = OFFICIAL_EXAMPLES["OB 3.0 sample OpenBadgeCredential (Teamwork Badge)"]!;
+    for (let i = 0; i < 80; i++) {
+      const document = { ...base, "@context": [...(base["@context"] as string[]), { [`credanchorTerm${i}`]: `https://example.org/terms/${i}` }], [`credanchorTerm${i}`]: `value ${i}` };
+      const cold = await documentToQuads({ document, documentLoader });
+      expect(cold.quads.some((quad) => quad.predicate === `<https://example.org/terms/${i}>`)).to.equal(true);
+      expect(await documentToQuads({ document, documentLoader })).to.deep.equal(cold);
+      expect(await documentExpands({ document: { ...document, [`credanchorTerm${i + 1000}`]: 1 }, documentLoader })).to.equal(false);
+      expect(await documentExpands({ document, documentLoader })).to.equal(true);
+    }
+  });
+
   for (const [name, example] of Object.entries(OFFICIAL_EXAMPLES)) {
     it(`accepts the ${name}`, async () => {
       expect(await quadsResolve(example)).to.equal(true);
