@@ -98,12 +98,21 @@ function optionsFor(documentLoader: DocumentLoader): ProcessOptions {
   return processOptions;
 }
 
-async function processScoped(
-  activeCtx: ActiveContext,
-  localCtx: unknown,
-  flags: "type" | "property",
-  options: ProcessOptions,
-): Promise<ActiveContext> {
+/**
+ * Thrown by the walk at a context not processed yet: the walk itself is synchronous (no
+ * promise per node and value, a third of its cost), so its driver ({@link walkDocument})
+ * awaits `ready`, which caches the context, and walks the document again.
+ */
+class ContextPending extends Error {
+  override readonly name = "ContextPending";
+  readonly ready: Promise<unknown>;
+  constructor(ready: Promise<unknown>) {
+    super("a JSON-LD context is being processed");
+    this.ready = ready;
+  }
+}
+
+function processScoped(activeCtx: ActiveContext, localCtx: unknown, flags: "type" | "property", options: ProcessOptions): ActiveContext {
   let byLocal = processed.get(activeCtx);
   if (byLocal === undefined) {
     byLocal = new Map();
@@ -116,16 +125,18 @@ async function processScoped(
     byFlags = new Map();
     byLocal.set(key, byFlags);
   }
-  let result = byFlags.get(flags);
-  if (result === undefined) {
-    result = (await contextApi.process(
-      flags === "type"
-        ? { activeCtx, localCtx, options, propagate: false }
-        : { activeCtx, localCtx, options, propagate: true, overrideProtected: true },
-    )) as ActiveContext;
-    byFlags.set(flags, result);
-  }
-  return result;
+  const result = byFlags.get(flags);
+  if (result !== undefined) return result;
+  const cache = byFlags;
+  throw new ContextPending(
+    contextApi
+      .process(
+        flags === "type"
+          ? { activeCtx, localCtx, options, propagate: false }
+          : { activeCtx, localCtx, options, propagate: true, overrideProtected: true },
+      )
+      .then((processedCtx) => cache.set(flags, processedCtx as ActiveContext)),
+  );
 }
 
 function revert(activeCtx: ActiveContext): ActiveContext {
@@ -138,15 +149,18 @@ function revert(activeCtx: ActiveContext): ActiveContext {
   return result;
 }
 
-async function documentContext(localCtx: unknown, options: ProcessOptions): Promise<ActiveContext> {
+/** `documentContexts`: this document's, kept across its walks (the shared cache may be full). */
+function documentContext(localCtx: unknown, options: ProcessOptions, documentContexts: Map<string, ActiveContext>): ActiveContext {
   const key = JSON.stringify(localCtx);
-  let result = topLevel.get(key);
-  if (result === undefined) {
-    initialContext ??= contextApi.getInitialContext({}) as ActiveContext;
-    result = (await contextApi.process({ activeCtx: initialContext, localCtx, options })) as ActiveContext;
-    if (topLevel.size < 64) topLevel.set(key, result);
-  }
-  return result;
+  const result = topLevel.get(key) ?? documentContexts.get(key);
+  if (result !== undefined) return result;
+  initialContext ??= contextApi.getInitialContext({}) as ActiveContext;
+  throw new ContextPending(
+    contextApi.process({ activeCtx: initialContext, localCtx, options }).then((processedCtx) => {
+      documentContexts.set(key, processedCtx as ActiveContext);
+      if (topLevel.size < 64) topLevel.set(key, processedCtx as ActiveContext);
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,16 +243,28 @@ function literalOf(value: unknown, datatype: string | undefined, language: strin
 /** What a JSON value expands to: an object term and the key the node map deduplicates it by. */
 type Expanded = { readonly term: number | string; readonly key: string };
 
+/** What a checking walk returns for every value: it decides, it builds no terms. */
+const UNBUILT: Expanded = { term: "", key: "" };
+
 class Walk {
   readonly quads: Quad[] = [];
   private readonly seen = new Set<string>();
   blankNodes = 0;
   readonly options: ProcessOptions;
-  constructor(options: ProcessOptions) {
+  /**
+   * False for {@link documentExpands}: the same walk, so it declines exactly where the
+   * quad-building one does, minus the N-Quads terms, dedup keys and quads (most of its cost).
+   */
+  private readonly emit: boolean;
+  private readonly documentContexts: Map<string, ActiveContext>;
+  constructor(options: ProcessOptions, emit: boolean, documentContexts: Map<string, ActiveContext>) {
     this.options = options;
+    this.emit = emit;
+    this.documentContexts = documentContexts;
   }
 
   add(subject: number | string, predicate: string, object: Expanded): void {
+    if (!this.emit) return;
     const key = `${typeof subject === "number" ? `_:${subject}` : subject} ${predicate} ${object.key}`;
     if (this.seen.has(key)) return; // the node map keeps one copy of an equal value
     this.seen.add(key);
@@ -246,7 +272,7 @@ class Walk {
   }
 
   /** Expands `element`, the value of `activeProperty` (null at the top), into object terms. */
-  async expand(ctx: ActiveContext, activeProperty: string | null, element: unknown, typeScoped: ActiveContext | null): Promise<Expanded[]> {
+  expand(ctx: ActiveContext, activeProperty: string | null, element: unknown, typeScoped: ActiveContext | null): Expanded[] {
     if (element === null || element === undefined) return unsupported("null value");
     if (Array.isArray(element)) {
       const container = activeProperty === null ? [] : (ctx.mappings.get(activeProperty)?.["@container"] ?? []);
@@ -254,7 +280,7 @@ class Walk {
       const out: Expanded[] = [];
       for (const item of element) {
         if (Array.isArray(item)) return unsupported("nested array");
-        for (const expanded of await this.expand(ctx, activeProperty, item, typeScoped)) out.push(expanded);
+        for (const expanded of this.expand(ctx, activeProperty, item, typeScoped)) out.push(expanded);
       }
       return out;
     }
@@ -281,20 +307,23 @@ class Walk {
   }
 
   private reference(iri: string): Expanded {
+    if (!this.emit) return UNBUILT;
     const term = iriTerm(iri);
     return { term, key: term };
   }
 
   private literal(value: string | number | boolean, type: string | undefined, language: string | undefined): Expanded {
+    // literalOf's one refusal, for a value that is no JSON scalar; the rest of it cannot throw.
+    if (!this.emit) return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? UNBUILT : unsupported("non-scalar @value");
     return { term: literalOf(value, type, language), key: `${typeof value}:${JSON.stringify(value)}^${type ?? ""}@${language ?? ""}` };
   }
 
-  private async expandObject(
+  private expandObject(
     ctxIn: ActiveContext,
     activeProperty: string | null,
     element: Record<string, unknown>,
     typeScopedIn: ActiveContext | null,
-  ): Promise<Expanded[]> {
+  ): Expanded[] {
     let ctx = ctxIn;
     const propertyScoped = activeProperty === null ? undefined : ctx.mappings.get(activeProperty)?.["@context"];
     let typeScoped = typeScopedIn ?? (ctx.previousContext !== undefined ? ctx : null);
@@ -315,10 +344,10 @@ class Walk {
       }
     }
     if (mustRevert) ctx = revert(ctx);
-    if (propertyScoped !== undefined) ctx = await processScoped(ctx, propertyScoped, "property", this.options);
+    if (propertyScoped !== undefined) ctx = processScoped(ctx, propertyScoped, "property", this.options);
     if ("@context" in element) {
       if (activeProperty !== null) return unsupported("embedded @context");
-      ctx = await documentContext(element["@context"], this.options);
+      ctx = documentContext(element["@context"], this.options, this.documentContexts);
     }
     typeScoped = ctx;
     let typeKey: string | undefined;
@@ -331,7 +360,7 @@ class Walk {
       for (const type of types) {
         if (typeof type !== "string") return unsupported("non-string type");
         const scoped = typeScoped.mappings.get(type)?.["@context"];
-        if (scoped !== undefined) ctx = await processScoped(ctx, scoped, "type", this.options);
+        if (scoped !== undefined) ctx = processScoped(ctx, scoped, "type", this.options);
       }
     }
 
@@ -372,8 +401,8 @@ class Walk {
       if (definition.reverse === true) return unsupported("@reverse");
       if ((definition["@container"] ?? []).some((container) => container !== "@set")) return unsupported("container other than @set");
       if (definition["@type"] === "@json") return unsupported("@json");
-      const termCtx = definition["@context"] === undefined ? ctx : await processScoped(ctx, definition["@context"], "property", this.options);
-      const expanded = await this.expand(termCtx, key, value, null);
+      const termCtx = definition["@context"] === undefined ? ctx : processScoped(ctx, definition["@context"], "property", this.options);
+      const expanded = this.expand(termCtx, key, value, null);
       properties.push([property, expanded]);
     }
 
@@ -390,6 +419,7 @@ class Walk {
     if (activeProperty !== null && id !== undefined && properties.length === 0 && types.length === 0 && keys.filter((k) => k !== "@context").length === 1) {
       return [this.reference(id)]; // a node reference
     }
+    if (!this.emit) return [UNBUILT];
     const subject: number | string = id === undefined ? this.blankNodes++ : iriTerm(id);
     for (const type of types) this.add(subject, RDF_TYPE, this.reference(type));
     for (const [property, values] of properties) {
@@ -418,7 +448,47 @@ export type DocumentToQuadsParameters = { readonly document: Readonly<Record<str
 export async function documentToQuads(parameters: DocumentToQuadsParameters): Promise<DocumentQuads> {
   const { document, documentLoader } = parameters;
   if (!("@context" in document)) return unsupported("no @context");
-  const walk = new Walk(optionsFor(documentLoader));
-  await walk.expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
+  const walk = await walkDocument(document, documentLoader, true);
   return { quads: walk.quads, blankNodes: walk.blankNodes };
+}
+
+/**
+ * Walks a document to the end: again after each context it had to process first (a few
+ * times while the caches warm up, then once). Throws what the walk throws.
+ */
+async function walkDocument(document: Readonly<Record<string, unknown>>, documentLoader: DocumentLoader, emit: boolean): Promise<Walk> {
+  const options = optionsFor(documentLoader);
+  const documentContexts = new Map<string, ActiveContext>();
+  for (;;) {
+    const walk = new Walk(options, emit, documentContexts);
+    try {
+      walk.expand(contextApi.getInitialContext({}) as ActiveContext, null, document, null);
+      return walk;
+    } catch (error) {
+      if (!(error instanceof ContextPending)) throw error;
+      await error.ready;
+    }
+  }
+}
+
+/**
+ * Whether {@link documentToQuads} would expand a document (true) or throw (false, for
+ * {@link FastPathUnsupported} and for a context that fails to load alike), without building
+ * its quads: the same walk with term building off, for callers that need only the answer
+ * (intake deciding that a credential can be signed later, server/hashing/prepare.ts).
+ *
+ * @example
+ * ```ts
+ * if (await documentExpands({ document: credential, documentLoader })) deferSigning();
+ * ```
+ */
+export async function documentExpands(parameters: DocumentToQuadsParameters): Promise<boolean> {
+  const { document, documentLoader } = parameters;
+  if (!("@context" in document)) return false;
+  try {
+    await walkDocument(document, documentLoader, false);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -22,7 +22,7 @@ import { canonicalizeSignedCredential, isIssuerSignature, parseBitstringStatusEn
 import { randomBytesInto } from "../../core/random.ts";
 import { signCredential, verifyIssuerSignature, type SigningKey } from "../../core/vc/eddsa.ts";
 import { createDocumentLoader, type DocumentLoader } from "../../core/vc/documentLoader.ts";
-import { documentToQuads } from "../../core/vc/jsonLdQuads.ts";
+import { documentExpands } from "../../core/vc/jsonLdQuads.ts";
 import { didDocumentOf } from "../signing/didDocument.ts";
 import { issuerIdOf, issuerMatches } from "../../core/verify/issuerMatches.ts";
 
@@ -86,19 +86,15 @@ export type PrepareItemsReturnType = {
 let expansionLoader: DocumentLoader | undefined;
 /**
  * Whether a credential can be signed after the 202 without risk: core's fast JSON-LD path
- * expands it (safe mode, shipped contexts; about a fifth of a signature's cost). What it
+ * expands it (safe mode, shipped contexts; checked without building the quads). What it
  * declines (an undefined term, a shape outside its subset) is signed at intake instead,
  * by the reference implementation, which answers the 422 for what safe mode refuses: a
  * credential accepted with a 202 never fails to be signed, so it never holds up its batch.
  */
-async function signableLater(credential: Record<string, unknown>): Promise<boolean> {
+function signableLater(credential: Record<string, unknown>): Promise<boolean> {
   expansionLoader ??= createDocumentLoader();
-  try {
-    await documentToQuads({ document: credential, documentLoader: expansionLoader });
-    return true;
-  } catch {
-    return false; // FastPathUnsupported, a context it cannot load: the reference decides, now
-  }
+  // Declined (FastPathUnsupported, a context it cannot load): the reference decides, now.
+  return documentExpands({ document: credential, documentLoader: expansionLoader });
 }
 
 /**
