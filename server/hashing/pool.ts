@@ -21,6 +21,8 @@ export type CreateHashPoolParameters = {
 
 /** A worker that dies sooner than this after its start counts as failing at start-up. */
 const EARLY_DEATH_MS = 5_000;
+/** How long after an intake submission was prepared the pool still reports intake as busy (see preparing()). */
+const INTAKE_GRACE_MS = 300;
 /** Restart delays of a worker failing at start-up: 100 ms, doubling, at most 30 s. */
 const RESTART_BASE_MS = 100;
 const RESTART_MAX_MS = 30_000;
@@ -29,7 +31,12 @@ const RESTART_MAX_MS = 30_000;
 export type HashPool = {
   /** Parses, validates and hashes, in input order. */
   prepare(parameters: PrepareItemsParameters): Promise<PrepareItemsReturnType>;
-  /** Intake submissions being prepared now (the signer yields to them: the 202s come first). */
+  /**
+   * Intake submissions being prepared now, counting one just finished as still there for a
+   * short grace (the signer yields to them: the 202s come first; between two requests of a
+   * client's stream the workers are idle for a moment, and a signing round started then
+   * would hold them when the next request arrives).
+   */
   preparing(): number;
   /** Signs stored unsigned credentials (signing after intake: signStored.ts), in input order, spread over the workers. */
   signStored(parameters: SignStoredItemsParameters): Promise<SignStoredItemsReturnType>;
@@ -66,6 +73,7 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
   let closed = false;
   let starts = 0;
   let preparing = 0;
+  let lastPrepared = -Infinity;
   // Consecutive start-up failures (any slot): a worker that cannot even load (a broken
   // build, no memory) must not be restarted in a tight loop, each start costing a V8 isolate.
   let earlyDeaths = 0;
@@ -211,13 +219,14 @@ export function createHashPool(parameters: CreateHashPoolParameters): HashPool {
       });
       return { bodies, hashes, leafHashes, failures };
     },
-    preparing: () => preparing,
+    preparing: () => (preparing > 0 || performance.now() - lastPrepared < INTAKE_GRACE_MS ? Math.max(1, preparing) : 0),
     async prepare(job) {
       preparing++;
       try {
         return await prepareJob(job);
       } finally {
         preparing--;
+        lastPrepared = performance.now();
       }
     },
     stats: () => ({ starts, live: live().length }),

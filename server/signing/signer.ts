@@ -34,6 +34,12 @@ export type CreateSignerParameters = {
   readonly maxYieldMs?: number | undefined;
   /** Rows claimed per round (default 2,048: enough to keep every worker busy, small enough to hold few locks). */
   readonly chunkSize?: number | undefined;
+  /**
+   * Rows claimed by a round that runs while intake is still busy (its wait ran out; default
+   * 256): small, so under continuous intake the signer keeps moving but takes a few percent
+   * of the workers, not a 2,048-row round every `maxYieldMs`.
+   */
+  readonly busyChunkSize?: number | undefined;
   /** How often it looks for rows when not kicked (default 250 ms): rows left by a crash or another replica. */
   readonly pollIntervalMs?: number | undefined;
   /** How long an institution whose rows failed to sign is left out before it is tried again (default 5 s). */
@@ -79,6 +85,7 @@ export function createSigner(parameters: CreateSignerParameters): Signer {
   const { store, pool, keyring } = parameters;
   const chunkSize = parameters.chunkSize ?? 2_048;
   const maxYieldMs = parameters.maxYieldMs ?? 1_000;
+  const busyChunkSize = Math.min(chunkSize, parameters.busyChunkSize ?? 256);
   const retryAfterMs = parameters.retryAfterMs ?? 5_000;
   const now = parameters.now ?? Date.now;
   const failing = new Map<number, SigningFailure>();
@@ -140,7 +147,8 @@ export function createSigner(parameters: CreateSignerParameters): Signer {
       const yieldUntil = performance.now() + maxYieldMs;
       while (parameters.intakeBusy?.() === true && performance.now() < yieldUntil) await new Promise((resolve) => setTimeout(resolve, 5));
       const excluded = [...failing.values()].filter((failure) => now() - failure.at < retryAfterMs).map((failure) => failure.institutionId);
-      const result = await store.signAwaitingCredentials({ limit: chunkSize, excludeInstitutions: excluded, sign });
+      const limit = parameters.intakeBusy?.() === true ? busyChunkSize : chunkSize;
+      const result = await store.signAwaitingCredentials({ limit, excludeInstitutions: excluded, sign });
       total += result.signed;
       if (result.signedBatches.length > 0) parameters.onBatchesSigned?.(result.signedBatches);
       if (result.claimed === 0 || result.signed === 0) return total;
