@@ -63,7 +63,7 @@ try {
   }
   console.log(`  closed (tree built and persisted) after last 202: ${fmt((closedAt - lastAccepted) / 1000, 2)} s`);
   console.log(`  closed → anchored (tx sent, mined, 1 conf.):      ${fmt((anchoredAt - closedAt) / 1000, 2)} s`);
-  console.log(`  anchoring, last 202 → anchored:                    ${fmt((t3 - t1) / 1000, 2)} s   (target <= 10 s)`);
+  console.log(`  anchoring, last 202 → anchored:                    ${fmt((t3 - t1) / 1000, 2)} s   (target <= ${process.env.BENCH_SIGN === "1" ? "30 s, signing included" : "10 s"})`);
   console.log(`  end to end, first request → anchored:              ${fmt((t3 - t0) / 1000, 2)} s`);
   console.log(`  service CPU, last 202 → anchored: ${fmt(cpuSeconds(pid) - cpuAtLast202, 1)} s (all threads); load average ${loadAverage()}`);
   console.log(`  tx ${batch.transaction.hash}, block ${batch.block.number}`);
