@@ -16,7 +16,7 @@ import type { PoolClient } from "pg";
 import { binaryCopyStatement, copyBinaryInto, createBinaryCopyEncoder, type BinaryCopyColumn } from "./pgBinaryCopy.ts";
 import { planIntake } from "./sameSubmission.ts";
 import type { BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
-import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, UNSIGNED_HASH, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, CREDENTIAL_COLUMNS, hashPrefix, placeItem, type Row } from "./sqliteRows.ts";
 
 /** The constraint a concurrent submission of the same idempotency key trips. */
 export const CLIENT_KEY_CONSTRAINT = "credentials_institution_id_client_id_key";
@@ -109,10 +109,8 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
     for (let k = 0; k < take; k++, leafIndex++) {
       const position = fresh[cursor + k]!;
       const item = items[position]!;
-      // Signed after intake: no hash yet (the signer writes both).
-      const credentialHash = item.awaitingSignature === true ? UNSIGNED_HASH : item.credentialHash;
-      const leaf = item.awaitingSignature === true ? UNSIGNED_HASH : leafHash(leafIndex, credentialHash);
       const id = newId();
+      const { credentialHash, leaf, record } = placeItem({ item, id, batchId: batch.id, leafIndex, batchState: state, leafHash });
       rows.row({
         id,
         institution_id: institutionId,
@@ -130,17 +128,7 @@ export async function submitOnce(client: PoolClient, parameters: SubmitCredentia
         status_index: item.status?.index ?? null,
         awaiting_signature: item.awaitingSignature === true,
       });
-      records[position] = {
-        id,
-        clientId: item.clientId,
-        credentialHash,
-        batchId: batch.id,
-        leafIndex,
-        leafHash: leaf,
-        batchState: state,
-        existing: false,
-        awaitingSignature: item.awaitingSignature === true,
-      };
+      records[position] = record;
     }
     cursor += take;
     if (state === "full") filledBatches.push(batch.id);

@@ -11,7 +11,7 @@ import type { StatementSync } from "node:sqlite";
 import type { BatchRow, BatchState, IntakeRecord, SubmitCredentialsParameters, SubmitResult } from "./types.ts";
 import { planIntake } from "./sameSubmission.ts";
 import { LOOKUP_GENERATION_BITS } from "./schema.ts";
-import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, SELECT_BATCH, toBatch, UNSIGNED_HASH, type Row } from "./sqliteRows.ts";
+import { BATCH_COLUMNS, clientKeyHash, CREDENTIAL_COLUMNS, hashPrefix, placeItem, SELECT_BATCH, toBatch, type Row } from "./sqliteRows.ts";
 
 /**
  * Builds the intake transaction over the store's statement cache and transaction helper.
@@ -131,10 +131,8 @@ export function createIntakeTransaction(parameters: {
         for (let k = 0; k < take; k++, leafIndex++) {
           const position = fresh[cursor + k]!;
           const item = items[position]!;
-          // Signed after intake: no hash yet (the signer writes both).
-          const credentialHash = item.awaitingSignature === true ? UNSIGNED_HASH : item.credentialHash;
-          const leaf = item.awaitingSignature === true ? UNSIGNED_HASH : leafHash(leafIndex, credentialHash);
           const id = newId();
+          const { credentialHash, leaf, record } = placeItem({ item, id, batchId: batch.id, leafIndex, batchState: state, leafHash });
           insert.run(
             id,
             institutionId,
@@ -153,17 +151,7 @@ export function createIntakeTransaction(parameters: {
             item.status?.index ?? null,
             item.awaitingSignature === true ? 1 : 0,
           );
-          records[position] = {
-            id,
-            clientId: item.clientId,
-            credentialHash,
-            batchId: batch.id,
-            leafIndex,
-            leafHash: leaf,
-            batchState: state,
-            existing: false,
-            awaitingSignature: item.awaitingSignature === true,
-          };
+          records[position] = record;
         }
         cursor += take;
         if (state === "full") {

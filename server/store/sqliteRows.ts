@@ -10,10 +10,12 @@ import type {
   BatchState,
   CredentialWithBatch,
   InstitutionRow,
+  IntakeItem,
   IntakeRecord,
   RegistryEventRow,
   StatusListPosition,
   StatusListRow,
+  SubmitCredentialsParameters,
   TokenRow,
   TokenScope,
 } from "./types.ts";
@@ -189,6 +191,38 @@ export function toStatusPosition(row: Row): StatusListPosition {
 
 /** The credential and leaf hash of a row stored awaiting its signature (both stores). */
 export const UNSIGNED_HASH: Uint8Array = new Uint8Array(32);
+
+/** Parameters of {@link placeItem}. */
+export type PlaceItemParameters = {
+  readonly item: IntakeItem;
+  readonly id: string;
+  readonly batchId: number;
+  readonly leafIndex: number;
+  readonly batchState: BatchState;
+  readonly leafHash: SubmitCredentialsParameters["leafHash"];
+};
+
+/**
+ * A fresh item at its leaf position, as both stores' intake write and answer it: its
+ * credential and leaf hashes ({@link UNSIGNED_HASH} for both while it awaits the signer,
+ * which writes them), and the record the request is answered with.
+ *
+ * @example
+ * ```ts
+ * const { credentialHash, leaf, record } = placeItem({ item, id: newId(), batchId, leafIndex, batchState: state, leafHash });
+ * ```
+ */
+export function placeItem(parameters: PlaceItemParameters): { credentialHash: Uint8Array; leaf: Uint8Array; record: IntakeRecord } {
+  const { item, id, batchId, leafIndex, batchState } = parameters;
+  const awaitingSignature = item.awaitingSignature === true;
+  const credentialHash = awaitingSignature ? UNSIGNED_HASH : item.credentialHash;
+  const leaf = awaitingSignature ? UNSIGNED_HASH : parameters.leafHash(leafIndex, credentialHash);
+  return {
+    credentialHash,
+    leaf,
+    record: { id, clientId: item.clientId, credentialHash, batchId, leafIndex, leafHash: leaf, batchState, existing: false, awaitingSignature },
+  };
+}
 
 /** First 6 bytes of a hash as a safe integer: the key of the hash indexes. */
 export function hashPrefix(hash: Uint8Array): number {
